@@ -1,0 +1,26 @@
+"""Builds the compiled core, w2vpy._core, from src/word2vec_c."""
+import numpy
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+CORE_DIR = "src/word2vec_c"
+
+core = Extension(
+    "w2vpy._core",
+    sources=[
+        f"{CORE_DIR}/_core.pyx",
+        f"{CORE_DIR}/vocab_counter.c",
+        f"{CORE_DIR}/huffman.c",
+        f"{CORE_DIR}/unigram_table.c",
+        f"{CORE_DIR}/trainer.c",
+        f"{CORE_DIR}/kmeans.c",
+    ],
+    include_dirs=[CORE_DIR, numpy.get_include()],
+    define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+    # -ffp-contract=off: no fused multiply-add unless the code asks for it, so
+    # results do not depend on which CPU built or runs the extension.
+    extra_compile_args=["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno", "-pthread"],
+    extra_link_args=["-pthread"],
+)
+
+setup(ext_modules=cythonize([core], compiler_directives={"language_level": "3"}))

@@ -1,0 +1,460 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled core of w2vpy: the parts of word2vec.c that touch every word.
+
+Python code fills plain arrays (vocabulary counts, Huffman codes, the unigram
+table) with the GIL held; the training threads then run in C without it.
+"""
+import numpy as np
+cimport numpy as cnp
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdio cimport snprintf
+from libc.string cimport memcpy
+
+cnp.import_array()
+
+
+cdef extern from "tokenizer.h":
+    ctypedef struct w2v_tokenizer:
+        pass
+    ctypedef void (*w2v_token_fn)(void *ctx, const unsigned char *word, size_t len) noexcept
+    int W2V_MAX_WORD_BYTES
+    void w2v_tokenizer_init(w2v_tokenizer *tok) nogil
+    void w2v_tokenize(w2v_tokenizer *tok, const unsigned char *data, size_t n,
+                      w2v_token_fn emit, void *ctx) noexcept
+    void w2v_tokenize_finish(w2v_tokenizer *tok, w2v_token_fn emit, void *ctx) noexcept
+
+
+cdef extern from "vocab_counter.h":
+    ctypedef struct w2v_vocab_counter:
+        int64_t size
+        int64_t *counts
+        int64_t *word_offsets
+        uint8_t *word_lengths
+        unsigned char *arena
+        int64_t min_reduce
+        int64_t prune_events
+        int64_t pruned_words
+        int64_t tokens
+    w2v_vocab_counter *w2v_counter_new(int64_t max_words) nogil
+    void w2v_counter_free(w2v_vocab_counter *counter) nogil
+    int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n) nogil
+    int w2v_counter_finish(w2v_vocab_counter *counter) nogil
+    int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
+                               int64_t count) nogil
+    int64_t w2v_counter_find(const w2v_vocab_counter *counter, const unsigned char *word,
+                             size_t len) nogil
+    ctypedef struct w2v_encoder:
+        pass
+    void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter,
+                          const int32_t *remap) nogil
+    int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n,
+                             int32_t *out) nogil
+    int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out) nogil
+
+
+cdef extern from "huffman.h":
+    ctypedef struct w2v_huffman:
+        int64_t vocab_size
+        int64_t *code_offsets
+        uint8_t *codes
+        int32_t *points
+        int64_t max_depth
+    int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out) nogil
+    void w2v_huffman_free(w2v_huffman *tree) nogil
+
+
+cdef extern from "unigram_table.h":
+    void w2v_unigram_table_build(const int64_t *counts, int64_t vocab_size, double power,
+                                 int32_t *table, int64_t table_size) nogil
+
+
+cdef extern from "sigmoid_table.h":
+    int W2V_EXP_TABLE_SIZE
+    int W2V_MAX_EXP
+    void w2v_sigmoid_table_fill(float *table) nogil
+
+
+cdef extern from "kmeans.h":
+    int w2v_kmeans(const float *vectors, int64_t vocab_size, int64_t size, int64_t classes,
+                   int iterations, int32_t *assignment) nogil
+
+
+cdef extern from "trainer.h":
+    int W2V_MAX_SENTENCE_LENGTH
+    ctypedef struct w2v_train_config:
+        float *syn0
+        float *syn1
+        float *syn1neg
+        int64_t vocab_size
+        int64_t size
+        const uint32_t *keep_threshold
+        const int64_t *code_offsets
+        const uint8_t *codes
+        const int32_t *points
+        const int32_t *unigram_table
+        int64_t unigram_table_size
+        const float *sigmoid_table
+        int cbow
+        int hs
+        int negative
+        int64_t window
+        int subsample
+        int64_t iter
+        int num_threads
+        float starting_alpha
+        int64_t train_words
+        uint64_t seed
+        int sequential_dot
+        int corpus_fd
+        int64_t corpus_tokens
+    ctypedef struct w2v_trainer:
+        pass
+    w2v_trainer *w2v_trainer_start(const w2v_train_config *config) nogil
+    int64_t w2v_trainer_words_done(const w2v_trainer *trainer) nogil
+    float w2v_trainer_alpha(const w2v_trainer *trainer) nogil
+    int w2v_trainer_finished(const w2v_trainer *trainer) nogil
+    void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
+    int w2v_trainer_join(w2v_trainer *trainer) nogil
+    void w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size,
+                                uint64_t init_seed) nogil
+    void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
+                                  int64_t train_words, uint32_t *keep_threshold) nogil
+
+
+MAX_WORD_BYTES = W2V_MAX_WORD_BYTES
+MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
+EXP_TABLE_SIZE = W2V_EXP_TABLE_SIZE
+MAX_EXP = W2V_MAX_EXP
+
+
+# ---- tokenizer ---------------------------------------------------------------
+
+cdef void _collect_token(void *ctx, const unsigned char *word, size_t len) noexcept:
+    (<list>ctx).append((<const char *>word)[:len])
+
+
+def tokenize(const unsigned char[::1] data):
+    """All tokens of a complete text, as word2vec.c reads them (newline = b"</s>")."""
+    cdef w2v_tokenizer tok
+    cdef list out = []
+    w2v_tokenizer_init(&tok)
+    if data.shape[0]:
+        w2v_tokenize(&tok, &data[0], data.shape[0], _collect_token, <void *>out)
+    w2v_tokenize_finish(&tok, _collect_token, <void *>out)
+    return out
+
+
+# ---- vocabulary counting -----------------------------------------------------
+
+cdef class WordCounter:
+    """Counts the words of a text fed in chunks, in first-seen order, pruning
+    as word2vec.c's ReduceVocab when there are more than max_words of them."""
+    cdef w2v_vocab_counter *counter
+
+    def __cinit__(self, int64_t max_words):
+        if max_words < 1:
+            raise ValueError(f"max_words must be at least 1, got {max_words}")
+        self.counter = w2v_counter_new(max_words)
+        if self.counter == NULL:
+            raise MemoryError("cannot allocate the vocabulary counter")
+
+    def __dealloc__(self):
+        w2v_counter_free(self.counter)
+
+    def feed(self, const unsigned char[::1] data):
+        cdef int rc = 0
+        if data.shape[0] == 0:
+            return
+        with nogil:
+            rc = w2v_counter_feed(self.counter, &data[0], data.shape[0])
+        if rc != 0:
+            raise MemoryError("out of memory while counting words")
+
+    def finish(self):
+        if w2v_counter_finish(self.counter) != 0:
+            raise MemoryError("out of memory while counting words")
+
+    def append(self, bytes word, int64_t count):
+        """Add a word with a known count (for -read-vocab); False if present."""
+        cdef int64_t rc = w2v_counter_append(self.counter, <const unsigned char *>word,
+                                             len(word), count)
+        if rc == -1:
+            raise MemoryError("out of memory while reading the vocabulary")
+        return rc != -2
+
+    def find(self, bytes word):
+        return w2v_counter_find(self.counter, <const unsigned char *>word, len(word))
+
+    @property
+    def size(self):
+        return self.counter.size
+
+    @property
+    def tokens(self):
+        return self.counter.tokens
+
+    @property
+    def prune_events(self):
+        return self.counter.prune_events
+
+    @property
+    def pruned_words(self):
+        return self.counter.pruned_words
+
+    @property
+    def min_reduce(self):
+        return self.counter.min_reduce
+
+    def words(self):
+        cdef int64_t i
+        cdef const char *arena = <const char *>self.counter.arena
+        return [arena[self.counter.word_offsets[i]:self.counter.word_offsets[i] +
+                      self.counter.word_lengths[i]] for i in range(self.counter.size)]
+
+    def counts(self):
+        out = np.empty(self.counter.size, dtype=np.int64)
+        cdef int64_t[::1] view = out
+        if self.counter.size:
+            memcpy(&view[0], self.counter.counts, self.counter.size * sizeof(int64_t))
+        return out
+
+
+cdef class Encoder:
+    """Second pass over the text: tokens to final vocabulary ids (OOV dropped)."""
+    cdef w2v_encoder encoder
+    cdef WordCounter counter
+    cdef object remap
+
+    def __cinit__(self, WordCounter counter, remap):
+        self.counter = counter
+        self.remap = np.ascontiguousarray(remap, dtype=np.int32)
+        if self.remap.shape[0] != counter.counter.size:
+            raise ValueError("remap must have one entry per counted word")
+        cdef int32_t[::1] r = self.remap
+        w2v_encoder_init(&self.encoder, counter.counter, &r[0] if r.shape[0] else NULL)
+
+    def feed(self, const unsigned char[::1] data):
+        out = np.empty(data.shape[0] + 2, dtype=np.int32)
+        cdef int32_t[::1] o = out
+        cdef int64_t n = 0
+        if data.shape[0] == 0:
+            return out[:0]
+        with nogil:
+            n = w2v_encoder_feed(&self.encoder, &data[0], data.shape[0], &o[0])
+        return out[:n]
+
+    def finish(self):
+        out = np.empty(2, dtype=np.int32)
+        cdef int32_t[::1] o = out
+        cdef int64_t n = w2v_encoder_finish(&self.encoder, &o[0])
+        return out[:n]
+
+
+# ---- tables ------------------------------------------------------------------
+
+def huffman_tree(counts):
+    """(code_offsets, codes, points) of word2vec.c's Huffman tree."""
+    cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
+    cdef w2v_huffman tree
+    cdef int64_t V = c.shape[0]
+    if V < 2:
+        raise ValueError(f"a Huffman tree needs at least 2 words, got {V}")
+    if w2v_huffman_build(&c[0], V, &tree) != 0:
+        raise MemoryError("out of memory building the Huffman tree")
+    try:
+        total = tree.code_offsets[V]
+        offsets = np.empty(V + 1, dtype=np.int64)
+        codes = np.empty(total, dtype=np.uint8)
+        points = np.empty(total, dtype=np.int32)
+        memcpy(cnp.PyArray_DATA(offsets), tree.code_offsets, (V + 1) * sizeof(int64_t))
+        memcpy(cnp.PyArray_DATA(codes), tree.codes, total * sizeof(uint8_t))
+        memcpy(cnp.PyArray_DATA(points), tree.points, total * sizeof(int32_t))
+    finally:
+        w2v_huffman_free(&tree)
+    return offsets, codes, points
+
+
+def unigram_table(counts, int64_t table_size=100_000_000, double power=0.75):
+    cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
+    if c.shape[0] < 1 or table_size < 1:
+        raise ValueError("the unigram table needs a vocabulary and a positive size")
+    table = np.empty(table_size, dtype=np.int32)
+    cdef int32_t[::1] t = table
+    with nogil:
+        w2v_unigram_table_build(&c[0], c.shape[0], power, &t[0], table_size)
+    return table
+
+
+def sigmoid_table():
+    table = np.empty(W2V_EXP_TABLE_SIZE, dtype=np.float32)
+    cdef float[::1] t = table
+    w2v_sigmoid_table_fill(&t[0])
+    return table
+
+
+def init_input_vectors(int64_t vocab_size, int64_t size, uint64_t init_seed=1):
+    out = np.empty((vocab_size, size), dtype=np.float32)
+    cdef float[:, ::1] o = out
+    if vocab_size and size:
+        with nogil:
+            w2v_init_input_vectors(&o[0, 0], vocab_size, size, init_seed)
+    return out
+
+
+def subsample_thresholds(counts, float sample, int64_t train_words):
+    cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
+    out = np.empty(c.shape[0], dtype=np.uint32)
+    cdef uint32_t[::1] o = out
+    if c.shape[0]:
+        w2v_subsample_thresholds(&c[0], c.shape[0], sample, train_words, &o[0])
+    return out
+
+
+def kmeans(vectors, int64_t classes, int iterations=10):
+    cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
+    cdef int64_t V = v.shape[0], size = v.shape[1]
+    if classes < 1:
+        raise ValueError(f"classes must be at least 1, got {classes}")
+    out = np.empty(V, dtype=np.int32)
+    cdef int32_t[::1] o = out
+    cdef int rc = 0
+    if V == 0:
+        return out
+    with nogil:
+        rc = w2v_kmeans(&v[0, 0], V, size, classes, iterations, &o[0])
+    if rc != 0:
+        raise MemoryError("out of memory in k-means")
+    return out
+
+
+# ---- text output ---------------------------------------------------------------
+
+def format_text_rows(list words, vectors):
+    """word2vec.c's text lines: b"word " then "%lf " per value, then b"\\n"."""
+    cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
+    cdef Py_ssize_t i, j, n = v.shape[0], size = v.shape[1]
+    cdef char buf[512]
+    cdef int k
+    cdef bytearray out = bytearray()
+    for i in range(n):
+        out += words[i]
+        out += b" "
+        for j in range(size):
+            k = snprintf(buf, sizeof(buf), "%lf ", <double>v[i, j])
+            out += buf[:k]
+        out += b"\n"
+    return bytes(out)
+
+
+# ---- training ------------------------------------------------------------------
+
+cdef class TrainingRun:
+    """One training run: holds every array the C threads read, so none can be
+    freed while they run, and exposes their progress to the Python loop."""
+    cdef w2v_train_config config
+    cdef w2v_trainer *trainer
+    cdef list keep_alive
+    cdef public int64_t total_words
+
+    def __cinit__(self):
+        self.trainer = NULL
+        self.keep_alive = []
+
+    def __dealloc__(self):
+        if self.trainer != NULL:
+            w2v_trainer_request_stop(self.trainer)
+            with nogil:
+                w2v_trainer_join(self.trainer)
+            self.trainer = NULL
+
+    def start(self, *, syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
+              unigram_table, sigmoid_table, bint cbow, bint hs, int negative, int64_t window,
+              bint subsample, int64_t iterations, int threads, float alpha,
+              int64_t train_words, uint64_t seed, bint sequential_dot, int corpus_fd,
+              int64_t corpus_tokens):
+        cdef float[:, ::1] s0 = syn0
+        cdef float[:, ::1] s1
+        cdef float[:, ::1] sn
+        cdef uint32_t[::1] kt = keep_threshold
+        cdef int64_t[::1] co
+        cdef uint8_t[::1] cd
+        cdef int32_t[::1] pt
+        cdef int32_t[::1] ut
+        cdef float[::1] sg = sigmoid_table
+        cdef w2v_train_config *c = &self.config
+        if self.trainer != NULL:
+            raise RuntimeError("this run has already started")
+        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
+                           unigram_table, sigmoid_table]
+        c.syn0 = &s0[0, 0]
+        c.vocab_size = s0.shape[0]
+        c.size = s0.shape[1]
+        c.syn1 = NULL
+        c.syn1neg = NULL
+        c.code_offsets = NULL
+        c.codes = NULL
+        c.points = NULL
+        c.unigram_table = NULL
+        c.unigram_table_size = 0
+        if hs:
+            s1 = syn1
+            co = code_offsets
+            cd = codes
+            pt = points
+            c.syn1 = &s1[0, 0]
+            c.code_offsets = &co[0]
+            c.codes = &cd[0]
+            c.points = &pt[0]
+        if negative > 0:
+            sn = syn1neg
+            ut = unigram_table
+            c.syn1neg = &sn[0, 0]
+            c.unigram_table = &ut[0]
+            c.unigram_table_size = ut.shape[0]
+        c.keep_threshold = &kt[0]
+        c.sigmoid_table = &sg[0]
+        c.cbow = cbow
+        c.hs = hs
+        c.negative = negative
+        c.window = window
+        c.subsample = subsample
+        c.iter = iterations
+        c.num_threads = threads
+        c.starting_alpha = alpha
+        c.train_words = train_words
+        c.seed = seed
+        c.sequential_dot = sequential_dot
+        c.corpus_fd = corpus_fd
+        c.corpus_tokens = corpus_tokens
+        self.total_words = iterations * train_words
+        self.trainer = w2v_trainer_start(&self.config)
+        if self.trainer == NULL:
+            raise OSError("cannot start the training threads")
+
+    @property
+    def words_done(self):
+        return w2v_trainer_words_done(self.trainer) if self.trainer != NULL else 0
+
+    @property
+    def alpha(self):
+        return w2v_trainer_alpha(self.trainer) if self.trainer != NULL else float("nan")
+
+    @property
+    def finished(self):
+        return self.trainer == NULL or w2v_trainer_finished(self.trainer)
+
+    def request_stop(self):
+        if self.trainer != NULL:
+            w2v_trainer_request_stop(self.trainer)
+
+    def join(self):
+        """Wait for the threads; raises OSError if a corpus read failed."""
+        cdef int err = 0
+        if self.trainer == NULL:
+            return
+        with nogil:
+            err = w2v_trainer_join(self.trainer)
+        self.trainer = NULL
+        self.keep_alive = []
+        if err:
+            raise OSError(err, "reading the encoded corpus failed during training")

@@ -1,0 +1,376 @@
+#include "trainer.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sigmoid_table.h"
+
+#define W2V_READ_BLOCK 65536
+/* word2vec.c's progress granularity: alpha moves every ~10000 words. */
+#define W2V_PROGRESS_WORDS 10000
+
+struct w2v_trainer {
+    w2v_train_config cfg;
+    pthread_t *threads;
+    struct thread_arg *args;
+    int started;
+    int64_t word_count_actual;  /* atomic */
+    float alpha;                /* last alpha computed by any thread (for display) */
+    volatile int stop;
+    int threads_done;           /* atomic */
+    int read_errno;             /* atomic */
+};
+
+struct thread_arg {
+    w2v_trainer *trainer;
+    int id;
+};
+
+static inline uint64_t lcg_next(uint64_t r) { return r * (uint64_t)25214903917ULL + 11; }
+
+/* ---- vector kernels ------------------------------------------------------ */
+
+/* word2vec.c's dot product: one running sum, so no vectorisation. */
+static inline float dot_sequential(const float *restrict a, const float *restrict b, int64_t n) {
+    float f = 0;
+    for (int64_t c = 0; c < n; c++) f += a[c] * b[c];
+    return f;
+}
+
+/* Sixteen partial sums in a fixed order, reduced pairwise: the compiler maps
+ * them to SIMD lanes without reassociating anything itself, so the result is
+ * the same on every machine and vector width. */
+#define W2V_LANES 16
+static inline float dot_blocked(const float *restrict a, const float *restrict b, int64_t n) {
+    float acc[W2V_LANES] = {0};
+    int64_t c = 0;
+    for (; c + W2V_LANES <= n; c += W2V_LANES)
+        for (int j = 0; j < W2V_LANES; j++) acc[j] += a[c + j] * b[c + j];
+    for (int j = 0; c < n; c++, j++) acc[j] += a[c] * b[c];
+    for (int w = W2V_LANES / 2; w > 0; w /= 2)
+        for (int j = 0; j < w; j++) acc[j] += acc[j + w];
+    return acc[0];
+}
+
+static inline float dot(const float *restrict a, const float *restrict b, int64_t n, int sequential) {
+    return sequential ? dot_sequential(a, b, n) : dot_blocked(a, b, n);
+}
+
+/* The output-layer update of word2vec.c in one pass over the row:
+ * err += g * row (with the old row), then row += g * hidden. */
+static inline void update_output_row(float *restrict row, float *restrict err,
+                                     const float *restrict hidden, float g, int64_t n) {
+    for (int64_t c = 0; c < n; c++) {
+        float r = row[c];
+        err[c] += g * r;
+        row[c] = r + g * hidden[c];
+    }
+}
+
+static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
+    for (int64_t c = 0; c < n; c++) y[c] += x[c];
+}
+
+/* ---- one training position ------------------------------------------------ */
+
+typedef struct {
+    const w2v_train_config *cfg;
+    float *neu1;
+    float *neu1e;
+    int64_t *negatives;  /* negative + 1 entries */
+    uint64_t next_random;
+} thread_state;
+
+static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
+                                        float alpha) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->size;
+    for (int64_t d = cfg->code_offsets[word]; d < cfg->code_offsets[word + 1]; d++) {
+        float *row = cfg->syn1 + (int64_t)cfg->points[d] * size;
+        float f = dot(hidden, row, size, cfg->sequential_dot);
+        if (f <= -W2V_MAX_EXP || f >= W2V_MAX_EXP) continue;
+        f = cfg->sigmoid_table[w2v_sigmoid_index(f)];
+        float g = (1 - cfg->codes[d] - f) * alpha;
+        update_output_row(row, st->neu1e, hidden, g, size);
+    }
+}
+
+static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
+                                     float alpha) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->size;
+    const int negative = cfg->negative;
+    /* The draws do not depend on the weights, so take them all first (same
+     * LCG sequence as word2vec.c) and let the rows load while we work. */
+    for (int d = 1; d <= negative; d++) {
+        st->next_random = lcg_next(st->next_random);
+        int64_t target = cfg->unigram_table[(st->next_random >> 16) % cfg->unigram_table_size];
+        if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
+        st->negatives[d] = target;
+        __builtin_prefetch(cfg->syn1neg + target * size);
+    }
+    st->negatives[0] = word;
+    for (int d = 0; d <= negative; d++) {
+        int64_t target = st->negatives[d];
+        int label = d == 0;
+        if (d > 0 && target == word) continue;
+        float *row = cfg->syn1neg + target * size;
+        float f = dot(hidden, row, size, cfg->sequential_dot);
+        float g;
+        if (f > W2V_MAX_EXP) g = (label - 1) * alpha;
+        else if (f < -W2V_MAX_EXP) g = (label - 0) * alpha;
+        else g = (label - cfg->sigmoid_table[w2v_sigmoid_index(f)]) * alpha;
+        update_output_row(row, st->neu1e, hidden, g, size);
+    }
+}
+
+static void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
+                       int64_t sentence_position, int64_t b, float alpha) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->size, window = cfg->window;
+    const int64_t word = sen[sentence_position];
+    float *restrict neu1 = st->neu1, *restrict neu1e = st->neu1e;
+    memset(neu1, 0, size * sizeof(float));
+    memset(neu1e, 0, size * sizeof(float));
+    int64_t cw = 0;
+    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
+        if (a == window) continue;
+        int64_t c = sentence_position - window + a;
+        if (c < 0 || c >= sentence_length) continue;
+        add_to(neu1, cfg->syn0 + sen[c] * size, size);
+        cw++;
+    }
+    if (!cw) return;
+    for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
+    if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha);
+    if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha);
+    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
+        if (a == window) continue;
+        int64_t c = sentence_position - window + a;
+        if (c < 0 || c >= sentence_length) continue;
+        add_to(cfg->syn0 + sen[c] * size, neu1e, size);
+    }
+}
+
+static void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
+                           int64_t sentence_position, int64_t b, float alpha) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->size, window = cfg->window;
+    const int64_t word = sen[sentence_position];
+    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
+        if (a == window) continue;
+        int64_t c = sentence_position - window + a;
+        if (c < 0 || c >= sentence_length) continue;
+        float *context = cfg->syn0 + sen[c] * size;
+        memset(st->neu1e, 0, size * sizeof(float));
+        if (cfg->hs) hierarchical_softmax(st, word, context, alpha);
+        if (cfg->negative > 0) negative_sampling(st, word, context, alpha);
+        add_to(context, st->neu1e, size);
+    }
+}
+
+/* ---- the thread ----------------------------------------------------------- */
+
+typedef struct {
+    int fd;
+    int64_t begin, end, pos;       /* slice of the id file, in ids */
+    int32_t *block;
+    int64_t block_start, block_len;
+} id_reader;
+
+/* Next id of the slice, or -1 at its end, -2 on a read error. */
+static inline int64_t reader_next(id_reader *r, int *err) {
+    if (r->pos >= r->end) return -1;
+    int64_t k = r->pos - r->block_start;
+    if (k >= r->block_len || k < 0) {
+        int64_t want = r->end - r->pos;
+        if (want > W2V_READ_BLOCK) want = W2V_READ_BLOCK;
+        size_t bytes = (size_t)want * sizeof(int32_t), got = 0;
+        while (got < bytes) {
+            ssize_t n = pread(r->fd, (char *)r->block + got, bytes - got,
+                              (off_t)(r->pos * (int64_t)sizeof(int32_t)) + (off_t)got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                *err = n < 0 ? errno : EIO;
+                return -2;
+            }
+            got += (size_t)n;
+        }
+        r->block_start = r->pos;
+        r->block_len = want;
+        k = 0;
+    }
+    r->pos++;
+    return r->block[k];
+}
+
+static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
+    /* word2vec.c's float arithmetic, floor included */
+    float alpha = cfg->starting_alpha *
+                  (1 - word_count_actual / (float)(cfg->iter * cfg->train_words + 1));
+    if (alpha < cfg->starting_alpha * 0.0001) alpha = cfg->starting_alpha * 0.0001;
+    return alpha;
+}
+
+static void *train_thread(void *arg_) {
+    struct thread_arg *arg = arg_;
+    w2v_trainer *tr = arg->trainer;
+    const w2v_train_config *cfg = &tr->cfg;
+    const int64_t T = cfg->num_threads;
+    int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
+    int64_t sentence_length = 0, sentence_position = 0;
+    int64_t word_count = 0, last_word_count = 0, local_iter = cfg->iter;
+    int eof = 0, err = 0;
+    thread_state st;
+    st.cfg = cfg;
+    st.next_random = (uint64_t)arg->id + cfg->seed;
+    st.neu1 = calloc((size_t)cfg->size, sizeof(float));
+    st.neu1e = calloc((size_t)cfg->size, sizeof(float));
+    st.negatives = calloc((size_t)cfg->negative + 1, sizeof(int64_t));
+    id_reader rd;
+    rd.fd = cfg->corpus_fd;
+    rd.begin = cfg->corpus_tokens * arg->id / T;
+    rd.end = cfg->corpus_tokens * (arg->id + 1) / T;
+    rd.pos = rd.begin;
+    rd.block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
+    rd.block_start = 0;
+    rd.block_len = 0;
+    float alpha = schedule_alpha(cfg, __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED));
+    if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block) {
+        __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
+        goto done;
+    }
+
+    while (!tr->stop) {
+        if (word_count - last_word_count > W2V_PROGRESS_WORDS) {
+            int64_t wca = __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count,
+                                             __ATOMIC_RELAXED);
+            last_word_count = word_count;
+            alpha = schedule_alpha(cfg, wca);
+            tr->alpha = alpha;
+        }
+        if (sentence_length == 0) {
+            for (;;) {
+                int64_t word = reader_next(&rd, &err);
+                if (word < 0) {
+                    eof = 1;
+                    break;
+                }
+                word_count++;
+                if (word == 0) break;
+                if (cfg->subsample) {
+                    st.next_random = lcg_next(st.next_random);
+                    if ((st.next_random & 0xFFFF) > cfg->keep_threshold[word]) continue;
+                }
+                sen[sentence_length++] = word;
+                if (sentence_length >= W2V_MAX_SENTENCE_LENGTH) break;
+            }
+            sentence_position = 0;
+            if (err) {
+                __atomic_store_n(&tr->read_errno, err, __ATOMIC_RELAXED);
+                break;
+            }
+        }
+        /* word2vec.c drops the sentence it was reading at end of file; we
+         * train it first and end the epoch on the next pass. */
+        if (eof && sentence_length == 0) {
+            __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
+            local_iter--;
+            if (local_iter == 0) break;
+            word_count = 0;
+            last_word_count = 0;
+            eof = 0;  /* word2vec.c forgets this reset (its issue #47) */
+            rd.pos = rd.begin;
+            continue;
+        }
+        st.next_random = lcg_next(st.next_random);
+        int64_t b = (int64_t)(st.next_random % (uint64_t)cfg->window);
+        /* An empty sentence (a bare newline, or every word subsampled away)
+         * still takes the window draw above, as in word2vec.c. */
+        if (sentence_length > 0) {
+            if (cfg->cbow) train_cbow(&st, sen, sentence_length, sentence_position, b, alpha);
+            else train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha);
+        }
+        sentence_position++;
+        if (sentence_position >= sentence_length) sentence_length = 0;
+    }
+done:
+    free(st.neu1);
+    free(st.neu1e);
+    free(st.negatives);
+    free(rd.block);
+    __atomic_add_fetch(&tr->threads_done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
+    w2v_trainer *tr = calloc(1, sizeof(*tr));
+    if (tr == NULL) return NULL;
+    tr->cfg = *config;
+    tr->alpha = config->starting_alpha;
+    tr->threads = calloc((size_t)config->num_threads, sizeof(pthread_t));
+    tr->args = calloc((size_t)config->num_threads, sizeof(struct thread_arg));
+    if (!tr->threads || !tr->args) goto fail;
+    for (int t = 0; t < config->num_threads; t++) {
+        tr->args[t].trainer = tr;
+        tr->args[t].id = t;
+        if (pthread_create(&tr->threads[t], NULL, train_thread, &tr->args[t]) != 0) {
+            tr->stop = 1;
+            for (int u = 0; u < t; u++) pthread_join(tr->threads[u], NULL);
+            goto fail;
+        }
+        tr->started++;
+    }
+    return tr;
+fail:
+    free(tr->threads);
+    free(tr->args);
+    free(tr);
+    return NULL;
+}
+
+int64_t w2v_trainer_words_done(const w2v_trainer *tr) {
+    return __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED);
+}
+
+float w2v_trainer_alpha(const w2v_trainer *tr) { return tr->alpha; }
+
+int w2v_trainer_finished(const w2v_trainer *tr) {
+    return __atomic_load_n(&tr->threads_done, __ATOMIC_ACQUIRE) == tr->started;
+}
+
+void w2v_trainer_request_stop(w2v_trainer *tr) { tr->stop = 1; }
+
+int w2v_trainer_join(w2v_trainer *tr) {
+    for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
+    int err = tr->read_errno;
+    free(tr->threads);
+    free(tr->args);
+    free(tr);
+    return err;
+}
+
+void w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size, uint64_t init_seed) {
+    uint64_t next_random = init_seed;
+    for (int64_t a = 0; a < vocab_size; a++)
+        for (int64_t b = 0; b < size; b++) {
+            next_random = lcg_next(next_random);
+            syn0[a * size + b] = (float)((((next_random & 0xFFFF) / (float)65536) - 0.5) / size);
+        }
+}
+
+void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
+                              int64_t train_words, uint32_t *keep_threshold) {
+    const float st = sample * train_words;
+    for (int64_t w = 0; w < vocab_size; w++) {
+        /* word2vec.c: discard iff ran < (r & 0xFFFF) / 65536.0f.  Scaling by
+         * 65536 is exact in float, so that is r > floor(ran * 65536). */
+        float ran = (float)((sqrt(counts[w] / st) + 1) * st / counts[w]);
+        float scaled = ran * 65536.0f;
+        if (!(scaled < 65536.0f)) keep_threshold[w] = 65536;  /* also NaN/inf */
+        else keep_threshold[w] = (uint32_t)floorf(scaled);
+    }
+}

@@ -1,0 +1,73 @@
+/* The Hogwild SGD loop of word2vec.c: CBOW and skip-gram, negative sampling
+ * and hierarchical softmax, on native threads without locks on the weights.
+ *
+ * The corpus arrives as a file of int32 vocabulary ids (0 = end of sentence),
+ * so words are hashed once, not every epoch.  Thread t trains the ids
+ * [t*N/T, (t+1)*N/T) every epoch, read in blocks with pread so that memory
+ * stays bounded whatever the corpus size.
+ *
+ * Everything the threads read is set up (with the GIL held) in w2v_train_config
+ * before w2v_trainer_start; the threads only write the weights and the shared
+ * progress counters. */
+#ifndef W2V_TRAINER_H
+#define W2V_TRAINER_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define W2V_MAX_SENTENCE_LENGTH 1000
+
+typedef struct {
+    /* model */
+    float *syn0;          /* vocab_size x size, input vectors (the output) */
+    float *syn1;          /* hierarchical softmax inner nodes, or NULL */
+    float *syn1neg;       /* negative sampling output vectors, or NULL */
+    int64_t vocab_size;
+    int64_t size;
+    /* vocabulary-derived tables */
+    const uint32_t *keep_threshold;  /* subsampling: keep iff (lcg & 0xFFFF) <= it */
+    const int64_t *code_offsets;
+    const uint8_t *codes;
+    const int32_t *points;
+    const int32_t *unigram_table;
+    int64_t unigram_table_size;
+    const float *sigmoid_table;
+    /* hyper-parameters */
+    int cbow;
+    int hs;
+    int negative;
+    int64_t window;
+    int subsample;        /* sample > 0 */
+    int64_t iter;
+    int num_threads;
+    float starting_alpha;
+    int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
+    uint64_t seed;
+    int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
+    /* corpus */
+    int corpus_fd;
+    int64_t corpus_tokens;
+} w2v_train_config;
+
+typedef struct w2v_trainer w2v_trainer;
+
+/* Starts the threads; returns NULL when threads or memory cannot be had. */
+w2v_trainer *w2v_trainer_start(const w2v_train_config *config);
+/* Progress so far: ids processed by all threads, and the current alpha. */
+int64_t w2v_trainer_words_done(const w2v_trainer *trainer);
+float w2v_trainer_alpha(const w2v_trainer *trainer);
+int w2v_trainer_finished(const w2v_trainer *trainer);
+/* Ask the threads to stop at the next sentence. */
+void w2v_trainer_request_stop(w2v_trainer *trainer);
+/* Waits for the threads and frees the trainer.  Returns 0, or the errno of a
+ * failed corpus read. */
+int w2v_trainer_join(w2v_trainer *trainer);
+
+/* word2vec.c's InitNet for syn0: an LCG seeded with init_seed. */
+void w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size, uint64_t init_seed);
+
+/* Subsampling thresholds with word2vec.c's float formula. */
+void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
+                              int64_t train_words, uint32_t *keep_threshold);
+
+#endif

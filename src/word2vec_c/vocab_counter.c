@@ -1,0 +1,223 @@
+#include "vocab_counter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint64_t hash_word(const unsigned char *word, size_t len) {
+    /* FNV-1a; word2vec.c's own hash only decides table placement, never order. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= word[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static int grow_array(void **ptr, int64_t count, size_t elem) {
+    void *p = realloc(*ptr, (size_t)count * elem);
+    if (p == NULL) return -1;
+    *ptr = p;
+    return 0;
+}
+
+static int rebuild_slots(w2v_vocab_counter *c, uint64_t nslots) {
+    int64_t *slots = calloc(nslots, sizeof(int64_t));
+    if (slots == NULL) return -1;
+    free(c->slots);
+    c->slots = slots;
+    c->slot_mask = nslots - 1;
+    for (int64_t i = 0; i < c->size; i++) {
+        uint64_t s = c->hashes[i] & c->slot_mask;
+        while (slots[s] != 0) s = (s + 1) & c->slot_mask;
+        slots[s] = i + 1;
+    }
+    return 0;
+}
+
+w2v_vocab_counter *w2v_counter_new(int64_t max_words) {
+    w2v_vocab_counter *c = calloc(1, sizeof(*c));
+    if (c == NULL) return NULL;
+    c->max_words = max_words;
+    c->min_reduce = 1;
+    c->capacity = 1024;
+    c->arena_capacity = 1 << 16;
+    c->counts = malloc(c->capacity * sizeof(int64_t));
+    c->word_offsets = malloc(c->capacity * sizeof(int64_t));
+    c->word_lengths = malloc(c->capacity * sizeof(uint8_t));
+    c->hashes = malloc(c->capacity * sizeof(uint64_t));
+    c->arena = malloc(c->arena_capacity);
+    w2v_tokenizer_init(&c->tokenizer);
+    if (!c->counts || !c->word_offsets || !c->word_lengths || !c->hashes || !c->arena ||
+        rebuild_slots(c, 4096) != 0) {
+        w2v_counter_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void w2v_counter_free(w2v_vocab_counter *c) {
+    if (c == NULL) return;
+    free(c->counts);
+    free(c->word_offsets);
+    free(c->word_lengths);
+    free(c->hashes);
+    free(c->arena);
+    free(c->slots);
+    free(c);
+}
+
+static inline int64_t find_hashed(const w2v_vocab_counter *c, const unsigned char *word, size_t len,
+                                  uint64_t h, uint64_t *slot_out) {
+    uint64_t s = h & c->slot_mask;
+    for (;;) {
+        int64_t e = c->slots[s];
+        if (e == 0) {
+            *slot_out = s;
+            return -1;
+        }
+        e--;
+        if (c->hashes[e] == h && c->word_lengths[e] == len &&
+            memcmp(c->arena + c->word_offsets[e], word, len) == 0) {
+            *slot_out = s;
+            return e;
+        }
+        s = (s + 1) & c->slot_mask;
+    }
+}
+
+int64_t w2v_counter_find(const w2v_vocab_counter *c, const unsigned char *word, size_t len) {
+    uint64_t slot;
+    return find_hashed(c, word, len, hash_word(word, len), &slot);
+}
+
+static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h,
+                          uint64_t slot, int64_t count) {
+    if (c->size == c->capacity) {
+        int64_t cap = c->capacity * 2;
+        if (grow_array((void **)&c->counts, cap, sizeof(int64_t)) ||
+            grow_array((void **)&c->word_offsets, cap, sizeof(int64_t)) ||
+            grow_array((void **)&c->word_lengths, cap, sizeof(uint8_t)) ||
+            grow_array((void **)&c->hashes, cap, sizeof(uint64_t)))
+            return -1;
+        c->capacity = cap;
+    }
+    if (c->arena_used + (int64_t)len > c->arena_capacity) {
+        int64_t cap = c->arena_capacity * 2;
+        while (cap < c->arena_used + (int64_t)len) cap *= 2;
+        if (grow_array((void **)&c->arena, cap, 1)) return -1;
+        c->arena_capacity = cap;
+    }
+    int64_t e = c->size++;
+    memcpy(c->arena + c->arena_used, word, len);
+    c->word_offsets[e] = c->arena_used;
+    c->word_lengths[e] = (uint8_t)len;
+    c->arena_used += (int64_t)len;
+    c->hashes[e] = h;
+    c->counts[e] = count;
+    c->slots[slot] = e + 1;
+    /* keep the table at most half full */
+    if ((uint64_t)c->size * 2 > c->slot_mask + 1) {
+        if (rebuild_slots(c, (c->slot_mask + 1) * 2) != 0) return -1;
+    }
+    return e;
+}
+
+/* word2vec.c's ReduceVocab, except that entry 0 (</s>) always stays. */
+static int reduce_vocab(w2v_vocab_counter *c) {
+    int64_t kept = 0, arena_used = 0;
+    for (int64_t e = 0; e < c->size; e++) {
+        if (e != 0 && c->counts[e] <= c->min_reduce) continue;
+        /* entries only move toward the front, so copying in place is safe */
+        memmove(c->arena + arena_used, c->arena + c->word_offsets[e], c->word_lengths[e]);
+        c->counts[kept] = c->counts[e];
+        c->word_offsets[kept] = arena_used;
+        c->word_lengths[kept] = c->word_lengths[e];
+        c->hashes[kept] = c->hashes[e];
+        arena_used += c->word_lengths[e];
+        kept++;
+    }
+    c->pruned_words += c->size - kept;
+    c->size = kept;
+    c->arena_used = arena_used;
+    c->prune_events++;
+    c->min_reduce++;
+    return rebuild_slots(c, c->slot_mask + 1);
+}
+
+static void count_token(void *ctx, const unsigned char *word, size_t len) {
+    w2v_vocab_counter *c = ctx;
+    if (c->failed) return;
+    uint64_t h = hash_word(word, len), slot;
+    c->tokens++;
+    int64_t e = find_hashed(c, word, len, h, &slot);
+    if (e >= 0) {
+        c->counts[e]++;
+        return;
+    }
+    if (insert_new(c, word, len, h, slot, 1) < 0) {
+        c->failed = 1;
+        return;
+    }
+    if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
+}
+
+static void ensure_sentence_token(w2v_vocab_counter *c) {
+    /* word2vec.c adds </s> before reading, so it is entry 0 whatever the text */
+    if (c->size == 0) {
+        uint64_t slot;
+        const unsigned char *w = (const unsigned char *)W2V_SENTENCE_TOKEN;
+        uint64_t h = hash_word(w, W2V_SENTENCE_TOKEN_LEN);
+        find_hashed(c, w, W2V_SENTENCE_TOKEN_LEN, h, &slot);
+        if (insert_new(c, w, W2V_SENTENCE_TOKEN_LEN, h, slot, 0) < 0) c->failed = 1;
+    }
+}
+
+int w2v_counter_feed(w2v_vocab_counter *c, const unsigned char *data, size_t n) {
+    ensure_sentence_token(c);
+    w2v_tokenize(&c->tokenizer, data, n, count_token, c);
+    return c->failed ? -1 : 0;
+}
+
+int w2v_counter_finish(w2v_vocab_counter *c) {
+    ensure_sentence_token(c);
+    w2v_tokenize_finish(&c->tokenizer, count_token, c);
+    return c->failed ? -1 : 0;
+}
+
+int64_t w2v_counter_append(w2v_vocab_counter *c, const unsigned char *word, size_t len,
+                           int64_t count) {
+    uint64_t h = hash_word(word, len), slot;
+    if (find_hashed(c, word, len, h, &slot) >= 0) return -2;
+    return insert_new(c, word, len, h, slot, count);
+}
+
+void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const int32_t *remap) {
+    enc->counter = counter;
+    enc->remap = remap;
+    enc->out = NULL;
+    enc->written = 0;
+    w2v_tokenizer_init(&enc->tokenizer);
+}
+
+static void encode_token(void *ctx, const unsigned char *word, size_t len) {
+    w2v_encoder *enc = ctx;
+    int64_t e = w2v_counter_find(enc->counter, word, len);
+    if (e < 0) return;
+    int32_t id = enc->remap[e];
+    if (id < 0) return;
+    enc->out[enc->written++] = id;
+}
+
+int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out) {
+    enc->out = out;
+    enc->written = 0;
+    w2v_tokenize(&enc->tokenizer, data, n, encode_token, enc);
+    return enc->written;
+}
+
+int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out) {
+    enc->out = out;
+    enc->written = 0;
+    w2v_tokenize_finish(&enc->tokenizer, encode_token, enc);
+    return enc->written;
+}

@@ -1,0 +1,66 @@
+/* Word counting for vocabulary building: a hash map from word bytes to an
+ * entry index, entries kept in first-seen order (word2vec.c's vocab array
+ * order, which its stable sort by count preserves for ties).
+ *
+ * When the number of distinct words passes max_words, the counter prunes as
+ * word2vec.c's ReduceVocab: drop every word seen at most min_reduce times,
+ * then raise min_reduce by one.  Entry 0 (the sentence token) is never dropped.
+ */
+#ifndef W2V_VOCAB_COUNTER_H
+#define W2V_VOCAB_COUNTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tokenizer.h"
+
+typedef struct {
+    /* entries, in first-seen order */
+    int64_t size, capacity;
+    int64_t *counts;
+    int64_t *word_offsets;      /* into arena */
+    uint8_t *word_lengths;
+    uint64_t *hashes;
+    /* word bytes */
+    unsigned char *arena;
+    int64_t arena_used, arena_capacity;
+    /* open addressing table of entry index + 1 (0 = empty) */
+    int64_t *slots;
+    uint64_t slot_mask;
+    /* pruning */
+    int64_t max_words;
+    int64_t min_reduce;
+    int64_t prune_events;
+    int64_t pruned_words;
+    /* totals */
+    int64_t tokens;             /* every token fed, pruned or not */
+    int failed;                 /* allocation failure: the counter is unusable */
+    w2v_tokenizer tokenizer;
+} w2v_vocab_counter;
+
+w2v_vocab_counter *w2v_counter_new(int64_t max_words);
+void w2v_counter_free(w2v_vocab_counter *counter);
+/* Tokenize a chunk of raw text and count its words; returns 0, -1 on ENOMEM. */
+int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n);
+int w2v_counter_finish(w2v_vocab_counter *counter);
+/* Append a word with a given count without pruning; returns its index, -1 on
+ * ENOMEM, -2 when the word is already present. */
+int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
+                           int64_t count);
+/* Index of a word, or -1. */
+int64_t w2v_counter_find(const w2v_vocab_counter *counter, const unsigned char *word, size_t len);
+
+/* Second pass: map tokens to final vocabulary ids through remap (entry index
+ * -> id, or -1 to drop).  Writes at most n + 1 ids to out per call. */
+typedef struct {
+    const w2v_vocab_counter *counter;
+    const int32_t *remap;
+    int32_t *out;
+    int64_t written;
+    w2v_tokenizer tokenizer;
+} w2v_encoder;
+
+void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const int32_t *remap);
+int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out);
+int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out);
+
+#endif

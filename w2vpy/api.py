@@ -1,0 +1,91 @@
+"""The public entry points: ``train`` a corpus into word vectors."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from w2vpy.corpus import Corpus, open_corpus
+from w2vpy.errors import W2VError
+from w2vpy.keyedvectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+from w2vpy.trainer import ProgressLine, TrainingParams, train_weights
+from w2vpy.vocab import Vocabulary, build_vocab, encode_corpus, read_vocab, save_vocab
+
+BACKENDS = ("cpu", "cuda")
+
+
+@dataclass
+class TrainingReport:
+    vocab_size: int
+    train_words: int
+    corpus_tokens: int
+    pruned_words: int
+    seconds: float
+
+
+def prepare_vocab(corpus: Corpus, params: TrainingParams, read_vocab_path=None,
+                  save_vocab_path=None, log: TextIO | None = None) -> Vocabulary:
+    """word2vec.c's vocabulary phase: learn (or read), report, save if asked."""
+    if read_vocab_path is not None:
+        vocab = read_vocab(read_vocab_path, params.min_count)
+    else:
+        vocab = build_vocab(corpus, params.min_count, params.max_vocab_size)
+    if vocab.prune_events and log is not None:
+        log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
+                  f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
+    if log is not None:
+        log.write(f"Vocab size: {len(vocab)}\nWords in train file: {vocab.train_words}\n")
+    if save_vocab_path is not None:
+        save_vocab(vocab, save_vocab_path)
+    return vocab
+
+
+def train_on_vocab(corpus: Corpus, vocab: Vocabulary, params: TrainingParams,
+                   backend: str = "cpu", progress: bool = False,
+                   log: TextIO = sys.stderr) -> tuple[WordVectors, TrainingReport]:
+    if len(vocab) < 2:
+        raise W2VError(f"no word reaches min_count={params.min_count} in {corpus.name}: "
+                       "nothing to train")
+    spool, tokens = encode_corpus(corpus, vocab)
+    with spool:
+        if tokens == 0:
+            raise W2VError(f"no word of {corpus.name} is in the vocabulary: nothing to train")
+        reporter = ProgressLine(params.epochs * vocab.train_words, log) if progress else None
+        if backend == "cuda":
+            from w2vpy.cuda_backend import train_weights_cuda
+            weights = train_weights_cuda(vocab, spool, tokens, params, reporter)
+        else:
+            weights = train_weights(vocab, spool, tokens, params, reporter)
+    keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in vocab.words]
+    report = TrainingReport(len(vocab), vocab.train_words, tokens, vocab.pruned_words,
+                            weights.seconds)
+    return WordVectors(keys, weights.syn0, vocab.counts), report
+
+
+def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, window: int = 5,
+          min_count: int = 5, sample: float = 1e-3, sg: int | bool = 0, hs: int | bool = 0,
+          negative: int = 5, workers: int = 12, epochs: int = 5, alpha: float | None = None,
+          seed: int = 0, max_vocab_size: int = 21_000_000, sequential_dot: bool = False,
+          read_vocab: str | os.PathLike[str] | None = None,
+          save_vocab: str | os.PathLike[str] | None = None, backend: str = "cpu",
+          progress: bool = False) -> WordVectors:
+    """Train word vectors on a text file (plain, .gz/.bz2/.xz, a directory, or "-").
+
+    Defaults are word2vec.c's (CBOW, negative sampling 5, sample 1e-3, 12
+    threads); ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram.
+    ``seed=0`` reproduces word2vec.c's random streams."""
+    if backend not in BACKENDS:
+        raise W2VError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    params = TrainingParams(vector_size=vector_size, window=window, min_count=min_count,
+                            sample=sample, sg=bool(sg), hs=bool(hs), negative=negative,
+                            workers=workers, epochs=epochs, alpha=alpha, seed=seed,
+                            max_vocab_size=max_vocab_size,
+                            sequential_dot=sequential_dot).validated()
+    if backend == "cuda":
+        from w2vpy.cuda_backend import require_cuda
+        require_cuda()
+    with open_corpus(corpus) as source:
+        vocab = prepare_vocab(source, params, read_vocab, save_vocab)
+        vectors, _ = train_on_vocab(source, vocab, params, backend, progress)
+    return vectors

@@ -1,0 +1,17 @@
+"""word2vec.c's -classes: K-means word clusters."""
+from __future__ import annotations
+
+import numpy as np
+
+from w2vpy import _core
+from w2vpy.errors import W2VError
+
+KMEANS_ITERATIONS = 10
+
+
+def kmeans_classes(vectors: np.ndarray, classes: int,
+                   iterations: int = KMEANS_ITERATIONS) -> np.ndarray:
+    """Class id per row, as word2vec.c computes them (same float arithmetic)."""
+    if classes < 1:
+        raise W2VError(f"classes must be >= 1, got {classes}")
+    return _core.kmeans(vectors, classes, iterations)

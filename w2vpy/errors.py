@@ -1,0 +1,13 @@
+"""Exceptions that the command line turns into one line on stderr."""
+
+
+class W2VError(ValueError):
+    """Bad input or parameters: the message names the offending value."""
+
+
+class CorruptInputError(W2VError):
+    """An input file is not what it claims to be (truncated, corrupt, malformed)."""
+
+
+class TrainingDiverged(RuntimeError):
+    """The weights became NaN or infinite; nothing was saved."""

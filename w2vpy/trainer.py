@@ -1,0 +1,182 @@
+"""The training driver: sets up the tables with the GIL held, runs the
+compiled Hogwild threads without it, and reports progress.
+
+This module holds word2vec.c's TrainModel/InitNet; the per-word arithmetic is
+in ``src/word2vec_c/trainer.c``.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, TextIO
+
+import numpy as np
+
+from w2vpy import _core
+from w2vpy.errors import TrainingDiverged, W2VError
+from w2vpy.huffman import build_huffman_tree
+from w2vpy.subsampling import keep_thresholds
+from w2vpy.unigram_table import TABLE_SIZE, build_unigram_table
+from w2vpy.vocab import DEFAULT_MAX_VOCAB_SIZE, Vocabulary
+
+#: LCG used for initialisation and every random draw (java.util.Random's).
+LCG_MULTIPLIER = 25214903917
+LCG_INCREMENT = 11
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """word2vec.c's parameters with gensim-style names; defaults are word2vec.c's."""
+
+    vector_size: int = 100
+    window: int = 5
+    min_count: int = 5
+    sample: float = 1e-3
+    sg: bool = False
+    hs: bool = False
+    negative: int = 5
+    workers: int = 12
+    epochs: int = 5
+    alpha: float | None = None  # None: 0.05 for CBOW, 0.025 for skip-gram
+    seed: int = 0
+    max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE
+    #: word2vec.c's summation order in dot products (slower; bit-identical
+    #: single-thread results with a word2vec.c built without FMA contraction)
+    sequential_dot: bool = False
+    unigram_table_size: int = TABLE_SIZE
+
+    @property
+    def starting_alpha(self) -> float:
+        if self.alpha is not None:
+            return self.alpha
+        return 0.025 if self.sg else 0.05
+
+    def validated(self) -> "TrainingParams":
+        def need(ok: bool, message: str) -> None:
+            if not ok:
+                raise W2VError(message)
+
+        for name in ("vector_size", "window", "min_count", "negative", "workers", "epochs",
+                     "seed", "max_vocab_size", "unigram_table_size"):
+            value = getattr(self, name)
+            need(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
+                 f"{name} must be an integer, got {value!r}")
+        need(self.vector_size >= 1, f"vector size must be >= 1, got {self.vector_size}")
+        need(self.vector_size <= 100_000, f"vector size is absurdly large: {self.vector_size}")
+        need(self.window >= 1, f"window must be >= 1, got {self.window}")
+        need(self.min_count >= 0, f"min_count must be >= 0, got {self.min_count}")
+        need(self.negative >= 0, f"negative must be >= 0, got {self.negative}")
+        need(self.negative <= 1000, f"negative is absurdly large: {self.negative}")
+        need(self.hs or self.negative > 0,
+             "no training objective: hierarchical softmax is off (hs=0) and negative=0")
+        need(1 <= self.workers <= 1024, f"threads must be between 1 and 1024, got {self.workers}")
+        need(self.epochs >= 1, f"iterations (epochs) must be >= 1, got {self.epochs}")
+        need(self.seed >= 0, f"seed must be >= 0, got {self.seed}")
+        need(self.max_vocab_size >= 2, f"max_vocab_size must be >= 2, got {self.max_vocab_size}")
+        need(self.unigram_table_size >= 1,
+             f"unigram_table_size must be >= 1, got {self.unigram_table_size}")
+        need(isinstance(self.sample, (int, float)) and math.isfinite(self.sample)
+             and self.sample >= 0, f"sample must be a finite number >= 0, got {self.sample!r}")
+        alpha = self.starting_alpha
+        need(isinstance(alpha, (int, float)) and math.isfinite(alpha) and alpha > 0,
+             f"alpha must be a finite number > 0, got {alpha!r}")
+        return replace(self, sg=bool(self.sg), hs=bool(self.hs))
+
+
+class ProgressLine:
+    """word2vec.c's -debug 2 line, with wall-clock speed and an ETA, on stderr."""
+
+    def __init__(self, total_words: int, stream: TextIO = sys.stderr, interval: float = 0.5):
+        self.total = max(total_words, 1)
+        self.stream = stream
+        self.interval = interval
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, words_done: int, alpha: float, final: bool = False) -> None:
+        now = time.perf_counter()
+        if not final and now - self.last < self.interval:
+            return
+        self.last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = words_done / elapsed
+        fraction = min(words_done / self.total, 1.0)
+        eta = (self.total - words_done) / rate if rate > 0 and not final else 0.0
+        self.stream.write(
+            f"\rAlpha: {alpha:f}  Progress: {fraction * 100:.2f}%  "
+            f"Words/sec: {rate / 1000:.2f}k  Elapsed: {_clock(elapsed)}  ETA: {_clock(eta)}  ")
+        if final:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds + 0.5)
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+@dataclass
+class TrainedWeights:
+    syn0: np.ndarray
+    syn1: np.ndarray | None
+    syn1neg: np.ndarray | None
+    seconds: float
+    words_done: int
+
+
+def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: TrainingParams,
+                  progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
+    """Run word2vec.c's training on an encoded corpus (see vocab.encode_corpus).
+
+    Ctrl-C stops the threads at their next sentence and re-raises
+    KeyboardInterrupt; nothing is returned then."""
+    params = params.validated()
+    V, size = len(vocab), params.vector_size
+    if V < 2:
+        raise W2VError(f"no word reaches min_count={params.min_count}: "
+                       "the vocabulary holds only the sentence token")
+    counts = vocab.counts
+    train_words = vocab.train_words
+    syn0 = _core.init_input_vectors(V, size, 1 + params.seed)
+    syn1 = np.zeros((V, size), dtype=np.float32) if params.hs else None
+    syn1neg = np.zeros((V, size), dtype=np.float32) if params.negative > 0 else None
+    tree = build_huffman_tree(counts) if params.hs else None
+    table = (build_unigram_table(counts, params.unigram_table_size)
+             if params.negative > 0 else None)
+    thresholds = keep_thresholds(counts, params.sample, train_words)
+    run = _core.TrainingRun()
+    started = time.perf_counter()
+    run.start(
+        syn0=syn0, syn1=syn1, syn1neg=syn1neg, keep_threshold=thresholds,
+        code_offsets=tree.code_offsets if tree else None,
+        codes=tree.codes if tree else None,
+        points=tree.points if tree else None,
+        unigram_table=table, sigmoid_table=_core.sigmoid_table(),
+        cbow=not params.sg, hs=params.hs, negative=params.negative, window=params.window,
+        subsample=params.sample > 0, iterations=params.epochs, threads=params.workers,
+        alpha=params.starting_alpha, train_words=train_words, seed=params.seed,
+        sequential_dot=params.sequential_dot, corpus_fd=corpus_file.fileno(),
+        corpus_tokens=corpus_tokens)
+    try:
+        while not run.finished:
+            time.sleep(0.05)
+            if progress is not None:
+                progress(run.words_done, run.alpha, False)
+    except BaseException:
+        run.request_stop()
+        run.join()
+        raise
+    run.join()
+    seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(run.words_done, run.alpha, True)
+    if not np.isfinite(syn0).all():
+        raise TrainingDiverged(
+            f"training diverged: the vectors hold NaN or infinity (alpha={params.starting_alpha});"
+            " lower -alpha")
+    return TrainedWeights(syn0, syn1, syn1neg, seconds, run.words_done)
+
+

@@ -1,0 +1,167 @@
+"""The vocabulary: word2vec.c's LearnVocabFromTrainFile, SortVocab,
+ReduceVocab, SaveVocab and ReadVocab.
+
+Order is word2vec.c's: ``</s>`` first, then by count descending, ties in
+first-seen order; words under ``min_count`` dropped (never ``</s>``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from w2vpy import _core
+from w2vpy.corpus import Corpus
+from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+
+#: word2vec.c prunes when distinct words pass 0.7 * its 30M hash table.
+DEFAULT_MAX_VOCAB_SIZE = 21_000_000
+
+
+@dataclass
+class Vocabulary:
+    words: list[bytes]
+    counts: np.ndarray  # int64, aligned with words
+    #: distinct words removed by ReduceVocab-style pruning while counting
+    pruned_words: int = 0
+    prune_events: int = 0
+    #: the counter and entry->id map used to encode text with this vocabulary
+    _counter: _core.WordCounter | None = field(default=None, repr=False)
+    _remap: np.ndarray | None = field(default=None, repr=False)
+    _index: dict[bytes, int] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def train_words(self) -> int:
+        """Sum of counts: word2vec.c's train_words (the schedule's unit)."""
+        return int(self.counts.sum())
+
+    def index(self, word: bytes) -> int:
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.words)}
+        return self._index[word]
+
+    def encoder(self) -> _core.Encoder:
+        if self._counter is None or self._remap is None:
+            raise RuntimeError("this vocabulary was not built by w2vpy and cannot encode text")
+        return _core.Encoder(self._counter, self._remap)
+
+
+def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
+    """word2vec.c's SortVocab on the counter's entries (entry 0 is </s>)."""
+    counts = counter.counts()
+    words = counter.words()
+    # A stable sort by count, descending, keeps ties in first-seen order, as
+    # word2vec.c's qsort (glibc's merge sort) does.
+    order = 1 + np.argsort(-counts[1:], kind="stable")
+    order = np.concatenate([np.zeros(1, dtype=np.int64), order])
+    keep = counts[order] >= min_count
+    keep[0] = True
+    final = order[keep]
+    remap = np.full(len(counts), -1, dtype=np.int32)
+    remap[final] = np.arange(len(final), dtype=np.int32)
+    return Vocabulary(
+        words=[words[i] for i in final],
+        counts=counts[final].copy(),
+        pruned_words=counter.pruned_words,
+        prune_events=counter.prune_events,
+        _counter=counter,
+        _remap=remap,
+    )
+
+
+def build_vocab(corpus: Corpus, min_count: int = 5,
+                max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE) -> Vocabulary:
+    """Count the corpus and build the vocabulary as word2vec.c."""
+    if min_count < 0:
+        raise W2VError(f"min_count must be >= 0, got {min_count}")
+    if max_vocab_size < 2:
+        raise W2VError(f"max_vocab_size must be >= 2, got {max_vocab_size}")
+    counter = _core.WordCounter(max_vocab_size)
+    for chunk in corpus.chunks():
+        counter.feed(chunk)
+    counter.finish()
+    if counter.tokens == 0:
+        raise W2VError(f"training input {corpus.name} is empty (no words)")
+    return _finalize(counter, min_count)
+
+
+def save_vocab(vocab: Vocabulary, path: str | os.PathLike[str]) -> None:
+    """word2vec.c's -save-vocab: ``word count\\n`` per line, vocabulary order."""
+    from w2vpy.atomic import atomic_write
+
+    lines = [b"%s %d\n" % (w, c) for w, c in zip(vocab.words, vocab.counts.tolist())]
+    with atomic_write(path) as f:
+        f.write(b"".join(lines))
+
+
+def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
+    """word2vec.c's -read-vocab, with its file checked line by line.
+
+    A file that does not start with ``</s>`` gets it added at index 0 with
+    count 0, so that newlines still end sentences.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise W2VError(f"vocabulary file not found: {path}") from None
+    except IsADirectoryError:
+        raise W2VError(f"vocabulary file is a directory: {path}") from None
+    except OSError as exc:
+        raise W2VError(f"cannot read vocabulary file {path}: {exc.strerror}") from None
+    counter = _core.WordCounter(2**62)
+    entries = 0
+    for lineno, raw in enumerate(data.replace(b"\r", b"").split(b"\n"), start=1):
+        if not raw.strip(b" \t"):
+            continue
+        parts = re.split(rb"[ \t]+", raw.strip(b" \t"))
+        if len(parts) != 2:
+            raise CorruptInputError(
+                f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
+        word, count_text = parts
+        if not count_text.isdigit():
+            raise CorruptInputError(f"{path}:{lineno}: count is not a non-negative integer: "
+                                    f"{count_text[:40]!r}")
+        if len(word) > MAX_WORD_BYTES:
+            raise CorruptInputError(
+                f"{path}:{lineno}: word longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}...")
+        if entries == 0 and word != SENTENCE_END:
+            counter.append(SENTENCE_END, 0)
+        if not counter.append(word, int(count_text)):
+            raise CorruptInputError(f"{path}:{lineno}: word listed twice: {word[:80]!r}")
+        entries += 1
+    if entries == 0:
+        raise CorruptInputError(f"vocabulary file {path} has no entries")
+    return _finalize(counter, min_count)
+
+
+def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None):
+    """Write the corpus as int32 vocabulary ids to an unlinked temporary file.
+
+    Returns (file object, number of ids).  Words outside the vocabulary are
+    dropped here, as word2vec.c skips them while training."""
+    import tempfile
+
+    encoder = vocab.encoder()
+    spool = tempfile.TemporaryFile(prefix="w2vpy-ids-", dir=spool_dir)
+    tokens = 0
+    try:
+        for chunk in corpus.chunks():
+            ids = encoder.feed(chunk)
+            ids.tofile(spool)
+            tokens += len(ids)
+        ids = encoder.finish()
+        ids.tofile(spool)
+        tokens += len(ids)
+        spool.flush()
+    except BaseException:
+        spool.close()
+        raise
+    return spool, tokens
