@@ -19,7 +19,7 @@ from w2vpy import _core
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
-from w2vpy.unigram_table import TABLE_SIZE, build_unigram_table
+from w2vpy.unigram_table import TABLE_SIZE, build_noise_table
 from w2vpy.vocab import DEFAULT_MAX_VOCAB_SIZE, Vocabulary
 
 #: LCG used for initialisation and every random draw (java.util.Random's).
@@ -144,7 +144,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     syn1 = np.zeros((V, size), dtype=np.float32) if params.hs else None
     syn1neg = np.zeros((V, size), dtype=np.float32) if params.negative > 0 else None
     tree = build_huffman_tree(counts) if params.hs else None
-    table = (build_unigram_table(counts, params.unigram_table_size)
+    table = (build_noise_table(counts, params.unigram_table_size)
              if params.negative > 0 else None)
     thresholds = keep_thresholds(counts, params.sample, train_words)
     run = _core.TrainingRun()

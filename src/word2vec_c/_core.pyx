@@ -64,8 +64,16 @@ cdef extern from "huffman.h":
 
 
 cdef extern from "unigram_table.h":
+    ctypedef struct w2v_unigram_table:
+        int64_t table_size
+        int64_t vocab_size
+        int64_t *run_start
     void w2v_unigram_table_build(const int64_t *counts, int64_t vocab_size, double power,
                                  int32_t *table, int64_t table_size) nogil
+    int w2v_unigram_runs_build(const int64_t *counts, int64_t vocab_size, double power,
+                               int64_t table_size, w2v_unigram_table *out) nogil
+    void w2v_unigram_runs_free(w2v_unigram_table *t) nogil
+    int64_t w2v_unigram_lookup(const w2v_unigram_table *t, int64_t index) nogil
 
 
 cdef extern from "sigmoid_table.h":
@@ -91,8 +99,7 @@ cdef extern from "trainer.h":
         const int64_t *code_offsets
         const uint8_t *codes
         const int32_t *points
-        const int32_t *unigram_table
-        int64_t unigram_table_size
+        const w2v_unigram_table *unigram_table
         const float *sigmoid_table
         int cbow
         int hs
@@ -285,6 +292,47 @@ def unigram_table(counts, int64_t table_size=100_000_000, double power=0.75):
     return table
 
 
+cdef class NoiseTable:
+    """word2vec.c's unigram table in compact form: identical entries, stored
+    as one run per word (see unigram_table.h)."""
+    cdef w2v_unigram_table table
+
+    def __cinit__(self, counts, int64_t table_size=100_000_000, double power=0.75):
+        cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
+        if c.shape[0] < 1 or table_size < 1:
+            raise ValueError("the unigram table needs a vocabulary and a positive size")
+        self.table.run_start = NULL
+        with nogil:
+            rc = w2v_unigram_runs_build(&c[0], c.shape[0], power, table_size, &self.table)
+        if rc != 0:
+            raise MemoryError("out of memory building the unigram table")
+
+    def __dealloc__(self):
+        w2v_unigram_runs_free(&self.table)
+
+    @property
+    def table_size(self):
+        return self.table.table_size
+
+    def run_lengths(self):
+        """Entries per word (how often each word is drawn, out of table_size)."""
+        starts = np.empty(self.table.vocab_size + 1, dtype=np.int64)
+        memcpy(cnp.PyArray_DATA(starts), self.table.run_start,
+               (self.table.vocab_size + 1) * sizeof(int64_t))
+        return np.diff(starts)
+
+    def lookup(self, indices):
+        cdef cnp.ndarray[int64_t, ndim=1, mode="c"] idx = np.ascontiguousarray(indices, dtype=np.int64)
+        out = np.empty(idx.shape[0], dtype=np.int64)
+        cdef int64_t[::1] o = out
+        cdef Py_ssize_t i
+        for i in range(idx.shape[0]):
+            if idx[i] < 0 or idx[i] >= self.table.table_size:
+                raise IndexError(f"index {idx[i]} outside the table of {self.table.table_size}")
+            o[i] = w2v_unigram_lookup(&self.table, idx[i])
+        return out
+
+
 def sigmoid_table():
     table = np.empty(W2V_EXP_TABLE_SIZE, dtype=np.float32)
     cdef float[::1] t = table
@@ -379,7 +427,7 @@ cdef class TrainingRun:
         cdef int64_t[::1] co
         cdef uint8_t[::1] cd
         cdef int32_t[::1] pt
-        cdef int32_t[::1] ut
+        cdef NoiseTable noise
         cdef float[::1] sg = sigmoid_table
         cdef w2v_train_config *c = &self.config
         if self.trainer != NULL:
@@ -395,7 +443,6 @@ cdef class TrainingRun:
         c.codes = NULL
         c.points = NULL
         c.unigram_table = NULL
-        c.unigram_table_size = 0
         if hs:
             s1 = syn1
             co = code_offsets
@@ -407,10 +454,9 @@ cdef class TrainingRun:
             c.points = &pt[0]
         if negative > 0:
             sn = syn1neg
-            ut = unigram_table
+            noise = unigram_table
             c.syn1neg = &sn[0, 0]
-            c.unigram_table = &ut[0]
-            c.unigram_table_size = ut.shape[0]
+            c.unigram_table = &noise.table
         c.keep_threshold = &kt[0]
         c.sigmoid_table = &sg[0]
         c.cbow = cbow

@@ -9,6 +9,9 @@
 #include "sigmoid_table.h"
 
 #define W2V_READ_BLOCK 65536
+/* Everything the loop calls is inlined into train_thread, so that each
+ * target clone of it gets its own vector code. */
+#define W2V_HOT __attribute__((always_inline))
 /* word2vec.c's progress granularity: alpha moves every ~10000 words. */
 #define W2V_PROGRESS_WORDS 10000
 
@@ -34,7 +37,7 @@ static inline uint64_t lcg_next(uint64_t r) { return r * (uint64_t)25214903917UL
 /* ---- vector kernels ------------------------------------------------------ */
 
 /* word2vec.c's dot product: one running sum, so no vectorisation. */
-static inline float dot_sequential(const float *restrict a, const float *restrict b, int64_t n) {
+W2V_HOT static inline float dot_sequential(const float *restrict a, const float *restrict b, int64_t n) {
     float f = 0;
     for (int64_t c = 0; c < n; c++) f += a[c] * b[c];
     return f;
@@ -44,7 +47,7 @@ static inline float dot_sequential(const float *restrict a, const float *restric
  * them to SIMD lanes without reassociating anything itself, so the result is
  * the same on every machine and vector width. */
 #define W2V_LANES 16
-static inline float dot_blocked(const float *restrict a, const float *restrict b, int64_t n) {
+W2V_HOT static inline float dot_blocked(const float *restrict a, const float *restrict b, int64_t n) {
     float acc[W2V_LANES] = {0};
     int64_t c = 0;
     for (; c + W2V_LANES <= n; c += W2V_LANES)
@@ -55,13 +58,13 @@ static inline float dot_blocked(const float *restrict a, const float *restrict b
     return acc[0];
 }
 
-static inline float dot(const float *restrict a, const float *restrict b, int64_t n, int sequential) {
+W2V_HOT static inline float dot(const float *restrict a, const float *restrict b, int64_t n, int sequential) {
     return sequential ? dot_sequential(a, b, n) : dot_blocked(a, b, n);
 }
 
 /* The output-layer update of word2vec.c in one pass over the row:
  * err += g * row (with the old row), then row += g * hidden. */
-static inline void update_output_row(float *restrict row, float *restrict err,
+W2V_HOT static inline void update_output_row(float *restrict row, float *restrict err,
                                      const float *restrict hidden, float g, int64_t n) {
     for (int64_t c = 0; c < n; c++) {
         float r = row[c];
@@ -70,7 +73,7 @@ static inline void update_output_row(float *restrict row, float *restrict err,
     }
 }
 
-static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
+W2V_HOT static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
     for (int64_t c = 0; c < n; c++) y[c] += x[c];
 }
 
@@ -84,7 +87,7 @@ typedef struct {
     uint64_t next_random;
 } thread_state;
 
-static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
+W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
                                         float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size;
@@ -98,7 +101,7 @@ static inline void hierarchical_softmax(thread_state *st, int64_t word, const fl
     }
 }
 
-static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
+W2V_HOT static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
                                      float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size;
@@ -107,10 +110,11 @@ static inline void negative_sampling(thread_state *st, int64_t word, const float
      * LCG sequence as word2vec.c) and let the rows load while we work. */
     for (int d = 1; d <= negative; d++) {
         st->next_random = lcg_next(st->next_random);
-        int64_t target = cfg->unigram_table[(st->next_random >> 16) % cfg->unigram_table_size];
+        int64_t target = w2v_unigram_lookup(
+            cfg->unigram_table, (int64_t)((st->next_random >> 16) % (uint64_t)cfg->unigram_table->table_size));
         if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
         st->negatives[d] = target;
-        __builtin_prefetch(cfg->syn1neg + target * size);
+        for (int64_t c = 0; c < size; c += 16) __builtin_prefetch(cfg->syn1neg + target * size + c);
     }
     st->negatives[0] = word;
     for (int d = 0; d <= negative; d++) {
@@ -127,7 +131,7 @@ static inline void negative_sampling(thread_state *st, int64_t word, const float
     }
 }
 
-static void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
+W2V_HOT static inline void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
                        int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size, window = cfg->window;
@@ -155,7 +159,7 @@ static void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_le
     }
 }
 
-static void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
+W2V_HOT static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
                            int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size, window = cfg->window;
@@ -182,7 +186,7 @@ typedef struct {
 } id_reader;
 
 /* Next id of the slice, or -1 at its end, -2 on a read error. */
-static inline int64_t reader_next(id_reader *r, int *err) {
+W2V_HOT static inline int64_t reader_next(id_reader *r, int *err) {
     if (r->pos >= r->end) return -1;
     int64_t k = r->pos - r->block_start;
     if (k >= r->block_len || k < 0) {
@@ -215,6 +219,11 @@ static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actu
     return alpha;
 }
 
+/* Compiled for several instruction sets and picked at load time, so the
+ * default build stays portable and still uses AVX2/AVX-512 where present.
+ * The arithmetic is the same in every clone (no FMA contraction, fixed
+ * summation order), so results do not depend on the CPU. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
 static void *train_thread(void *arg_) {
     struct thread_arg *arg = arg_;
     w2v_trainer *tr = arg->trainer;

@@ -15,6 +15,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "unigram_table.h"
+
 #define W2V_MAX_SENTENCE_LENGTH 1000
 
 typedef struct {
@@ -29,8 +31,7 @@ typedef struct {
     const int64_t *code_offsets;
     const uint8_t *codes;
     const int32_t *points;
-    const int32_t *unigram_table;
-    int64_t unigram_table_size;
+    const w2v_unigram_table *unigram_table;
     const float *sigmoid_table;
     /* hyper-parameters */
     int cbow;
