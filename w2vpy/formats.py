@@ -80,17 +80,14 @@ def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
 
 
 def _looks_binary(body: bytes, size: int) -> bool:
-    """Text if the first record is one line of a word and `size` numbers."""
+    """Text if the first record is one line of a word and `size` printable
+    ASCII fields; raw float32 bytes almost never look like that."""
     end = body.find(b"\n")
     line = body if end < 0 else body[:end]
     parts = line.rstrip(b"\r ").split(b" ")
     if len(parts) != size + 1:
         return True
-    try:
-        [float(p) for p in parts[1:]]
-    except ValueError:
-        return True
-    return False
+    return not all(p and p.isascii() and p.isalnum() or _is_float(p) for p in parts[1:])
 
 
 def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,

@@ -94,7 +94,9 @@ W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, 
     for (int64_t d = cfg->code_offsets[word]; d < cfg->code_offsets[word + 1]; d++) {
         float *row = cfg->syn1 + (int64_t)cfg->points[d] * size;
         float f = dot(hidden, row, size, cfg->sequential_dot);
-        if (f <= -W2V_MAX_EXP || f >= W2V_MAX_EXP) continue;
+        /* word2vec.c's 'f <= -MAX_EXP || f >= MAX_EXP', written so that a NaN
+         * (diverged weights) is skipped instead of indexing the table. */
+        if (!(f > -W2V_MAX_EXP && f < W2V_MAX_EXP)) continue;
         f = cfg->sigmoid_table[w2v_sigmoid_index(f)];
         float g = (1 - cfg->codes[d] - f) * alpha;
         update_output_row(row, st->neu1e, hidden, g, size);
@@ -124,9 +126,10 @@ W2V_HOT static inline void negative_sampling(thread_state *st, int64_t word, con
         float *row = cfg->syn1neg + target * size;
         float f = dot(hidden, row, size, cfg->sequential_dot);
         float g;
+        /* word2vec.c's clamps, ordered so that a NaN takes a clamp branch */
         if (f > W2V_MAX_EXP) g = (label - 1) * alpha;
-        else if (f < -W2V_MAX_EXP) g = (label - 0) * alpha;
-        else g = (label - cfg->sigmoid_table[w2v_sigmoid_index(f)]) * alpha;
+        else if (f >= -W2V_MAX_EXP) g = (label - cfg->sigmoid_table[w2v_sigmoid_index(f)]) * alpha;
+        else g = (label - 0) * alpha;
         update_output_row(row, st->neu1e, hidden, g, size);
     }
 }

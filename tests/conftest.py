@@ -1,0 +1,50 @@
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CORPUS = REPO / "data" / "wordnet-glosses.txt.gz"
+SHARED = REPO.parent / "shared" / "corpus"
+
+
+def have_gensim() -> bool:
+    try:
+        import gensim  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+requires_gensim = pytest.mark.skipif(not have_gensim(), reason="gensim is not installed")
+
+
+def topic_corpus(path: Path, topics: int = 6, words_per_topic: int = 8, sentences: int = 3000,
+                 seed: int = 7) -> dict[str, int]:
+    """Sentences that each draw words from one topic: a model that learned
+    anything puts a word's neighbours in its own topic."""
+    rng = random.Random(seed)
+    vocab = {f"t{t}w{w}": t for t in range(topics) for w in range(words_per_topic)}
+    by_topic = [[w for w, t in vocab.items() if t == k] for k in range(topics)]
+    lines = []
+    for _ in range(sentences):
+        words = by_topic[rng.randrange(topics)]
+        lines.append(" ".join(rng.choice(words) for _ in range(rng.randint(6, 14))))
+    path.write_text("\n".join(lines) + "\n")
+    return vocab
+
+
+@pytest.fixture
+def topics(tmp_path):
+    path = tmp_path / "topics.txt"
+    return path, topic_corpus(path)
+
+
+def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120):
+    exe = shutil.which("w2v-train")
+    cmd = [exe] if exe else ["python", "-m", "w2vpy.cli"]
+    return subprocess.run(cmd + list(args), input=stdin, capture_output=True, timeout=timeout,
+                          env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -1,0 +1,138 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import run_cli, topic_corpus
+from w2vpy import load
+
+
+def test_help_without_arguments():
+    r = run_cli()
+    assert r.returncode == 0 and b"-train <file>" in r.stdout
+
+
+def test_train_binary_and_text(topics, tmp_path):
+    path, topic_of = topics
+    for binary in ("0", "1"):
+        out = tmp_path / f"v{binary}"
+        r = run_cli("-train", str(path), "-output", str(out), "-size", "12", "-min-count", "1",
+                    "-threads", "2", "-iter", "2", "-binary", binary, "-cbow", "0", "-debug", "0")
+        assert r.returncode == 0, r.stderr
+        kv = load(out)
+        assert len(kv) == len(topic_of) + 1 and kv.vector_size == 12
+
+
+def test_progress_line_at_debug_2(topics, tmp_path):
+    path, _ = topics
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "v"), "-min-count", "1",
+                "-threads", "1", "-iter", "1", "-size", "8")
+    assert r.returncode == 0
+    err = r.stderr.decode()
+    assert "Vocab size: 49" in err and "Alpha:" in err and "Words/sec:" in err and "ETA:" in err
+
+
+def test_vocab_only_when_no_output(topics, tmp_path):
+    path, _ = topics
+    vocab = tmp_path / "vocab.txt"
+    r = run_cli("-train", str(path), "-save-vocab", str(vocab), "-min-count", "1", "-debug", "0")
+    assert r.returncode == 0
+    lines = vocab.read_bytes().splitlines()
+    assert lines[0] == b"</s> 3000" and len(lines) == 49
+
+
+def test_read_vocab_trains_on_that_vocabulary(topics, tmp_path):
+    path, _ = topics
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_bytes(b"</s> 3000\nt0w0 500\nt1w1 400\n")
+    out = tmp_path / "v.bin"
+    r = run_cli("-train", str(path), "-read-vocab", str(vocab), "-output", str(out),
+                "-min-count", "1", "-size", "4", "-debug", "0", "-threads", "1")
+    assert r.returncode == 0, r.stderr
+    assert load(out).index_to_key == ["</s>", "t0w0", "t1w1"]
+
+
+def test_classes_output(topics, tmp_path):
+    path, _ = topics
+    out = tmp_path / "classes.txt"
+    r = run_cli("-train", str(path), "-output", str(out), "-classes", "6", "-min-count", "1",
+                "-size", "10", "-debug", "0", "-threads", "2")
+    assert r.returncode == 0, r.stderr
+    rows = [line.split() for line in out.read_text().splitlines()]
+    assert len(rows) == 49 and {int(c) for _, c in rows} <= set(range(6))
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-size", "0"], "vector size must be >= 1"),
+    (["-window", "0"], "window must be >= 1"),
+    (["-hs", "0", "-negative", "0"], "no training objective"),
+    (["-size", "ten"], "invalid value for -size: 'ten'"),
+    (["-threads", "-1"], "threads"),
+    (["-cbow", "2"], "-cbow must be 0 or 1"),
+    (["-bogus", "1"], "unknown option '-bogus'"),
+    (["-size"], "argument missing for -size"),
+    (["-sample", "-1"], "sample"),
+    (["-alpha", "inf"], "alpha"),
+    (["-backend", "tpu"], "-backend must be cpu or cuda"),
+])
+def test_invalid_flags_give_one_line(topics, tmp_path, args, message):
+    path, _ = topics
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "v"), *args)
+    assert r.returncode != 0
+    err = r.stderr.decode().strip()
+    assert message in err and len(err.splitlines()) == 1, err
+
+
+def test_missing_training_file(tmp_path):
+    r = run_cli("-train", str(tmp_path / "nope.txt"), "-output", str(tmp_path / "v"))
+    assert r.returncode == 1 and b"training file not found" in r.stderr
+
+
+def test_empty_training_file(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    r = run_cli("-train", str(tmp_path / "empty.txt"), "-output", str(tmp_path / "v"))
+    assert r.returncode == 1 and b"empty" in r.stderr
+
+
+def test_output_problems_are_found_before_training(topics, tmp_path):
+    path, _ = topics
+    r = run_cli("-train", str(path), "-output", str(tmp_path))
+    assert r.returncode == 1 and b"output path is a directory" in r.stderr
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "missing" / "v.bin"))
+    assert r.returncode == 1 and b"output directory does not exist" in r.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only directories")
+def test_read_only_output_directory(topics, tmp_path):
+    path, _ = topics
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    r = run_cli("-train", str(path), "-output", str(ro / "v.bin"))
+    assert r.returncode == 1 and b"not writable" in r.stderr
+
+
+def test_sigint_stops_fast_keeps_old_output_and_leaves_no_temp(tmp_path):
+    corpus = tmp_path / "big.txt"
+    topic_corpus(corpus, topics=20, words_per_topic=50, sentences=200_000)
+    out = tmp_path / "vectors.bin"
+    out.write_bytes(b"previous result")
+    cmd = [sys.executable, "-m", "w2vpy.cli", "-train", str(corpus), "-output", str(out),
+           "-size", "200", "-iter", "50", "-threads", "2", "-min-count", "1", "-debug", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    deadline = time.time() + 60
+    buf = b""
+    while b"Alpha:" not in buf and time.time() < deadline:
+        buf += proc.stderr.read1(4096)
+    assert b"Alpha:" in buf, "training never started"
+    sent = time.time()
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=10)
+    assert time.time() - sent < 1.5
+    assert proc.returncode == 130
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "vectors.bin"]

@@ -1,0 +1,71 @@
+import bz2
+import gzip
+import lzma
+
+import pytest
+
+from conftest import run_cli
+from w2vpy.corpus import Corpus
+from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.vocab import build_vocab
+
+TEXT = b"one two three\nfour five six\none two\n"
+
+
+def vocab_words(source):
+    with Corpus(source) as c:
+        v = build_vocab(c, min_count=1)
+    return list(zip(v.words, v.counts.tolist()))
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_compressed_input_recognised_by_content(tmp_path, compress):
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(TEXT)
+    packed = tmp_path / "no_extension"
+    packed.write_bytes(compress(TEXT))
+    assert vocab_words(packed) == vocab_words(plain)
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_corrupt_compressed_input_fails(tmp_path, compress):
+    data = bytearray(compress(TEXT * 50))
+    bad = tmp_path / "bad"
+    bad.write_bytes(bytes(data[: len(data) // 2]))  # truncated
+    with pytest.raises(CorruptInputError, match="corrupt|truncated|cannot read"):
+        vocab_words(bad)
+
+
+def test_flipped_bytes_in_gzip_fail(tmp_path):
+    data = bytearray(gzip.compress(TEXT * 50))
+    data[20:30] = b"\xff" * 10
+    bad = tmp_path / "bad.gz"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(CorruptInputError):
+        vocab_words(bad)
+
+
+def test_directory_reads_files_in_name_order(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "b.txt").write_bytes(b"beta beta")  # no final newline: one is added
+    (d / "a.txt").write_bytes(b"alpha\n")
+    (d / "c.txt.gz").write_bytes(gzip.compress(b"gamma\n"))
+    (d / "sub").mkdir()
+    assert vocab_words(d) == [(b"</s>", 3), (b"beta", 2), (b"alpha", 1), (b"gamma", 1)]
+
+
+def test_stdin_is_spooled_and_read_twice(tmp_path):
+    out = tmp_path / "v.txt"
+    r = run_cli("-train", "-", "-output", str(out), "-min-count", "1", "-size", "4",
+                "-binary", "0", "-debug", "0", "-threads", "1", stdin=TEXT * 20)
+    assert r.returncode == 0, r.stderr
+    assert out.read_text().splitlines()[0] == "7 4"
+
+
+def test_missing_and_empty_directory(tmp_path):
+    with pytest.raises(W2VError, match="not found"):
+        Corpus(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(W2VError, match="no regular files"):
+        Corpus(tmp_path / "empty")

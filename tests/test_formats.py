@@ -1,0 +1,170 @@
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import requires_gensim
+from w2vpy import WordVectors, load
+from w2vpy.errors import CorruptInputError, W2VError
+
+
+def small_vectors(n=5, size=4, seed=0):
+    rng = np.random.default_rng(seed)
+    words = ["</s>", "alpha", "béta", "gamma", "delta", "eps", "zeta"][:n]
+    return WordVectors(words, rng.standard_normal((n, size)).astype(np.float32))
+
+
+def test_binary_bytes_are_word2vec_layout(tmp_path):
+    kv = WordVectors(["a", "bc"], np.array([[1.0, -2.0], [0.5, 0.25]], dtype=np.float32))
+    kv.save(tmp_path / "v.bin", binary=True)
+    expected = (b"2 2\n" + b"a " + struct.pack("=2f", 1.0, -2.0) + b"\n"
+                + b"bc " + struct.pack("=2f", 0.5, 0.25) + b"\n")
+    assert (tmp_path / "v.bin").read_bytes() == expected
+
+
+def test_text_bytes_are_word2vec_layout(tmp_path):
+    kv = WordVectors(["a", "bc"], np.array([[1.0, -2.0], [0.5, 1e-7]], dtype=np.float32))
+    kv.save(tmp_path / "v.txt", binary=False)
+    assert (tmp_path / "v.txt").read_bytes() == (
+        b"2 2\na 1.000000 -2.000000 \nbc 0.500000 0.000000 \n")
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_round_trip(tmp_path, binary):
+    kv = small_vectors()
+    kv.save(tmp_path / "v", binary=binary)
+    back = load(tmp_path / "v")
+    assert back.index_to_key == kv.index_to_key
+    if binary:
+        assert np.array_equal(back.vectors, kv.vectors)
+    else:
+        assert np.allclose(back.vectors, kv.vectors, atol=5e-7)
+
+
+def test_vec_format_round_trip_is_exact(tmp_path):
+    kv = small_vectors()
+    kv.save_vec(tmp_path / "v.vec")
+    back = load(tmp_path / "v.vec")
+    assert np.array_equal(back.vectors, kv.vectors)
+
+
+def test_limit_and_no_header(tmp_path):
+    kv = small_vectors()
+    kv.save(tmp_path / "v.bin")
+    assert len(load(tmp_path / "v.bin", limit=2)) == 2
+    (tmp_path / "nh.txt").write_text("a 1 2\nb 3 4\n")
+    nh = load(tmp_path / "nh.txt", no_header=True)
+    assert nh.index_to_key == ["a", "b"] and nh["b"].tolist() == [3.0, 4.0]
+
+
+def test_gensim_binary_without_newlines_is_read(tmp_path):
+    body = b"2 2\n" + b"a " + struct.pack("<2f", 1, 2) + b"b " + struct.pack("<2f", 3, 4)
+    (tmp_path / "g.bin").write_bytes(body)
+    kv = load(tmp_path / "g.bin", binary=True)
+    assert kv.index_to_key == ["a", "b"] and kv["b"].tolist() == [3.0, 4.0]
+
+
+@requires_gensim
+@pytest.mark.parametrize("binary", [True, False])
+def test_gensim_reads_ours_and_we_read_gensims(tmp_path, binary):
+    from gensim.models import KeyedVectors
+    kv = small_vectors(7, 6)
+    kv.save(tmp_path / "ours", binary=binary)
+    g = KeyedVectors.load_word2vec_format(str(tmp_path / "ours"), binary=binary)
+    assert list(g.index_to_key) == kv.index_to_key
+    assert np.allclose(g.vectors, kv.vectors, atol=0 if binary else 5e-7)
+    g.save_word2vec_format(str(tmp_path / "theirs"), binary=binary)
+    back = load(tmp_path / "theirs", binary=binary)
+    assert back.index_to_key == kv.index_to_key
+    assert np.allclose(back.vectors, g.vectors, atol=0 if binary else 5e-6)
+
+
+# ---- hostile input ----------------------------------------------------------------
+
+def write(tmp_path, data: bytes):
+    p = tmp_path / "bad"
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "no header"),
+    (b"hello world\n", "bad header"),
+    (b"3 -2\n", "bad header"),
+    (b"2 0\n", "out of range"),
+    (b"99999999999 300\nx ", "header promises"),
+    (b"2 2\na " + struct.pack("<2f", 1, 2) + b"\nb " + b"\x00\x00", "truncated|header promises"),
+    (b"2 2\na 1 2\nb 3\n", "expected a word and 2 values"),
+    (b"1 2\na 1 x\n", "not a number"),
+    (b"1 2\na 1 nan\n", "NaN or infinity"),
+    (b"1 2\na inf 1\n", "NaN or infinity"),
+    (b"1 2\n\xff\xfe 1 2\n", "not valid utf-8"),
+    (b"3 2\na 1 2\n", "too short|truncated"),
+])
+def test_hostile_files_raise_clear_errors(tmp_path, data, message):
+    with pytest.raises((CorruptInputError, W2VError), match=message):
+        load(write(tmp_path, data))
+
+
+def test_binary_nan_is_rejected(tmp_path):
+    data = b"1 2\na " + struct.pack("<2f", 1, float("nan")) + b"\n"
+    with pytest.raises(CorruptInputError, match="NaN"):
+        load(write(tmp_path, data), binary=True)
+
+
+def test_invalid_utf8_can_be_replaced(tmp_path):
+    kv = load(write(tmp_path, b"1 2\n\xff 1 2\n"), unicode_errors="replace")
+    assert kv.index_to_key == ["\ufffd"]
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(W2VError, match="not found"):
+        load(tmp_path / "nope")
+    with pytest.raises(W2VError, match="directory"):
+        load(tmp_path)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_fuzz_loader_never_crashes(tmp_path, data):
+    p = tmp_path / "fuzz"
+    p.write_bytes(data)
+    try:
+        kv = load(p)
+    except (CorruptInputError, W2VError):
+        return
+    assert kv.vectors.dtype == np.float32 and np.isfinite(kv.vectors).all()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=1, max_size=400), st.integers(min_value=0, max_value=399))
+def test_fuzz_corrupted_valid_file(tmp_path, noise, where):
+    kv = small_vectors()
+    p = tmp_path / "v.bin"
+    kv.save(p)
+    data = bytearray(p.read_bytes())
+    data[where % len(data):where % len(data) + len(noise)] = noise
+    p.write_bytes(bytes(data))
+    try:
+        back = load(p)
+    except (CorruptInputError, W2VError):
+        return
+    assert np.isfinite(back.vectors).all()
+
+
+words_st = st.text(alphabet=st.characters(blacklist_characters=" \t\n\r\x00",
+                                          blacklist_categories=("Cs", "Zs", "Cc")),
+                   min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(words_st, min_size=1, max_size=8, unique=True), st.integers(1, 5),
+       st.booleans())
+def test_round_trip_property(tmp_path, words, size, binary):
+    rng = np.random.default_rng(len(words) * 7 + size)
+    kv = WordVectors(words, rng.standard_normal((len(words), size)).astype(np.float32))
+    kv.save(tmp_path / "p", binary=binary)
+    back = load(tmp_path / "p", binary=binary)
+    assert back.index_to_key == words
+    assert np.allclose(back.vectors, kv.vectors, atol=0 if binary else 5e-7)

@@ -1,0 +1,112 @@
+import numpy as np
+import pytest
+
+from conftest import DEMO_CORPUS
+from w2vpy import TrainingDiverged, W2VError, train
+
+MODES = {
+    "cbow-ns": dict(sg=0, hs=0, negative=5),
+    "sg-ns": dict(sg=1, hs=0, negative=5),
+    "cbow-hs": dict(sg=0, hs=1, negative=0),
+    "sg-hs": dict(sg=1, hs=1, negative=0),
+    "cbow-hs-ns": dict(sg=0, hs=1, negative=3),
+}
+
+
+def topic_precision(kv, topic_of, k=5) -> float:
+    hits = total = 0
+    for word, topic in topic_of.items():
+        for other, _ in kv.most_similar(word, topn=k):
+            hits += topic_of.get(other) == topic
+            total += 1
+    return hits / total
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_learns_topics(topics, mode):
+    path, topic_of = topics
+    kv = train(path, vector_size=20, window=3, min_count=1, sample=0, workers=2, epochs=5,
+               **MODES[mode])
+    # 6 topics: chance is about 1/6
+    assert topic_precision(kv, topic_of) > 0.8, mode
+
+
+def test_untrained_vectors_fail_the_same_check(topics):
+    """The check above can fail: one epoch at a vanishing learning rate
+    leaves the random initialisation, which scores near chance."""
+    path, topic_of = topics
+    kv = train(path, vector_size=20, window=3, min_count=1, sample=0, workers=1, epochs=1,
+               alpha=1e-9)
+    assert topic_precision(kv, topic_of) < 0.5
+
+
+def test_single_thread_runs_are_bit_identical(topics):
+    path, _ = topics
+    a = train(path, vector_size=16, min_count=1, workers=1, epochs=2, seed=3)
+    b = train(path, vector_size=16, min_count=1, workers=1, epochs=2, seed=3)
+    assert np.array_equal(a.vectors, b.vectors)
+    c = train(path, vector_size=16, min_count=1, workers=1, epochs=2, seed=4)
+    assert not np.array_equal(a.vectors, c.vectors)
+
+
+def test_sequential_dot_is_deterministic_and_close_to_blocked(topics):
+    path, _ = topics
+    a = train(path, vector_size=16, min_count=1, workers=1, epochs=1, sequential_dot=True)
+    b = train(path, vector_size=16, min_count=1, workers=1, epochs=1, sequential_dot=True)
+    c = train(path, vector_size=16, min_count=1, workers=1, epochs=1)
+    assert np.array_equal(a.vectors, b.vectors)
+    assert np.allclose(a.vectors, c.vectors, atol=1e-3)
+
+
+def test_result_carries_vocabulary_and_counts(topics):
+    path, topic_of = topics
+    kv = train(path, vector_size=8, min_count=1, workers=2, epochs=1)
+    assert kv.index_to_key[0] == "</s>"
+    assert set(kv.index_to_key[1:]) == set(topic_of)
+    assert kv.counts[0] == 3000  # one </s> per line
+    assert kv.vectors.dtype == np.float32 and kv.vectors.flags.c_contiguous
+    assert np.all(np.diff(kv.counts[1:]) <= 0)
+
+
+def test_divergence_is_reported_not_saved(topics):
+    path, _ = topics
+    with pytest.raises(TrainingDiverged, match="alpha"):
+        train(path, vector_size=8, min_count=1, workers=1, epochs=2, alpha=1e30)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(vector_size=0), "vector size"),
+    (dict(window=0), "window"),
+    (dict(hs=0, negative=0), "no training objective"),
+    (dict(workers=0), "threads"),
+    (dict(epochs=0), "epochs"),
+    (dict(sample=-1.0), "sample"),
+    (dict(alpha=-0.1), "alpha"),
+    (dict(alpha=float("nan")), "alpha"),
+    (dict(min_count=-1), "min_count"),
+    (dict(negative=-2), "negative"),
+    (dict(backend="tpu"), "backend"),
+])
+def test_invalid_parameters(topics, kwargs, message):
+    path, _ = topics
+    with pytest.raises(W2VError, match=message):
+        train(path, **kwargs)
+
+
+def test_no_word_reaches_min_count(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a b c\n")
+    with pytest.raises(W2VError, match="min_count"):
+        train(path, min_count=5)
+
+
+def test_learns_from_the_bundled_corpus():
+    """End-to-end on real text: colour words end up next to each other."""
+    if not DEMO_CORPUS.exists():
+        pytest.skip("bundled demo corpus missing")
+    kv = train(DEMO_CORPUS, vector_size=50, window=5, sample=1e-4, sg=0, negative=5, workers=2,
+               epochs=1, min_count=5)
+    colours = {"yellow", "white", "purple", "pink", "green", "blue", "black", "brown", "orange",
+               "violet", "red", "gray", "grey", "reddish", "scarlet", "crimson", "colored"}
+    near = [w for w, _ in kv.most_similar("red", topn=10)]
+    assert len(colours.intersection(near)) >= 4, near

@@ -1,0 +1,138 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from w2vpy.corpus import Corpus
+from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.tokenizer import tokenize
+from w2vpy.vocab import build_vocab, read_vocab, save_vocab
+
+
+def reference_vocab(data: bytes, min_count: int, max_words: int = 10**9):
+    """word2vec.c's LearnVocabFromTrainFile + ReduceVocab + SortVocab, in plain
+    Python (with </s> protected from pruning)."""
+    counts = {b"</s>": 0}
+    min_reduce = 1
+    for tok in tokenize(data):
+        if tok in counts:
+            counts[tok] += 1
+            continue
+        counts[tok] = 1
+        if len(counts) > max_words:
+            counts = {w: c for i, (w, c) in enumerate(counts.items())
+                      if i == 0 or c > min_reduce}
+            min_reduce += 1
+    items = list(counts.items())
+    rest = sorted(items[1:], key=lambda wc: -wc[1])  # stable: ties keep first-seen order
+    return [items[0]] + [wc for wc in rest if wc[1] >= min_count]
+
+
+def vocab_of(tmp_path, data: bytes, min_count=1, max_vocab_size=10**9):
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(data)
+    return build_vocab(Corpus(path), min_count, max_vocab_size)
+
+
+def test_order_counts_and_sentence_token(tmp_path):
+    v = vocab_of(tmp_path, b"b a c a\nb a\nz\n", min_count=1)
+    assert v.words == [b"</s>", b"a", b"b", b"c", b"z"]
+    assert v.counts.tolist() == [3, 3, 2, 1, 1]
+    assert v.train_words == 10
+
+
+def test_ties_keep_first_seen_order(tmp_path):
+    v = vocab_of(tmp_path, b"q w e r t y\ny t r e w q\n", min_count=1)
+    assert v.words[1:] == [b"q", b"w", b"e", b"r", b"t", b"y"]
+
+
+def test_min_count_drops_rare_words_but_never_sentence_token(tmp_path):
+    v = vocab_of(tmp_path, b"a a a b b c", min_count=3)
+    assert v.words == [b"</s>", b"a"]
+    assert v.counts.tolist() == [0, 3]
+
+
+def test_empty_input_is_an_error(tmp_path):
+    with pytest.raises(W2VError, match="empty"):
+        vocab_of(tmp_path, b"")
+    with pytest.raises(W2VError, match="empty"):
+        vocab_of(tmp_path, b" \t\r ")
+
+
+def test_pruning_like_reduce_vocab(tmp_path):
+    data = b"a b c a d e a f g h a b\n" * 3 + b"x y z w v\n"
+    v = vocab_of(tmp_path, data, min_count=1, max_vocab_size=5)
+    expected = reference_vocab(data, 1, 5)
+    assert list(zip(v.words, v.counts.tolist())) == expected
+    assert v.prune_events > 0 and v.pruned_words > 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"b", b"c", b"dd", b"e", b" ", b"\n", b"\t", b"</s>",
+                                 b"\xc3\xa9", b"f"]), max_size=200),
+       st.integers(min_value=0, max_value=4), st.integers(min_value=2, max_value=8))
+def test_matches_reference(tmp_path_factory, parts, min_count, max_words):
+    data = b"".join(parts)
+    if not tokenize(data):
+        return
+    tmp = tmp_path_factory.mktemp("v")
+    v = vocab_of(tmp, data, min_count, max_words)
+    assert list(zip(v.words, v.counts.tolist())) == reference_vocab(data, min_count, max_words)
+
+
+def test_save_vocab_format(tmp_path):
+    v = vocab_of(tmp_path, b"b a a\n", min_count=1)
+    out = tmp_path / "vocab.txt"
+    save_vocab(v, out)
+    assert out.read_bytes() == b"</s> 1\na 2\nb 1\n"
+
+
+def test_read_vocab_round_trip_and_min_count(tmp_path):
+    v = vocab_of(tmp_path, b"b a a c c c\nd\n", min_count=1)
+    out = tmp_path / "vocab.txt"
+    save_vocab(v, out)
+    again = read_vocab(out, min_count=1)
+    assert again.words == v.words and again.counts.tolist() == v.counts.tolist()
+    cut = read_vocab(out, min_count=2)
+    assert cut.words == [b"</s>", b"c", b"a"]
+
+
+def test_read_vocab_adds_missing_sentence_token(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"dog 5\ncat 7\n")
+    v = read_vocab(path, min_count=1)
+    assert v.words == [b"</s>", b"cat", b"dog"]
+    assert v.counts.tolist() == [0, 7, 5]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"dog\n", "expected 'word count'"),
+    (b"dog five\n", "not a non-negative integer"),
+    (b"dog -3\n", "not a non-negative integer"),
+    (b"dog 1 2\n", "expected 'word count'"),
+    (b"dog 1\ndog 2\n", "listed twice"),
+    (b"\n\n", "no entries"),
+    (b"x" * 120 + b" 4\n", "longer than"),
+])
+def test_read_vocab_rejects_malformed_files(tmp_path, content, message):
+    path = tmp_path / "v.txt"
+    path.write_bytes(content)
+    with pytest.raises(CorruptInputError, match=message):
+        read_vocab(path)
+
+
+def test_read_vocab_missing_file(tmp_path):
+    with pytest.raises(W2VError, match="not found"):
+        read_vocab(tmp_path / "nope.txt")
+
+
+def test_encoding_drops_unknown_words(tmp_path):
+    from w2vpy.vocab import encode_corpus
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"a a b\nc a\n")
+    corpus = Corpus(path)
+    v = build_vocab(corpus, min_count=2)
+    spool, n = encode_corpus(corpus, v)
+    spool.seek(0)
+    ids = np.frombuffer(spool.read(), dtype=np.int32)
+    # </s>=0, a=1; b and c are under min_count and vanish
+    assert ids.tolist() == [1, 1, 0, 1, 0] and n == 5
