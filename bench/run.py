@@ -1,0 +1,306 @@
+"""The benchmark: w2vpy against gensim and word2vec.c, side by side.
+
+    python bench/run.py --corpus ../shared/corpus/en-8m.txt.gz \
+        --questions ../shared/corpus/questions-words.txt
+
+word2vec.c is run when its binaries are given (W2V_C_BIN for the shipped
+build, W2V_C_FIXED_BIN for one with the end-of-file bug fixed); gensim when it
+is importable.  Runs are interleaved (every implementation once, then again)
+so that drift of a shared machine hits all of them alike.  Each run is a whole
+process; wall time and peak RSS come from the OS (wait4).  See bench/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+MODES = {
+    # name: (flags, default epochs) -- the epochs of the issue's reference table
+    "cbow-ns": ({"-cbow": "1", "-hs": "0", "-negative": "5"}, 5),
+    "sg-ns": ({"-cbow": "0", "-hs": "0", "-negative": "5"}, 3),
+    "sg-hs": ({"-cbow": "0", "-hs": "1", "-negative": "0"}, 1),
+    "cbow-hs": ({"-cbow": "1", "-hs": "1", "-negative": "0"}, 3),
+}
+
+
+@dataclass
+class Run:
+    wall: float
+    rss_mb: float
+    accuracy: float | None
+    rc: int
+
+
+@dataclass
+class Cell:
+    impl: str
+    mode: str
+    threads: int
+    size: int
+    epochs: int
+    runs: list[Run] = field(default_factory=list)
+
+
+def implementations(args) -> dict[str, list[str]]:
+    impls = {"w2vpy": [shutil.which("w2v-train") or f"{sys.executable} -m w2vpy.cli"]}
+    try:
+        import gensim  # noqa: F401
+        impls["gensim"] = [sys.executable, str(HERE / "gensim_train.py")]
+    except ImportError:
+        print("gensim not installed: skipped", file=sys.stderr)
+    if os.environ.get("W2V_C_BIN"):
+        impls["word2vec.c"] = [os.environ["W2V_C_BIN"]]
+    if os.environ.get("W2V_C_FIXED_BIN"):
+        impls["word2vec.c eof-fixed"] = [os.environ["W2V_C_FIXED_BIN"]]
+    wanted = args.impls.split(",") if args.impls else list(impls)
+    return {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
+
+
+def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
+    """Wall time, peak RSS (MB) and exit code of one whole process.
+
+    Linux carries a process's RSS high-water mark across exec, so a child
+    forked from this (large) Python process would report our RSS; GNU time
+    forks the command from a small process and reports its own child's."""
+    time_bin = shutil.which("time") or "/usr/bin/time"
+    rss_file = log.with_suffix(".rss")
+    wrapped = [time_bin, "-f", "%M", "-o", str(rss_file)] + cmd if os.path.exists(time_bin) else cmd
+    start = time.perf_counter()
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(wrapped, stdout=out, stderr=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    rc = os.waitstatus_to_exitcode(status)
+    rss_kb = float(usage.ru_maxrss)
+    if wrapped is not cmd and rss_file.exists():
+        text = rss_file.read_text().split()
+        rss_kb = float(text[-1]) if text and text[-1].isdigit() else rss_kb
+        if text and text[0].startswith("Command"):  # GNU time notes a non-zero exit first
+            rss_kb = float(text[-1])
+    return wall, rss_kb / 1024, rc
+
+
+def accuracy(vectors: Path, questions: Path | None) -> float | None:
+    if questions is None or not vectors.exists():
+        return None
+    from w2vpy import load
+    from w2vpy.evaluation import analogy_accuracy
+    return analogy_accuracy(load(vectors, unicode_errors="replace"), questions, 30000).accuracy
+
+
+def plain_corpus(path: Path, workdir: Path) -> Path:
+    """word2vec.c and gensim read plain text only."""
+    with open(path, "rb") as f:
+        packed = f.read(2) == b"\x1f\x8b"
+    if not packed:
+        return path
+    out = workdir / path.name.removesuffix(".gz")
+    with gzip.open(path, "rb") as src, open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+    return out
+
+
+def corpus_words(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(len(chunk.split()) for chunk in iter(lambda: f.read(1 << 24), b""))
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def markers(label: str) -> tuple[str, str]:
+    return f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
+
+
+def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -> str:
+    begin, end = markers(label)
+    lines = [begin, f"### {label}", "",
+             f"Measured {datetime.date.today().isoformat()} on {machine()}.",
+             f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
+             "whole-process wall time (median, min-max over repeats), training words/s = "
+             "epochs x corpus words / median wall time, peak RSS, analogy accuracy "
+             "(questions-words, 30000 most frequent words, compute-accuracy rules).", "",
+             "| mode | size | threads | epochs | implementation | wall s (min-max) | "
+             "words/s | peak RSS MB | accuracy | time vs fixed word2vec.c | time vs gensim |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    index = {(c.impl, c.mode, c.size, c.threads): c for c in cells}
+    for c in cells:
+        walls = [r.wall for r in c.runs if r.rc == 0]
+        if not walls:
+            lines.append(f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | "
+                         "failed | | | | | |")
+            continue
+        med = median(walls)
+        acc = [r.accuracy for r in c.runs if r.accuracy is not None]
+        rss = max(r.rss_mb for r in c.runs)
+
+        def ratio(other: str) -> str:
+            o = index.get((other, c.mode, c.size, c.threads))
+            ow = [r.wall for r in o.runs if r.rc == 0] if o else []
+            return f"{med / median(ow):.2f}x" if ow and o is not c else ""
+
+        lines.append(
+            f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | {med:.1f} "
+            f"({min(walls):.1f}-{max(walls):.1f}) | {c.epochs * words / med / 1e3:,.0f}k | "
+            f"{rss:.0f} | {median(acc) * 100:.2f}% | {ratio('word2vec.c eof-fixed')} | "
+            f"{ratio('gensim')} |" if acc else
+            f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | {med:.1f} "
+            f"({min(walls):.1f}-{max(walls):.1f}) | {c.epochs * words / med / 1e3:,.0f}k | "
+            f"{rss:.0f} | | {ratio('word2vec.c eof-fixed')} | {ratio('gensim')} |")
+    lines += ["", extra, "", end]
+    return "\n".join(lines)
+
+
+def write_results(path: Path, table: str, label: str) -> None:
+    """Replace this label's block in the results file, keeping everything else."""
+    begin, end = markers(label)
+    old = path.read_text() if path.exists() else "# Benchmark results\n"
+    if begin in old and end in old:
+        new = old[:old.index(begin)] + table + old[old.index(end) + len(end):]
+    else:
+        new = old.rstrip() + "\n\n" + table + "\n"
+    path.write_text(new)
+
+
+def chart(cells: list[Cell], path: Path) -> None:
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no chart", file=sys.stderr)
+        return
+    groups = sorted({(c.mode, c.size, c.threads) for c in cells})
+    impls = list(dict.fromkeys(c.impl for c in cells))
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(groups)), 4))
+    width = 0.8 / len(impls)
+    for k, impl in enumerate(impls):
+        xs, ys = [], []
+        for g, (mode, size, threads) in enumerate(groups):
+            for c in cells:
+                if (c.impl, c.mode, c.size, c.threads) == (impl, mode, size, threads):
+                    walls = [r.wall for r in c.runs if r.rc == 0]
+                    if walls:
+                        xs.append(g + k * width)
+                        ys.append(median(walls))
+        ax.bar(xs, ys, width, label=impl)
+    ax.set_xticks([g + 0.4 - width / 2 for g in range(len(groups))])
+    ax.set_xticklabels([f"{m}\nsize {s}, {t} thr" for m, s, t in groups], fontsize=8)
+    ax.set_ylabel("whole-process wall time, s (lower is better)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def scaling(args, workdir: Path, corpus: Path) -> str:
+    """w2vpy's wall time and peak RSS at 1x, 2x, 4x... the corpus."""
+    rows = ["| corpus | words | wall s | peak RSS MB |", "| --- | --- | --- | --- |"]
+    base_words = corpus_words(corpus)
+    flags, _ = MODES["cbow-ns"]
+    for factor in [int(x) for x in args.scaling.split(",")]:
+        big = workdir / f"x{factor}.txt"
+        with open(big, "wb") as out:
+            for _ in range(factor):
+                with open(corpus, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+                out.write(b"\n")
+        cmd = implementations(args)["w2vpy"] + [
+            "-train", str(big), "-output", str(workdir / "scale.bin"), "-size", "100",
+            "-window", "5", "-sample", "1e-4", "-min-count", "5", "-iter", "1", "-threads",
+            str(max(args.thread_list)), "-binary", "1", "-debug", "0",
+            *[x for kv in flags.items() for x in kv]]
+        wall, rss, rc = run_once(cmd, workdir / "scale.log")
+        rows.append(f"| {factor}x | {factor * base_words:,} | {wall:.1f} | {rss:.0f} |")
+        big.unlink()
+        print(rows[-1], flush=True)
+    return ("Scaling (w2vpy, CBOW+NS, 1 epoch, size 100): wall time should grow linearly and "
+            "peak RSS stay flat.\n\n" + "\n".join(rows))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--corpus", default=str(REPO.parent / "shared/corpus/en-8m.txt.gz"))
+    p.add_argument("--questions", default=str(REPO.parent / "shared/corpus/questions-words.txt"))
+    p.add_argument("--modes", default=",".join(MODES))
+    p.add_argument("--threads", default="2", help="comma list, e.g. 1,2")
+    p.add_argument("--sizes", default="100", help="comma list, e.g. 100,300")
+    p.add_argument("--epochs", type=int, default=None, help="override each mode's epochs")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--impls", default="", help="comma list of implementations to run")
+    p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
+    p.add_argument("--results", default=str(HERE / "RESULTS.md"))
+    p.add_argument("--chart", default=None, help="PNG path (default bench/results-LABEL.png)")
+    p.add_argument("--label", default="main", help="name of this run's block in the results file")
+    p.add_argument("--workdir", default=None)
+    args = p.parse_args()
+    args.thread_list = [int(t) for t in args.threads.split(",")]
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="w2vpy-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    corpus = plain_corpus(Path(args.corpus), workdir)
+    questions = Path(args.questions) if Path(args.questions).exists() else None
+    words = corpus_words(corpus)
+    impls = implementations(args)
+    cells: list[Cell] = []
+    for mode in args.modes.split(","):
+        flags, mode_epochs = MODES[mode]
+        for size in [int(s) for s in args.sizes.split(",")]:
+            for threads in args.thread_list:
+                epochs = args.epochs or mode_epochs
+                group = [Cell(impl, mode, threads, size, epochs) for impl in impls]
+                cells += group
+                for rep in range(args.repeats):
+                    for cell in group:
+                        out = workdir / f"{cell.impl.replace(' ', '_')}.bin"
+                        out.unlink(missing_ok=True)
+                        cmd = impls[cell.impl] + [
+                            "-train", str(corpus), "-output", str(out), "-size", str(size),
+                            "-window", "5", "-sample", "1e-4", "-min-count", "5",
+                            "-iter", str(epochs), "-threads", str(threads),
+                            *[x for kv in flags.items() for x in kv]]
+                        if cell.impl != "gensim":
+                            cmd += ["-binary", "1", "-debug", "0"]
+                        wall, rss, rc = run_once(cmd, workdir / "runs.log")
+                        acc = accuracy(out, questions) if rc == 0 and rep == 0 else None
+                        cell.runs.append(Run(wall, rss, acc, rc))
+                        print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
+                              f"{rss:.0f}MB rc={rc}"
+                              + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
+    extra = scaling(args, workdir, corpus) if args.scaling else ""
+    table = render(cells, words, Path(args.corpus).name, extra, args.label)
+    write_results(Path(args.results), table, args.label)
+    if cells:
+        chart(cells, Path(args.chart or HERE / f"results-{args.label}.png"))
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
