@@ -136,3 +136,59 @@ def test_sigint_stops_fast_keeps_old_output_and_leaves_no_temp(tmp_path):
     assert proc.returncode == 130
     assert out.read_bytes() == b"previous result"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "vectors.bin"]
+
+
+def test_vocabulary_pruning_is_reported(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(" ".join(f"w{i}" for i in range(50)) + "\n" + "a a a b b\n" * 10)
+    r = run_cli("-train", str(corpus), "-save-vocab", str(tmp_path / "v.txt"), "-min-count", "1",
+                "-max-vocab-size", "10", "-debug", "1")
+    assert r.returncode == 0, r.stderr
+    assert b"Vocabulary pruned" in r.stderr and b"rare words dropped" in r.stderr
+    words = [line.split()[0] for line in (tmp_path / "v.txt").read_bytes().splitlines()]
+    assert words[:3] == [b"</s>", b"a", b"b"] and len(words) <= 11
+
+
+def _query(tool: str, *args: str, stdin: bytes):
+    import shutil as _sh
+    exe = _sh.which(tool)
+    assert exe, f"{tool} is not installed"
+    return subprocess.run([exe, *args], input=stdin, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def topic_vectors(topics, tmp_path):
+    path, topic_of = topics
+    out = tmp_path / "v.bin"
+    r = run_cli("-train", str(path), "-output", str(out), "-size", "20", "-min-count", "1",
+                "-threads", "2", "-iter", "5", "-window", "3", "-sample", "0", "-binary", "1",
+                "-debug", "0")
+    assert r.returncode == 0
+    return out, topic_of
+
+
+def test_distance_tool(topic_vectors):
+    out, topic_of = topic_vectors
+    r = _query("w2v-distance", str(out), "5", stdin=b"t0w0\nnope\n")
+    text = r.stdout.decode()
+    assert r.returncode == 0 and "Position in vocabulary" in text
+    assert "Out of dictionary word: nope" in text
+    neighbours = [line.split()[0] for line in text.splitlines() if line.strip().startswith("t")]
+    assert sum(topic_of[w] == 0 for w in neighbours[:5]) >= 4
+
+
+def test_analogy_tool(topic_vectors):
+    out, _ = topic_vectors
+    r = _query("w2v-analogy", str(out), "3", stdin=b"t0w0 t0w1 t1w0\nt0w0\n")
+    text = r.stdout.decode()
+    assert r.returncode == 0 and "Cosine distance" in text and "Only three words" in text
+
+
+def test_accuracy_tool(topic_vectors, tmp_path):
+    out, _ = topic_vectors
+    q = b": topic\nt0w0 t0w1 t1w0 t1w1\nt0w0 t0w1 t1w0 zzz\n"
+    r = _query("w2v-accuracy", str(out), "30000", stdin=q)
+    text = r.stdout.decode()
+    assert r.returncode == 0 and "Questions seen / total: 1 2" in text
+    r = _query("w2v-accuracy", str(out), "-5", stdin=q)
+    assert r.returncode == 1 and b"threshold must be >= 0" in r.stderr

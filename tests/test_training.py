@@ -104,9 +104,10 @@ def test_learns_from_the_bundled_corpus():
     """End-to-end on real text: colour words end up next to each other."""
     if not DEMO_CORPUS.exists():
         pytest.skip("bundled demo corpus missing")
-    kv = train(DEMO_CORPUS, vector_size=50, window=5, sample=1e-4, sg=0, negative=5, workers=2,
-               epochs=1, min_count=5)
+    # one thread: bit-reproducible, so the check cannot flake
+    kv = train(DEMO_CORPUS, vector_size=50, window=5, sample=1e-4, sg=0, negative=5, workers=1,
+               epochs=2, min_count=5)
     colours = {"yellow", "white", "purple", "pink", "green", "blue", "black", "brown", "orange",
                "violet", "red", "gray", "grey", "reddish", "scarlet", "crimson", "colored"}
     near = [w for w, _ in kv.most_similar("red", topn=10)]
-    assert len(colours.intersection(near)) >= 4, near
+    assert len(colours.intersection(near)) >= 6, near

@@ -251,49 +251,53 @@ def _print_neighbours(pairs) -> None:
     sys.stdout.flush()
 
 
-def distance_command(argv: Sequence[str]) -> int:
+def _query_command(argv: Sequence[str], usage: str, prompt: str,
+                   answer: Callable[[object, list[str], int], None]) -> int:
+    """word2vec.c's distance / word-analogy: load FILE, answer stdin lines."""
     if not argv or len(argv) > 2:
-        sys.stdout.write("Usage: w2v-distance <FILE> [N]\nwhere FILE contains word projections "
-                         "(binary or text); N nearest words are shown (default 40)\n")
+        sys.stdout.write(usage)
         return 0 if not argv else EXIT_ERROR
     topn = _positive_int(argv[1], "N") if len(argv) > 1 else 40
     kv = _load_for_query(argv[0])
-
-    def handle(words: list[str]) -> None:
-        missing = [w for w in words if w not in kv]
-        for w in words:
-            if w in kv:
-                sys.stdout.write(f"\nWord: {w}  Position in vocabulary: {kv.get_index(w)}\n")
-        if missing:
-            sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
-            return
-        _print_neighbours(kv.most_similar(positive=words, topn=topn))
-
-    _query_loop("Enter word or sentence (EXIT to break): ", handle)
+    _query_loop(prompt, lambda words: answer(kv, words, topn))
     return 0
+
+
+def _answer_distance(kv, words: list[str], topn: int) -> None:
+    for w in words:
+        if w in kv:
+            sys.stdout.write(f"\nWord: {w}  Position in vocabulary: {kv.get_index(w)}\n")
+    missing = [w for w in words if w not in kv]
+    if missing:
+        sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
+        return
+    _print_neighbours(kv.most_similar(positive=words, topn=topn))
+
+
+def _answer_analogy(kv, words: list[str], topn: int) -> None:
+    if len(words) != 3:
+        sys.stdout.write("Only three words were expected\n")
+        return
+    missing = [w for w in words if w not in kv]
+    if missing:
+        sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
+        return
+    a, b, c = words
+    _print_neighbours(kv.most_similar(positive=[b, c], negative=[a], topn=topn))
+
+
+def distance_command(argv: Sequence[str]) -> int:
+    return _query_command(
+        argv, "Usage: w2v-distance <FILE> [N]\nwhere FILE contains word projections (binary or "
+        "text); N nearest words are shown (default 40)\n",
+        "Enter word or sentence (EXIT to break): ", _answer_distance)
 
 
 def analogy_command(argv: Sequence[str]) -> int:
-    if not argv or len(argv) > 2:
-        sys.stdout.write("Usage: w2v-analogy <FILE> [N]\nwhere FILE contains word projections; "
-                         "enter three words A B C to get D as in A:B = C:D\n")
-        return 0 if not argv else EXIT_ERROR
-    topn = _positive_int(argv[1], "N") if len(argv) > 1 else 40
-    kv = _load_for_query(argv[0])
-
-    def handle(words: list[str]) -> None:
-        if len(words) != 3:
-            sys.stdout.write("Only three words were expected\n")
-            return
-        missing = [w for w in words if w not in kv]
-        if missing:
-            sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
-            return
-        a, b, c = words
-        _print_neighbours(kv.most_similar(positive=[b, c], negative=[a], topn=topn))
-
-    _query_loop("Enter three words (EXIT to break): ", handle)
-    return 0
+    return _query_command(
+        argv, "Usage: w2v-analogy <FILE> [N]\nwhere FILE contains word projections; enter three "
+        "words A B C to get D as in A:B = C:D\n",
+        "Enter three words (EXIT to break): ", _answer_analogy)
 
 
 def accuracy_command(argv: Sequence[str]) -> int:

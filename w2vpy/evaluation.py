@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, read_input_file
 
 SEMANTIC_SECTIONS = 5
 #: compute-accuracy stores vocabulary words in 50-byte slots
@@ -81,10 +81,7 @@ def _read_questions(source: Path | bytes) -> list[tuple[str, list[tuple[bytes, b
         data, path = source, "<stdin>"
     else:
         path = source
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise W2VError(f"cannot read questions file {path}: {exc.strerror}") from None
+        data = read_input_file(path, "questions file")
     sections: list[tuple[str, list]] = []
     for lineno, line in enumerate(data.split(b"\n"), start=1):
         parts = line.split()
@@ -185,10 +182,7 @@ def evaluate_word_pairs(vectors, path: str | os.PathLike[str], delimiter: str | 
     similarity on wordsim353/simlex999-style files (``word1 word2 score``;
     lines starting with ``#`` and lines whose score is not a number skipped)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise W2VError(f"cannot read word-pair file {path}: {exc.strerror}") from None
+    text = read_input_file(path, "word-pair file").decode("utf-8", "replace")
     n = min(restrict_vocab, len(vectors))
     index: dict[str, int] = {}
     for i, w in enumerate(vectors.index_to_key[:n]):

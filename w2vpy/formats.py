@@ -15,7 +15,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.atomic import atomic_write
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, W2VError, read_input_file
 
 #: Longest word accepted by the reader, in bytes (word2vec.c's is 98; gensim
 #: and fastText files may hold longer phrases).
@@ -98,14 +98,7 @@ def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
     ``binary=None`` tells the format from the content.  Every size in the
     file is checked against the file's length before memory is allocated."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise W2VError(f"vector file not found: {path}") from None
-    except IsADirectoryError:
-        raise W2VError(f"vector file is a directory: {path}") from None
-    except OSError as exc:
-        raise W2VError(f"cannot read vector file {path}: {exc.strerror}") from None
+    data = read_input_file(path, "vector file")
     if limit is not None and limit < 0:
         raise W2VError(f"limit must be >= 0, got {limit}")
     if no_header:

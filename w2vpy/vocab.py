@@ -15,7 +15,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.corpus import Corpus
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, W2VError, read_input_file
 from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
 
 #: word2vec.c prunes when distinct words pass 0.7 * its 30M hash table.
@@ -108,14 +108,7 @@ def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
     count 0, so that newlines still end sentences.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise W2VError(f"vocabulary file not found: {path}") from None
-    except IsADirectoryError:
-        raise W2VError(f"vocabulary file is a directory: {path}") from None
-    except OSError as exc:
-        raise W2VError(f"cannot read vocabulary file {path}: {exc.strerror}") from None
+    data = read_input_file(path, "vocabulary file")
     counter = _core.WordCounter(2**62)
     entries = 0
     for lineno, raw in enumerate(data.replace(b"\r", b"").split(b"\n"), start=1):
