@@ -62,6 +62,17 @@ __device__ __forceinline__ void update_row(float* __restrict__ row, float e[W2V_
     }
 }
 
+// row += e (the error gathered for an input vector)
+__device__ __forceinline__ void add_to_row(float* __restrict__ row,
+                                           const float e[W2V_MAX_DIMS_PER_LANE], int size,
+                                           int lane) {
+#pragma unroll
+    for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) {
+        int j = lane + k * W2V_WARP;
+        if (j < size) row[j] += e[k];
+    }
+}
+
 struct Model {
     float* syn0;
     float* syn1;
@@ -188,12 +199,7 @@ extern "C" __global__ void w2v_train_sentences(
             for (int a = b; a < window * 2 + 1 - b; a++) {
                 int c = pos - window + a;
                 if (a == window || c < 0 || c >= length) continue;
-                float* row = syn0 + (long long)sen[c] * size;
-#pragma unroll
-                for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) {
-                    int j = lane + k * W2V_WARP;
-                    if (j < size) row[j] += e[k];
-                }
+                add_to_row(syn0 + (long long)sen[c] * size, e, size, lane);
             }
         } else {
             for (int a = b; a < window * 2 + 1 - b; a++) {
@@ -207,11 +213,7 @@ extern "C" __global__ void w2v_train_sentences(
                     e[k] = 0.f;
                 }
                 output_layer(m, word, h, e, alpha, next_random, lane);
-#pragma unroll
-                for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) {
-                    int j = lane + k * W2V_WARP;
-                    if (j < size) row[j] += e[k];
-                }
+                add_to_row(row, e, size, lane);
             }
         }
     }
