@@ -34,6 +34,8 @@ def test_progress_line_at_debug_2(topics, tmp_path):
     assert r.returncode == 0
     err = r.stderr.decode()
     assert "Vocab size: 49" in err and "Alpha:" in err and "Words/sec:" in err and "ETA:" in err
+    final = err.split("\r")[-1].splitlines()[0]
+    assert "Progress: 100.00%" in final and "nan" not in final, final
 
 
 def test_vocab_only_when_no_output(topics, tmp_path):

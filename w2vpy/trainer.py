@@ -169,14 +169,15 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
         run.request_stop()
         run.join()
         raise
+    words_done, alpha = run.words_done, run.alpha  # join() frees the counters
     run.join()
     seconds = time.perf_counter() - started
     if progress is not None:
-        progress(run.words_done, run.alpha, True)
+        progress(words_done, alpha, True)
     if not np.isfinite(syn0).all():
         raise TrainingDiverged(
             f"training diverged: the vectors hold NaN or infinity (alpha={params.starting_alpha});"
             " lower -alpha")
-    return TrainedWeights(syn0, syn1, syn1neg, seconds, run.words_done)
+    return TrainedWeights(syn0, syn1, syn1neg, seconds, words_done)
 
 
