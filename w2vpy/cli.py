@@ -4,7 +4,6 @@ and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
 Ctrl-C exits 130 and leaves earlier output files as they were."""
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -79,8 +78,7 @@ def _int(text: str) -> int:
 
 
 def _float(text: str) -> float:
-    value = float(text)
-    return value
+    return float(text)
 
 
 def _text(text: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-
 import lzma
 import os
 import shutil

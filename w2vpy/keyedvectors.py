@@ -111,7 +111,7 @@ class WordVectors:
         for i in used:
             if i < limit:
                 sims[i] = -np.inf
-        k = min(topn + 0, limit - len([i for i in used if i < limit]))
+        k = min(topn, limit - len([i for i in used if i < limit]))
         if k <= 0:
             return []
         best = np.argpartition(-sims, k - 1)[:k]

@@ -21,4 +21,4 @@ def tokenize(data: bytes) -> list[bytes]:
     Unlike word2vec.c, the last word of text without a final newline is kept,
     and a word cut at MAX_WORD_BYTES never ends inside a UTF-8 character.
     """
-    return _core.tokenize(memoryview(data).cast("B") if not isinstance(data, bytes) else data)
+    return _core.tokenize(bytes(data))

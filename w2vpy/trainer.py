@@ -7,7 +7,6 @@ in ``src/word2vec_c/trainer.c``.
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -21,11 +20,6 @@ from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
 from w2vpy.unigram_table import TABLE_SIZE, build_noise_table
 from w2vpy.vocab import DEFAULT_MAX_VOCAB_SIZE, Vocabulary
-
-#: LCG used for initialisation and every random draw (java.util.Random's).
-LCG_MULTIPLIER = 25214903917
-LCG_INCREMENT = 11
-
 
 @dataclass(frozen=True)
 class TrainingParams:
