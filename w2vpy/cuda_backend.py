@@ -15,10 +15,11 @@ from typing import Callable
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.errors import TrainingDiverged, W2VError
+from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
-from w2vpy.trainer import TrainedWeights, TrainingParams
+from w2vpy.trainer import (TrainedWeights, TrainingParams, check_converged, check_vocabulary,
+                            initial_input_vectors)
 from w2vpy.unigram_table import build_unigram_table
 from w2vpy.vocab import Vocabulary
 
@@ -76,14 +77,13 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
+    check_vocabulary(vocab, params)
     V, size = len(vocab), params.vector_size
-    if V < 2:
-        raise W2VError(f"no word reaches min_count={params.min_count}: nothing to train")
     counts = vocab.counts
     module = cp.RawModule(code=kernel_source(), options=("-std=c++14",))
     kernel = module.get_function(KERNEL_NAME)
 
-    syn0 = cp.asarray(_core.init_input_vectors(V, size, 1 + params.seed))
+    syn0 = cp.asarray(initial_input_vectors(vocab, params))
     syn1 = cp.zeros((V, size), dtype=cp.float32) if params.hs else cp.zeros(1, cp.float32)
     syn1neg = cp.zeros((V, size), dtype=cp.float32) if params.negative else cp.zeros(1, cp.float32)
     if params.hs:
@@ -135,7 +135,5 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     if progress is not None:
         progress(done, params.starting_alpha * 1e-4, True)
     result = cp.asnumpy(syn0)
-    if not np.isfinite(result).all():
-        raise TrainingDiverged(f"training diverged on the GPU (alpha={params.starting_alpha}); "
-                               "lower -alpha")
+    check_converged(result, params)
     return TrainedWeights(result, None, None, seconds, done)

@@ -121,6 +121,25 @@ class TrainedWeights:
     words_done: int
 
 
+def check_vocabulary(vocab: Vocabulary, params: TrainingParams) -> None:
+    if len(vocab) < 2:
+        raise W2VError(f"no word reaches min_count={params.min_count}: "
+                       "the vocabulary holds only the sentence token")
+
+
+def initial_input_vectors(vocab: Vocabulary, params: TrainingParams) -> np.ndarray:
+    """word2vec.c's InitNet for syn0: its LCG seeded 1, shifted by the user seed."""
+    return _core.init_input_vectors(len(vocab), params.vector_size, 1 + params.seed)
+
+
+def check_converged(syn0: np.ndarray, params: TrainingParams) -> None:
+    """Diverged vectors are reported, never returned to be saved."""
+    if not np.isfinite(syn0).all():
+        raise TrainingDiverged(
+            f"training diverged: the vectors hold NaN or infinity (alpha={params.starting_alpha});"
+            " lower -alpha")
+
+
 def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: TrainingParams,
                   progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
     """Run word2vec.c's training on an encoded corpus (see vocab.encode_corpus).
@@ -128,13 +147,11 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     Ctrl-C stops the threads at their next sentence and re-raises
     KeyboardInterrupt; nothing is returned then."""
     params = params.validated()
+    check_vocabulary(vocab, params)
     V, size = len(vocab), params.vector_size
-    if V < 2:
-        raise W2VError(f"no word reaches min_count={params.min_count}: "
-                       "the vocabulary holds only the sentence token")
     counts = vocab.counts
     train_words = vocab.train_words
-    syn0 = _core.init_input_vectors(V, size, 1 + params.seed)
+    syn0 = initial_input_vectors(vocab, params)
     syn1 = np.zeros((V, size), dtype=np.float32) if params.hs else None
     syn1neg = np.zeros((V, size), dtype=np.float32) if params.negative > 0 else None
     tree = build_huffman_tree(counts) if params.hs else None
@@ -168,10 +185,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     seconds = time.perf_counter() - started
     if progress is not None:
         progress(words_done, alpha, True)
-    if not np.isfinite(syn0).all():
-        raise TrainingDiverged(
-            f"training diverged: the vectors hold NaN or infinity (alpha={params.starting_alpha});"
-            " lower -alpha")
+    check_converged(syn0, params)
     return TrainedWeights(syn0, syn1, syn1neg, seconds, words_done)
 
 

@@ -62,7 +62,6 @@ int w2v_unigram_runs_build(const int64_t *counts, int64_t vocab_size, double pow
      * own an empty run. */
     for (; i < vocab_size; i++) t->run_start[i] = start < table_size ? start : table_size;
     t->run_start[vocab_size] = table_size;
-    if (t->run_start[vocab_size - 1] > table_size) t->run_start[vocab_size - 1] = table_size;
     int64_t w = 0;
     for (int64_t b = 0; b < buckets; b++) {
         int64_t index = b << shift;
