@@ -125,14 +125,63 @@ def test_read_vocab_missing_file(tmp_path):
         read_vocab(tmp_path / "nope.txt")
 
 
-def test_encoding_drops_unknown_words(tmp_path):
+@pytest.mark.parametrize("record_tokens", [False, True])
+def test_encoding_drops_unknown_words(tmp_path, record_tokens):
     from w2vpy.vocab import encode_corpus
     path = tmp_path / "c.txt"
     path.write_bytes(b"a a b\nc a\n")
     corpus = Corpus(path)
-    v = build_vocab(corpus, min_count=2)
+    v = build_vocab(corpus, min_count=2, record_tokens=record_tokens)
+    assert (v._recorded is not None) == record_tokens
     spool, n = encode_corpus(corpus, v)
     spool.seek(0)
     ids = np.frombuffer(spool.read(), dtype=np.int32)
     # </s>=0, a=1; b and c are under min_count and vanish
     assert ids.tolist() == [1, 1, 0, 1, 0] and n == 5
+
+
+def _encoded_ids(corpus, vocab):
+    from w2vpy.vocab import encode_corpus
+    spool, n = encode_corpus(corpus, vocab)
+    with spool:
+        spool.seek(0)
+        ids = np.frombuffer(spool.read(), dtype=np.int32)
+    assert len(ids) == n
+    return ids.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r"]),
+                     max_size=300).map(b"".join),
+       min_count=st.integers(0, 3), max_vocab_size=st.sampled_from([2, 3, 5, 1000]))
+def test_recorded_encoding_equals_second_pass(tmp_path_factory, text, min_count, max_vocab_size):
+    """The one-pass encoding (entries recorded while counting, remapped after)
+    gives the ids of a second pass over the text, pruning included (where the
+    record goes stale and the second pass is used)."""
+    path = tmp_path_factory.mktemp("enc") / "c.txt"
+    path.write_bytes(text)
+    corpus = Corpus(path)
+    try:
+        plain = build_vocab(corpus, min_count, max_vocab_size)
+    except W2VError:
+        return  # empty text: both ways refuse it (tested elsewhere)
+    recorded = build_vocab(corpus, min_count, max_vocab_size, record_tokens=True)
+    assert recorded.words == plain.words
+    assert (recorded._recorded is None) == (plain.prune_events > 0)
+    assert _encoded_ids(corpus, recorded) == _encoded_ids(corpus, plain)
+
+
+def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
+    """Remapping in place across many blocks, with words dropped in each, and
+    tokens recorded across chunk boundaries."""
+    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    monkeypatch.setattr(vocab_module, "REMAP_BLOCK_IDS", 7)
+    monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 5)  # words cut across chunks
+    rng = np.random.default_rng(3)
+    words = [b"w%d" % i for i in rng.zipf(1.5, size=2000) % 50]
+    path = tmp_path / "c.txt"
+    path.write_bytes(b" ".join(words) + b"\n")
+    corpus = Corpus(path)
+    expected = _encoded_ids(corpus, build_vocab(corpus, min_count=3))
+    assert _encoded_ids(corpus, build_vocab(corpus, min_count=3, record_tokens=True)) == expected
+    assert len(expected) < len(words)  # some words were dropped

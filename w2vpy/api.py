@@ -25,12 +25,17 @@ class TrainingReport:
 
 
 def prepare_vocab(corpus: Corpus, params: TrainingParams, read_vocab_path=None,
-                  save_vocab_path=None, log: TextIO | None = None) -> Vocabulary:
-    """word2vec.c's vocabulary phase: learn (or read), report, save if asked."""
+                  save_vocab_path=None, log: TextIO | None = None,
+                  record_tokens: bool = False) -> Vocabulary:
+    """word2vec.c's vocabulary phase: learn (or read), report, save if asked.
+
+    ``record_tokens`` (when training follows) keeps the counted token stream,
+    so that encoding does not read the text a second time."""
     if read_vocab_path is not None:
         vocab = read_vocab(read_vocab_path, params.min_count)
     else:
-        vocab = build_vocab(corpus, params.min_count, params.max_vocab_size)
+        vocab = build_vocab(corpus, params.min_count, params.max_vocab_size,
+                            record_tokens=record_tokens)
     if vocab.prune_events and log is not None:
         log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
                   f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
@@ -86,6 +91,6 @@ def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, wi
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     with open_corpus(corpus) as source:
-        vocab = prepare_vocab(source, params, read_vocab, save_vocab)
+        vocab = prepare_vocab(source, params, read_vocab, save_vocab, record_tokens=True)
         vectors, _ = train_on_vocab(source, vocab, params, backend, progress)
     return vectors

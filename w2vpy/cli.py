@@ -180,7 +180,8 @@ def train_command(argv: Sequence[str]) -> int:
     with Corpus(v["-train"]) as corpus:
         if debug > 0:
             sys.stderr.write(f"Starting training using file {corpus.name}\n")
-        vocab = prepare_vocab(corpus, params, v["-read-vocab"], v["-save-vocab"], log)
+        vocab = prepare_vocab(corpus, params, v["-read-vocab"], v["-save-vocab"], log,
+                              record_tokens=output is not None)
         if output is None:
             return 0
         vectors, report = train_on_vocab(corpus, vocab, params, v["-backend"],

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -23,6 +25,16 @@ DEFAULT_MAX_VOCAB_SIZE = 21_000_000
 
 
 @dataclass
+class RecordedTokens:
+    """The counter entry of every token of one corpus, in text order, kept in
+    an unlinked temporary file while counting.  Encoding then maps entries to
+    final ids instead of decompressing, tokenizing and hashing the text again."""
+    file: BinaryIO
+    tokens: int
+    source: Corpus
+
+
+@dataclass
 class Vocabulary:
     words: list[bytes]
     counts: np.ndarray  # int64, aligned with words
@@ -33,6 +45,8 @@ class Vocabulary:
     _counter: _core.WordCounter | None = field(default=None, repr=False)
     _remap: np.ndarray | None = field(default=None, repr=False)
     _index: dict[bytes, int] | None = field(default=None, repr=False)
+    #: the counting pass's token stream, when it was recorded
+    _recorded: RecordedTokens | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -77,19 +91,56 @@ def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
 
 
 def build_vocab(corpus: Corpus, min_count: int = 5,
-                max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE) -> Vocabulary:
-    """Count the corpus and build the vocabulary as word2vec.c."""
+                max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE, record_tokens: bool = False,
+                spool_dir: str | None = None) -> Vocabulary:
+    """Count the corpus and build the vocabulary as word2vec.c.
+
+    With ``record_tokens``, the token stream is kept so that ``encode_corpus``
+    on the same corpus needs no second pass over the text (unless pruning
+    renumbered the words on the way, which falls back to that second pass)."""
     if min_count < 0:
         raise W2VError(f"min_count must be >= 0, got {min_count}")
     if max_vocab_size < 2:
         raise W2VError(f"max_vocab_size must be >= 2, got {max_vocab_size}")
     counter = _core.WordCounter(max_vocab_size)
-    for chunk in corpus.chunks():
-        counter.feed(chunk)
-    counter.finish()
+    record = tempfile.TemporaryFile(prefix="w2vpy-tokens-", dir=spool_dir) if record_tokens else None
+    try:
+        for chunk in corpus.chunks():
+            record = _count_chunk(counter, chunk, record)
+        if record is not None:
+            record = _record_entries(counter, counter.finish_recording(), record)
+        else:
+            counter.finish()
+    except BaseException:
+        if record is not None:
+            record.close()
+        raise
     if counter.tokens == 0:
+        if record is not None:
+            record.close()
         raise W2VError(f"training input {corpus.name} is empty (no words)")
-    return _finalize(counter, min_count)
+    vocab = _finalize(counter, min_count)
+    if record is not None:
+        record.flush()
+        vocab._recorded = RecordedTokens(record, counter.tokens, corpus)
+    return vocab
+
+
+def _count_chunk(counter: _core.WordCounter, chunk, record: BinaryIO | None) -> BinaryIO | None:
+    if record is None:
+        counter.feed(chunk)
+        return None
+    return _record_entries(counter, counter.feed_recording(chunk), record)
+
+
+def _record_entries(counter: _core.WordCounter, entries: np.ndarray,
+                    record: BinaryIO) -> BinaryIO | None:
+    """Append entries to the record, or drop the record once pruning made it stale."""
+    if not counter.entries_valid:
+        record.close()
+        return None
+    entries.tofile(record)
+    return record
 
 
 def save_vocab(vocab: Vocabulary, path: str | os.PathLike[str]) -> None:
@@ -140,8 +191,10 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
 
     Returns (file object, number of ids).  Words outside the vocabulary are
     dropped here, as word2vec.c skips them while training."""
-    import tempfile
-
+    recorded = vocab._recorded
+    if recorded is not None and recorded.source is corpus:
+        vocab._recorded = None
+        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap)
     encoder = vocab.encoder()
     spool = tempfile.TemporaryFile(prefix="w2vpy-ids-", dir=spool_dir)
     tokens = 0
@@ -158,3 +211,48 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
         spool.close()
         raise
     return spool, tokens
+
+
+REMAP_BLOCK_IDS = 1 << 20
+
+
+def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray) -> int:
+    """Rewrite a file of counter entries as final ids, dropping words outside
+    the vocabulary.  Ids never outnumber the entries read so far, so writing
+    behind the read position is safe and the disk holds one copy."""
+    fd = file.fileno()
+    read_at = written = 0
+    try:
+        while read_at < entries:
+            count = min(REMAP_BLOCK_IDS, entries - read_at)
+            data = _pread_exact(fd, count * 4, read_at * 4)
+            ids = remap[np.frombuffer(data, dtype=np.int32)]
+            ids = ids[ids >= 0]
+            _pwrite_all(fd, ids.tobytes(), written * 4)
+            read_at += count
+            written += len(ids)
+        os.ftruncate(fd, written * 4)
+    except BaseException:
+        file.close()
+        raise
+    return written
+
+
+def _pread_exact(fd: int, size: int, offset: int) -> bytes:
+    parts = []
+    while size > 0:
+        data = os.pread(fd, size, offset)
+        if not data:
+            raise W2VError(f"temporary token file ended early at byte {offset}")
+        parts.append(data)
+        size -= len(data)
+        offset += len(data)
+    return b"".join(parts)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view = view[n:]
+        offset += n

@@ -35,10 +35,14 @@ cdef extern from "vocab_counter.h":
         int64_t prune_events
         int64_t pruned_words
         int64_t tokens
+        int entries_valid
     w2v_vocab_counter *w2v_counter_new(int64_t max_words) nogil
     void w2v_counter_free(w2v_vocab_counter *counter) nogil
     int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n) nogil
     int w2v_counter_finish(w2v_vocab_counter *counter) nogil
+    int64_t w2v_counter_feed_recording(w2v_vocab_counter *counter, const unsigned char *data,
+                                       size_t n, int32_t *entries) nogil
+    int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
     int64_t w2v_counter_find(const w2v_vocab_counter *counter, const unsigned char *word,
@@ -180,6 +184,33 @@ cdef class WordCounter:
     def finish(self):
         if w2v_counter_finish(self.counter) != 0:
             raise MemoryError("out of memory while counting words")
+
+    def feed_recording(self, const unsigned char[::1] data):
+        """Count a chunk and return the entry index of each token it ends
+        (int32), so that encoding needs no second pass over the text."""
+        out = np.empty(data.shape[0] + 2, dtype=np.int32)
+        cdef int32_t[::1] o = out
+        cdef int64_t n = 0
+        if data.shape[0] == 0:
+            return out[:0]
+        with nogil:
+            n = w2v_counter_feed_recording(self.counter, &data[0], data.shape[0], &o[0])
+        if n < 0:
+            raise MemoryError("out of memory while counting words")
+        return out[:n]
+
+    def finish_recording(self):
+        out = np.empty(2, dtype=np.int32)
+        cdef int32_t[::1] o = out
+        cdef int64_t n = w2v_counter_finish_recording(self.counter, &o[0])
+        if n < 0:
+            raise MemoryError("out of memory while counting words")
+        return out[:n]
+
+    @property
+    def entries_valid(self):
+        """False once pruning has renumbered the entries recorded so far."""
+        return bool(self.counter.entries_valid)
 
     def append(self, bytes word, int64_t count):
         """Add a word with a known count (for -read-vocab); False if present."""

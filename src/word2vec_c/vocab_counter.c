@@ -39,6 +39,7 @@ w2v_vocab_counter *w2v_counter_new(int64_t max_words) {
     if (c == NULL) return NULL;
     c->max_words = max_words;
     c->min_reduce = 1;
+    c->entries_valid = 1;
     c->capacity = 1024;
     c->arena_capacity = 1 << 16;
     c->counts = malloc(c->capacity * sizeof(int64_t));
@@ -141,6 +142,7 @@ static int reduce_vocab(w2v_vocab_counter *c) {
     c->arena_used = arena_used;
     c->prune_events++;
     c->min_reduce++;
+    c->entries_valid = 0;
     return rebuild_slots(c, c->slot_mask + 1);
 }
 
@@ -152,11 +154,16 @@ static void count_token(void *ctx, const unsigned char *word, size_t len) {
     int64_t e = find_hashed(c, word, len, h, &slot);
     if (e >= 0) {
         c->counts[e]++;
-        return;
+    } else {
+        e = insert_new(c, word, len, h, slot, 1);
+        if (e < 0) {
+            c->failed = 1;
+            return;
+        }
     }
-    if (insert_new(c, word, len, h, slot, 1) < 0) {
-        c->failed = 1;
-        return;
+    if (c->record != NULL) {
+        if (e > INT32_MAX) c->entries_valid = 0;
+        c->record[c->recorded++] = (int32_t)e;
     }
     if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
 }
@@ -182,6 +189,23 @@ int w2v_counter_finish(w2v_vocab_counter *c) {
     ensure_sentence_token(c);
     w2v_tokenize_finish(&c->tokenizer, count_token, c);
     return c->failed ? -1 : 0;
+}
+
+int64_t w2v_counter_feed_recording(w2v_vocab_counter *c, const unsigned char *data, size_t n,
+                                   int32_t *entries) {
+    c->record = entries;
+    c->recorded = 0;
+    int rc = w2v_counter_feed(c, data, n);
+    c->record = NULL;
+    return rc != 0 ? -1 : c->recorded;
+}
+
+int64_t w2v_counter_finish_recording(w2v_vocab_counter *c, int32_t *entries) {
+    c->record = entries;
+    c->recorded = 0;
+    int rc = w2v_counter_finish(c);
+    c->record = NULL;
+    return rc != 0 ? -1 : c->recorded;
 }
 
 int64_t w2v_counter_append(w2v_vocab_counter *c, const unsigned char *word, size_t len,

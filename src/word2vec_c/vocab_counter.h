@@ -34,6 +34,13 @@ typedef struct {
     /* totals */
     int64_t tokens;             /* every token fed, pruned or not */
     int failed;                 /* allocation failure: the counter is unusable */
+    /* Recording: each token's entry index, so that the text need not be read
+     * and hashed a second time to encode it.  Pruning renumbers the entries,
+     * which makes what was recorded before it useless: entries_valid drops
+     * to 0 and the caller encodes with a second pass instead. */
+    int32_t *record;
+    int64_t recorded;
+    int entries_valid;
     w2v_tokenizer tokenizer;
 } w2v_vocab_counter;
 
@@ -42,6 +49,11 @@ void w2v_counter_free(w2v_vocab_counter *counter);
 /* Tokenize a chunk of raw text and count its words; returns 0, -1 on ENOMEM. */
 int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n);
 int w2v_counter_finish(w2v_vocab_counter *counter);
+/* The same, also writing each token's entry index to entries (room for
+ * n + 1 of them); returns how many were written, or -1 on ENOMEM. */
+int64_t w2v_counter_feed_recording(w2v_vocab_counter *counter, const unsigned char *data, size_t n,
+                                   int32_t *entries);
+int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries);
 /* Append a word with a given count without pruning; returns its index, -1 on
  * ENOMEM, -2 when the word is already present. */
 int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
