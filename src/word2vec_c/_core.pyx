@@ -157,6 +157,12 @@ def tokenize(const unsigned char[::1] data):
 
 # ---- vocabulary counting -----------------------------------------------------
 
+cdef object _token_ids_buffer(Py_ssize_t chunk_bytes):
+    """Room for the ids of the tokens a chunk ends: at most one per byte, plus
+    the word carried over from the previous chunk (and one spare)."""
+    return np.empty(chunk_bytes + 2, dtype=np.int32)
+
+
 cdef class WordCounter:
     """Counts the words of a text fed in chunks, in first-seen order, pruning
     as word2vec.c's ReduceVocab when there are more than max_words of them."""
@@ -188,7 +194,7 @@ cdef class WordCounter:
     def feed_recording(self, const unsigned char[::1] data):
         """Count a chunk and return the entry index of each token it ends
         (int32), so that encoding needs no second pass over the text."""
-        out = np.empty(data.shape[0] + 2, dtype=np.int32)
+        out = _token_ids_buffer(data.shape[0])
         cdef int32_t[::1] o = out
         cdef int64_t n = 0
         if data.shape[0] == 0:
@@ -200,7 +206,7 @@ cdef class WordCounter:
         return out[:n]
 
     def finish_recording(self):
-        out = np.empty(2, dtype=np.int32)
+        out = _token_ids_buffer(0)
         cdef int32_t[::1] o = out
         cdef int64_t n = w2v_counter_finish_recording(self.counter, &o[0])
         if n < 0:
@@ -272,7 +278,7 @@ cdef class Encoder:
         w2v_encoder_init(&self.encoder, counter.counter, &r[0] if r.shape[0] else NULL)
 
     def feed(self, const unsigned char[::1] data):
-        out = np.empty(data.shape[0] + 2, dtype=np.int32)
+        out = _token_ids_buffer(data.shape[0])
         cdef int32_t[::1] o = out
         cdef int64_t n = 0
         if data.shape[0] == 0:
@@ -282,7 +288,7 @@ cdef class Encoder:
         return out[:n]
 
     def finish(self):
-        out = np.empty(2, dtype=np.int32)
+        out = _token_ids_buffer(0)
         cdef int32_t[::1] o = out
         cdef int64_t n = w2v_encoder_finish(&self.encoder, &o[0])
         return out[:n]
