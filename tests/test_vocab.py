@@ -185,3 +185,13 @@ def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
     expected = _encoded_ids(corpus, build_vocab(corpus, min_count=3))
     assert _encoded_ids(corpus, build_vocab(corpus, min_count=3, record_tokens=True)) == expected
     assert len(expected) < len(words)  # some words were dropped
+
+
+def test_read_ids_reads_a_range_and_names_a_short_file(tmp_path):
+    from w2vpy.vocab import read_ids
+    path = tmp_path / "ids.bin"
+    np.arange(10, dtype=np.int32).tofile(path)
+    with open(path, "rb") as f:
+        assert read_ids(f.fileno(), 3, 4).tolist() == [3, 4, 5, 6]
+        with pytest.raises(W2VError, match="ended early at token 10"):
+            read_ids(f.fileno(), 8, 5)

@@ -7,7 +7,6 @@ nowhere else, so the CPU path never needs it.
 """
 from __future__ import annotations
 
-import os
 import time
 from importlib import resources
 from typing import Callable
@@ -21,7 +20,7 @@ from w2vpy.subsampling import keep_thresholds
 from w2vpy.trainer import (TrainedWeights, TrainingParams, check_converged, check_vocabulary,
                             initial_input_vectors)
 from w2vpy.unigram_table import build_unigram_table
-from w2vpy.vocab import Vocabulary
+from w2vpy.vocab import Vocabulary, read_ids
 
 KERNEL_FILE = "w2v_kernels.cu"
 KERNEL_NAME = "w2v_train_sentences"
@@ -107,9 +106,7 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     for epoch in range(params.epochs):
         for first in range(0, corpus_tokens, BATCH_TOKENS):
             count = min(BATCH_TOKENS, corpus_tokens - first)
-            ids = np.frombuffer(os.pread(fd, count * 4, first * 4), dtype=np.int32)
-            if len(ids) != count:
-                raise OSError(f"encoded corpus ended early at token {first + len(ids)}")
+            ids = read_ids(fd, first, count)
             bounds = sentence_bounds(ids)
             n_sentences = len(bounds) - 1
             if n_sentences == 0:

@@ -225,8 +225,7 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray) -> int:
     try:
         while read_at < entries:
             count = min(REMAP_BLOCK_IDS, entries - read_at)
-            data = _pread_exact(fd, count * 4, read_at * 4)
-            ids = remap[np.frombuffer(data, dtype=np.int32)]
+            ids = remap[read_ids(fd, read_at, count)]
             ids = ids[ids >= 0]
             _pwrite_all(fd, ids.tobytes(), written * 4)
             read_at += count
@@ -238,16 +237,17 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray) -> int:
     return written
 
 
-def _pread_exact(fd: int, size: int, offset: int) -> bytes:
-    parts = []
+def read_ids(fd: int, first: int, count: int) -> np.ndarray:
+    """ids [first, first + count) of an encoded corpus file, as int32."""
+    parts, offset, size = [], first * 4, count * 4
     while size > 0:
         data = os.pread(fd, size, offset)
         if not data:
-            raise W2VError(f"temporary token file ended early at byte {offset}")
+            raise W2VError(f"encoded corpus ended early at token {offset // 4}")
         parts.append(data)
         size -= len(data)
         offset += len(data)
-    return b"".join(parts)
+    return np.frombuffer(b"".join(parts), dtype=np.int32)
 
 
 def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
