@@ -78,7 +78,9 @@ def test_classes_output(topics, tmp_path):
     (["-size"], "argument missing for -size"),
     (["-sample", "-1"], "sample"),
     (["-alpha", "inf"], "alpha"),
-    (["-backend", "tpu"], "-backend must be cpu or cuda"),
+    (["-backend", "tpu"], "unknown backend 'tpu'"),
+    (["-hot-rows", "-3"], "hot_rows must be >= 0, got -3"),
+    (["-hot-rows", "4", "-backend", "cuda"], "hot rows are a CPU-thread option"),
 ])
 def test_invalid_flags_give_one_line(topics, tmp_path, args, message):
     path, _ = topics

@@ -58,6 +58,47 @@ def test_sequential_dot_is_deterministic_and_close_to_blocked(topics):
     assert np.allclose(a.vectors, c.vectors, atol=1e-3)
 
 
+@pytest.mark.parametrize("mode", ["cbow-ns", "sg-hs", "cbow-hs-ns"])
+def test_hot_rows_mode_learns_topics(topics, mode):
+    path, topic_of = topics
+    kv = train(path, vector_size=20, window=3, min_count=1, sample=0, workers=2, epochs=5,
+               hot_rows=8, **MODES[mode])
+    assert topic_precision(kv, topic_of) > 0.8, mode
+
+
+def test_hot_rows_change_nothing_with_one_thread(topics):
+    """With one thread nothing is shared, so the mode stays off and the
+    single-thread run keeps word2vec.c's arithmetic."""
+    path, _ = topics
+    a = train(path, vector_size=16, min_count=1, workers=1, epochs=2, hs=1, negative=5)
+    b = train(path, vector_size=16, min_count=1, workers=1, epochs=2, hs=1, negative=5,
+              hot_rows=8)
+    assert np.array_equal(a.vectors, b.vectors)
+
+
+def test_hot_rows_reach_the_shared_weights_through_the_merges(topics):
+    """Every output row private to both threads (hot_rows above the row
+    count): the shared matrices learn only through the merges."""
+    from w2vpy.corpus import Corpus
+    from w2vpy.trainer import TrainingParams, train_weights
+    from w2vpy.vocab import build_vocab, encode_corpus
+
+    path, _ = topics
+    corpus = Corpus(path)
+    vocab = build_vocab(corpus, min_count=1)
+    params = TrainingParams(vector_size=16, min_count=1, sample=0, hs=True, negative=5,
+                            workers=2, epochs=2, hot_rows=10**6)
+    spool, tokens = encode_corpus(corpus, vocab)
+    with spool:
+        weights = train_weights(vocab, spool, tokens, params)
+    inner_nodes = weights.syn1[:len(vocab) - 1]
+    assert np.all(np.any(inner_nodes != 0, axis=1))  # every node is on some word's path
+    # every word is a positive target; </s> (row 0) never is, nor a negative
+    assert np.all(np.any(weights.syn1neg[1:] != 0, axis=1))
+    assert not np.any(weights.syn1neg[0])
+    assert np.all(np.isfinite(weights.syn1)) and np.all(np.isfinite(weights.syn1neg))
+
+
 def test_result_carries_vocabulary_and_counts(topics):
     path, topic_of = topics
     kv = train(path, vector_size=8, min_count=1, workers=2, epochs=1)
@@ -86,6 +127,8 @@ def test_divergence_is_reported_not_saved(topics):
     (dict(min_count=-1), "min_count"),
     (dict(negative=-2), "negative"),
     (dict(backend="tpu"), "backend"),
+    (dict(hot_rows=-1), "hot_rows must be >= 0, got -1"),
+    (dict(backend="cuda", hot_rows=8), "hot rows are a CPU-thread option"),
 ])
 def test_invalid_parameters(topics, kwargs, message):
     path, _ = topics

@@ -59,6 +59,9 @@ w2vpy additions:
 \t\tPrune rare words while counting when more distinct words are seen; default 21000000
 \t-sequential-dot <int>
 \t\tSum dot products in word2vec.c's order (slower, bit-identical single-thread); default 0
+\t-hot-rows <int>
+\t\tOpt-in: each thread trains private copies of the <int> most visited output rows,
+\t\tmerged every 1024 words (faster with several threads; not word2vec.c's algorithm); default 0 (off)
 \t-backend <cpu|cuda>
 \t\tTrain on the CPU (default) or on a CUDA GPU through cupy
 
@@ -106,6 +109,7 @@ FLAGS: dict[str, Flag] = {
     "-seed": Flag(_int, 0),
     "-max-vocab-size": Flag(_int, 21_000_000),
     "-sequential-dot": Flag(_int, 0),
+    "-hot-rows": Flag(_int, 0),
     "-backend": Flag(_text, "cpu"),
 }
 
@@ -134,6 +138,7 @@ def parse_flags(argv: Sequence[str]) -> dict[str, object]:
 
 
 def _params_from_flags(v: dict[str, object]):
+    from w2vpy.api import check_backend
     from w2vpy.trainer import TrainingParams
 
     for name in ("-hs", "-cbow", "-binary", "-sequential-dot"):
@@ -143,14 +148,15 @@ def _params_from_flags(v: dict[str, object]):
         raise W2VError(f"-classes must be >= 0, got {v['-classes']}")
     if v["-debug"] < 0:
         raise W2VError(f"-debug must be >= 0, got {v['-debug']}")
-    if v["-backend"] not in ("cpu", "cuda"):
-        raise W2VError(f"-backend must be cpu or cuda, got {v['-backend']!r}")
-    return TrainingParams(
+    params = TrainingParams(
         vector_size=v["-size"], window=v["-window"], min_count=v["-min-count"],
         sample=v["-sample"], sg=not v["-cbow"], hs=bool(v["-hs"]), negative=v["-negative"],
         workers=v["-threads"], epochs=v["-iter"], alpha=v["-alpha"], seed=v["-seed"],
         max_vocab_size=v["-max-vocab-size"], sequential_dot=bool(v["-sequential-dot"]),
+        hot_rows=v["-hot-rows"],
     ).validated()
+    check_backend(params, v["-backend"])
+    return params
 
 
 def train_command(argv: Sequence[str]) -> int:

@@ -40,6 +40,11 @@ class TrainingParams:
     #: word2vec.c's summation order in dot products (slower; bit-identical
     #: single-thread results with a word2vec.c built without FMA contraction)
     sequential_dot: bool = False
+    #: opt-in, 0 = off: with several workers, each trains on private copies of
+    #: this many of the most visited output rows and merges them every 1024
+    #: words, instead of sharing them Hogwild-style (faster on two cores; not
+    #: word2vec.c's algorithm, so it is off by default; no effect with one worker)
+    hot_rows: int = 0
     unigram_table_size: int = TABLE_SIZE
 
     @property
@@ -54,7 +59,7 @@ class TrainingParams:
                 raise W2VError(message)
 
         for name in ("vector_size", "window", "min_count", "negative", "workers", "epochs",
-                     "seed", "max_vocab_size", "unigram_table_size"):
+                     "seed", "max_vocab_size", "unigram_table_size", "hot_rows"):
             value = getattr(self, name)
             need(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
                  f"{name} must be an integer, got {value!r}")
@@ -69,6 +74,7 @@ class TrainingParams:
         need(1 <= self.workers <= 1024, f"threads must be between 1 and 1024, got {self.workers}")
         need(self.epochs >= 1, f"iterations (epochs) must be >= 1, got {self.epochs}")
         need(self.seed >= 0, f"seed must be >= 0, got {self.seed}")
+        need(self.hot_rows >= 0, f"hot_rows must be >= 0, got {self.hot_rows}")
         need(self.max_vocab_size >= 2, f"max_vocab_size must be >= 2, got {self.max_vocab_size}")
         need(self.unigram_table_size >= 1,
              f"unigram_table_size must be >= 1, got {self.unigram_table_size}")
@@ -170,7 +176,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
         subsample=params.sample > 0, iterations=params.epochs, threads=params.workers,
         alpha=params.starting_alpha, train_words=train_words, seed=params.seed,
         sequential_dot=params.sequential_dot, corpus_fd=corpus_file.fileno(),
-        corpus_tokens=corpus_tokens)
+        corpus_tokens=corpus_tokens, hot_rows=params.hot_rows)
     try:
         while not run.finished:
             time.sleep(0.05)

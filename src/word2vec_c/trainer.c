@@ -23,6 +23,7 @@ struct w2v_trainer {
     int64_t word_count_actual;  /* atomic */
     float alpha;                /* last alpha computed by any thread (for display) */
     volatile int stop;
+    pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
     int threads_done;           /* atomic */
     int read_errno;             /* atomic */
 };
@@ -116,13 +117,42 @@ W2V_HOT static inline void add_to(float *restrict y, const float *restrict x, in
 
 /* ---- one training position ------------------------------------------------ */
 
+/* A thread's private copies of a block of hot output rows (opt-in, see
+ * w2v_train_config.hot_rows).  Under Hogwild every thread writes the rows of
+ * the nodes near the Huffman root (or of the most frequent words) for nearly
+ * every word, so those cache lines bounce between the cores; working on copies
+ * and adding the difference back now and then keeps them in one core. */
+typedef struct {
+    float *shared;   /* first shared row of the block */
+    float *rows;     /* this thread's copies */
+    float *base;     /* the shared rows as this thread last saw them */
+    int64_t first;   /* index of the block's first row; rows >= first are private */
+    int64_t count;
+} hot_block;
+
 typedef struct {
     const w2v_train_config *cfg;
+    hot_block hs_hot;   /* syn1 rows [first, first + count) */
+    hot_block ns_hot;   /* syn1neg rows [0, count) */
     float *neu1;
     float *neu1e;
     int64_t *negatives;  /* negative + 1 entries */
     uint64_t next_random;
 } thread_state;
+
+/* The row a thread trains for inner node `point`: its private copy when the
+ * node is hot (first == INT64_MAX when the mode is off). */
+W2V_HOT static inline float *hs_row(const thread_state *st, int64_t point) {
+    const int64_t size = st->cfg->size;
+    if (point >= st->hs_hot.first) return st->hs_hot.rows + (point - st->hs_hot.first) * size;
+    return st->cfg->syn1 + point * size;
+}
+
+W2V_HOT static inline float *ns_row(const thread_state *st, int64_t target) {
+    const int64_t size = st->cfg->size;
+    if (target < st->ns_hot.count) return st->ns_hot.rows + target * size;
+    return st->cfg->syn1neg + target * size;
+}
 
 W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
                                         float alpha) {
@@ -132,10 +162,10 @@ W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, 
     /* The path is known up front: fetch the next inner node's row while this
      * one is worked on (rows deep in the tree are cold; rows near the root
      * are written by every thread, so they are often in another core's cache). */
-    if (first < last) prefetch_row(cfg->syn1 + (int64_t)cfg->points[first] * size, size);
+    if (first < last) prefetch_row(hs_row(st, cfg->points[first]), size);
     for (int64_t d = first; d < last; d++) {
-        float *row = cfg->syn1 + (int64_t)cfg->points[d] * size;
-        if (d + 1 < last) prefetch_row(cfg->syn1 + (int64_t)cfg->points[d + 1] * size, size);
+        float *row = hs_row(st, cfg->points[d]);
+        if (d + 1 < last) prefetch_row(hs_row(st, cfg->points[d + 1]), size);
         float f = dot(hidden, row, size, cfg->sequential_dot);
         /* word2vec.c's 'f <= -MAX_EXP || f >= MAX_EXP', written so that a NaN
          * (diverged weights) is skipped instead of indexing the table. */
@@ -159,14 +189,14 @@ W2V_HOT static inline void negative_sampling(thread_state *st, int64_t word, con
             cfg->unigram_table, (int64_t)((st->next_random >> 16) % (uint64_t)cfg->unigram_table->table_size));
         if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
         st->negatives[d] = target;
-        prefetch_row(cfg->syn1neg + target * size, size);
+        prefetch_row(ns_row(st, target), size);
     }
     st->negatives[0] = word;
     for (int d = 0; d <= negative; d++) {
         int64_t target = st->negatives[d];
         int label = d == 0;
         if (d > 0 && target == word) continue;
-        float *row = cfg->syn1neg + target * size;
+        float *row = ns_row(st, target);
         float f = dot(hidden, row, size, cfg->sequential_dot);
         float g;
         /* word2vec.c's clamps, ordered so that a NaN takes a clamp branch */
@@ -257,6 +287,78 @@ W2V_HOT static inline int64_t reader_next(id_reader *r, int *err) {
     return r->block[k];
 }
 
+/* ---- private hot rows (opt-in) ------------------------------------------------ */
+
+static int hot_block_open(hot_block *b, float *matrix, int64_t first, int64_t count, int64_t size) {
+    b->shared = matrix + first * size;
+    b->first = first;
+    b->count = count;
+    b->rows = malloc((size_t)(count * size) * sizeof(float));
+    b->base = malloc((size_t)(count * size) * sizeof(float));
+    if (!b->rows || !b->base) return -1;
+    memcpy(b->rows, b->shared, (size_t)(count * size) * sizeof(float));
+    memcpy(b->base, b->shared, (size_t)(count * size) * sizeof(float));
+    return 0;
+}
+
+/* Adds what this thread learned since its last merge to the shared rows and
+ * takes the sum (with the other threads' merges in it) as its new copies.
+ * Called with the merge lock held: the shared hot rows are touched nowhere else. */
+static void hot_block_merge(hot_block *b, int64_t size) {
+    const int64_t n = b->count * size;
+    float *restrict shared = b->shared, *restrict rows = b->rows, *restrict base = b->base;
+    for (int64_t i = 0; i < n; i++) {
+        float merged = shared[i] + (rows[i] - base[i]);
+        shared[i] = merged;
+        rows[i] = merged;
+        base[i] = merged;
+    }
+}
+
+static void hot_block_close(hot_block *b) {
+    free(b->rows);
+    free(b->base);
+}
+
+/* Sets up the thread's hot blocks; with the mode off (or one thread, where
+ * nothing is shared) every row index falls outside them. */
+static int hot_rows_open(w2v_trainer *tr, thread_state *st) {
+    const w2v_train_config *cfg = &tr->cfg;
+    memset(&st->hs_hot, 0, sizeof st->hs_hot);
+    memset(&st->ns_hot, 0, sizeof st->ns_hot);
+    st->hs_hot.first = INT64_MAX;
+    if (cfg->hot_rows <= 0 || cfg->num_threads < 2) return 0;
+    int failed = 0;
+    pthread_mutex_lock(&tr->hot_merge_lock);
+    if (cfg->hs) {
+        /* CreateBinaryTree numbers inner nodes in order of rising count, so
+         * the last ones (the root is vocab_size - 2) are the most visited. */
+        const int64_t inner = cfg->vocab_size - 1;
+        const int64_t count = cfg->hot_rows < inner ? cfg->hot_rows : inner;
+        if (count > 0) failed |= hot_block_open(&st->hs_hot, cfg->syn1, inner - count, count, cfg->size);
+    }
+    if (cfg->negative > 0) {
+        /* the vocabulary is sorted by count: the first rows are the most drawn */
+        const int64_t count = cfg->hot_rows < cfg->vocab_size ? cfg->hot_rows : cfg->vocab_size;
+        failed |= hot_block_open(&st->ns_hot, cfg->syn1neg, 0, count, cfg->size);
+    }
+    pthread_mutex_unlock(&tr->hot_merge_lock);
+    return failed ? -1 : 0;
+}
+
+static void hot_rows_merge(w2v_trainer *tr, thread_state *st) {
+    if (st->hs_hot.rows == NULL && st->ns_hot.rows == NULL) return;
+    pthread_mutex_lock(&tr->hot_merge_lock);
+    if (st->hs_hot.rows) hot_block_merge(&st->hs_hot, tr->cfg.size);
+    if (st->ns_hot.rows) hot_block_merge(&st->ns_hot, tr->cfg.size);
+    pthread_mutex_unlock(&tr->hot_merge_lock);
+}
+
+static void hot_rows_close(thread_state *st) {
+    hot_block_close(&st->hs_hot);
+    hot_block_close(&st->ns_hot);
+}
+
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
     /* word2vec.c's float arithmetic, floor included */
     float alpha = cfg->starting_alpha *
@@ -278,6 +380,7 @@ static void *train_thread(void *arg_) {
     int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
     int64_t sentence_length = 0, sentence_position = 0;
     int64_t word_count = 0, last_word_count = 0, local_iter = cfg->iter;
+    int64_t words_since_merge = 0;
     int eof = 0, err = 0;
     thread_state st;
     st.cfg = cfg;
@@ -294,7 +397,9 @@ static void *train_thread(void *arg_) {
     rd.block_start = 0;
     rd.block_len = 0;
     float alpha = schedule_alpha(cfg, __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED));
-    if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block) {
+    int hot_failed = hot_rows_open(tr, &st);
+    int hot_on = st.hs_hot.rows != NULL || st.ns_hot.rows != NULL;
+    if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;
     }
@@ -307,6 +412,10 @@ static void *train_thread(void *arg_) {
             alpha = schedule_alpha(cfg, wca);
             tr->alpha = alpha;
         }
+        if (hot_on && words_since_merge >= W2V_HOT_MERGE_WORDS) {
+            hot_rows_merge(tr, &st);
+            words_since_merge = 0;
+        }
         if (sentence_length == 0) {
             for (;;) {
                 int64_t word = reader_next(&rd, &err);
@@ -315,6 +424,7 @@ static void *train_thread(void *arg_) {
                     break;
                 }
                 word_count++;
+                words_since_merge++;
                 if (word == 0) break;
                 if (cfg->subsample) {
                     st.next_random = lcg_next(st.next_random);
@@ -352,7 +462,9 @@ static void *train_thread(void *arg_) {
         sentence_position++;
         if (sentence_position >= sentence_length) sentence_length = 0;
     }
+    hot_rows_merge(tr, &st);  /* what was learned since the last merge */
 done:
+    hot_rows_close(&st);
     free(st.neu1);
     free(st.neu1e);
     free(st.negatives);
@@ -366,6 +478,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     if (tr == NULL) return NULL;
     tr->cfg = *config;
     tr->alpha = config->starting_alpha;
+    pthread_mutex_init(&tr->hot_merge_lock, NULL);
     tr->threads = calloc((size_t)config->num_threads, sizeof(pthread_t));
     tr->args = calloc((size_t)config->num_threads, sizeof(struct thread_arg));
     if (!tr->threads || !tr->args) goto fail;
@@ -381,6 +494,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     }
     return tr;
 fail:
+    pthread_mutex_destroy(&tr->hot_merge_lock);
     free(tr->threads);
     free(tr->args);
     free(tr);
@@ -402,6 +516,7 @@ void w2v_trainer_request_stop(w2v_trainer *tr) { tr->stop = 1; }
 int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
     int err = tr->read_errno;
+    pthread_mutex_destroy(&tr->hot_merge_lock);
     free(tr->threads);
     free(tr->args);
     free(tr);

@@ -18,6 +18,7 @@
 #include "unigram_table.h"
 
 #define W2V_MAX_SENTENCE_LENGTH 1000
+#define W2V_HOT_MERGE_WORDS 1024
 
 typedef struct {
     /* model */
@@ -45,6 +46,11 @@ typedef struct {
     int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
     uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
+    /* Opt-in, 0 = off (word2vec.c's Hogwild): with more than one thread, each
+     * thread trains on its own copies of this many of the most visited output
+     * rows (HS: the inner nodes nearest the root; NS: the most frequent words)
+     * and adds what it learned to the shared rows every W2V_HOT_MERGE_WORDS words. */
+    int64_t hot_rows;
     /* corpus */
     int corpus_fd;
     int64_t corpus_tokens;
