@@ -69,7 +69,16 @@ def implementations(args) -> dict[str, list[str]]:
     if os.environ.get("W2V_C_FIXED_BIN"):
         impls["word2vec.c eof-fixed"] = [os.environ["W2V_C_FIXED_BIN"]]
     wanted = args.impls.split(",") if args.impls else list(impls)
-    return {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
+    chosen = {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
+    if args.hot_rows:
+        # the opt-in mode, timed and scored beside the default in the same run
+        chosen[hot_rows_impl(args.hot_rows)] = (impls["w2vpy"][0].split()
+                                                + ["-hot-rows", str(args.hot_rows)])
+    return chosen
+
+
+def hot_rows_impl(k: int) -> str:
+    return f"w2vpy -hot-rows {k}"
 
 
 def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
@@ -171,11 +180,16 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -
             return f"{med / median(ow):.2f}x" if ow and o is not c else ""
 
         def speedup() -> str:
-            one = index.get((c.impl, c.mode, c.size, 1))
+            # the hot-rows mode is off with one thread: its baseline is plain w2vpy's
+            one = (index.get((c.impl, c.mode, c.size, 1))
+                   or index.get(("w2vpy", c.mode, c.size, 1)) if c.impl.startswith("w2vpy")
+                   else index.get((c.impl, c.mode, c.size, 1)))
             ow = [r.wall for r in one.runs if r.rc == 0] if one and one is not c else []
             return f"{median(ow) / med:.2f}x" if ow else ""
 
         accuracy_text = f"{median(acc) * 100:.2f}%" if acc else ""
+        if len(acc) > 1:
+            accuracy_text += f" ({min(acc) * 100:.2f}-{max(acc) * 100:.2f})"
         lines.append(
             f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | {med:.1f} "
             f"({min(walls):.1f}-{max(walls):.1f}) | {c.epochs * words / med / 1e3:,.0f}k | "
@@ -268,6 +282,10 @@ def main() -> None:
     p.add_argument("--reference-repeats", type=int, default=None,
                    help="run word2vec.c only in the first N repeats (it is the slowest)")
     p.add_argument("--impls", default="", help="comma list of implementations to run")
+    p.add_argument("--hot-rows", type=int, default=0,
+                   help="also run w2vpy's opt-in -hot-rows K mode (threads > 1 only)")
+    p.add_argument("--accuracy-every-repeat", action="store_true",
+                   help="score w2vpy's vectors in every repeat (median and range reported)")
     p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
     p.add_argument("--results", default=str(HERE / "RESULTS.md"))
     p.add_argument("--chart", default=None, help="PNG path (default bench/results-LABEL.png)")
@@ -285,30 +303,36 @@ def main() -> None:
     for mode in args.modes.split(","):
         flags, mode_epochs = MODES[mode]
         for size in [int(s) for s in args.sizes.split(",")]:
-            for threads in args.thread_list:
-                epochs = args.epochs or mode_epochs
-                group = [Cell(impl, mode, threads, size, epochs) for impl in impls]
-                cells += group
-                for rep in range(args.repeats):
-                    for cell in group:
-                        if (cell.impl.startswith("word2vec.c") and args.reference_repeats is not None
-                                and rep >= args.reference_repeats):
-                            continue
-                        out = workdir / f"{cell.impl.replace(' ', '_')}.bin"
-                        out.unlink(missing_ok=True)
-                        cmd = impls[cell.impl] + [
-                            "-train", str(corpus), "-output", str(out), "-size", str(size),
-                            "-window", "5", "-sample", "1e-4", "-min-count", "5",
-                            "-iter", str(epochs), "-threads", str(threads),
-                            *[x for kv in flags.items() for x in kv]]
-                        if cell.impl != "gensim":
-                            cmd += ["-binary", "1", "-debug", "0"]
-                        wall, rss, rc = run_once(cmd, workdir / "runs.log")
-                        acc = accuracy(out, questions) if rc == 0 and rep == 0 else None
-                        cell.runs.append(Run(wall, rss, acc, rc))
-                        print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
-                              f"{rss:.0f}MB rc={rc}"
-                              + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
+            epochs = args.epochs or mode_epochs
+            # every thread count and implementation once per repeat, so that
+            # drift on a shared machine falls on all of them alike
+            group = [Cell(impl, mode, threads, size, epochs)
+                     for threads in args.thread_list for impl in impls
+                     if not (threads == 1 and impl.startswith("w2vpy -hot-rows"))]
+            cells += group
+            for rep in range(args.repeats):
+                for cell in group:
+                    threads = cell.threads
+                    if (cell.impl.startswith("word2vec.c") and args.reference_repeats is not None
+                            and rep >= args.reference_repeats):
+                        continue
+                    out = workdir / f"{cell.impl.replace(' ', '_')}.bin"
+                    out.unlink(missing_ok=True)
+                    cmd = impls[cell.impl] + [
+                        "-train", str(corpus), "-output", str(out), "-size", str(size),
+                        "-window", "5", "-sample", "1e-4", "-min-count", "5",
+                        "-iter", str(epochs), "-threads", str(threads),
+                        *[x for kv in flags.items() for x in kv]]
+                    if cell.impl != "gensim":
+                        cmd += ["-binary", "1", "-debug", "0"]
+                    wall, rss, rc = run_once(cmd, workdir / "runs.log")
+                    scored = rep == 0 or (args.accuracy_every_repeat
+                                          and cell.impl.startswith("w2vpy"))
+                    acc = accuracy(out, questions) if rc == 0 and scored else None
+                    cell.runs.append(Run(wall, rss, acc, rc))
+                    print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
+                          f"{rss:.0f}MB rc={rc}"
+                          + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
     extra = scaling(args, workdir, corpus) if args.scaling else ""
     table = render(cells, words, Path(args.corpus).name, extra, args.label)
     write_results(Path(args.results), table, args.label)
