@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from conftest import run_cli, topic_corpus
@@ -24,6 +25,17 @@ def test_train_binary_and_text(topics, tmp_path):
         assert r.returncode == 0, r.stderr
         kv = load(out)
         assert len(kv) == len(topic_of) + 1 and kv.vector_size == 12
+
+
+def test_hot_rows_flag_trains(topics, tmp_path):
+    path, topic_of = topics
+    out = tmp_path / "v.bin"
+    r = run_cli("-train", str(path), "-output", str(out), "-size", "12", "-min-count", "1",
+                "-threads", "2", "-iter", "2", "-binary", "1", "-hs", "1", "-hot-rows", "4",
+                "-debug", "0")
+    assert r.returncode == 0, r.stderr
+    kv = load(out)
+    assert len(kv) == len(topic_of) + 1 and np.all(np.isfinite(kv.vectors))
 
 
 def test_progress_line_at_debug_2(topics, tmp_path):
