@@ -346,8 +346,12 @@ static int hot_rows_open(w2v_trainer *tr, thread_state *st) {
     return failed ? -1 : 0;
 }
 
+static int hot_rows_active(const thread_state *st) {
+    return st->hs_hot.rows != NULL || st->ns_hot.rows != NULL;
+}
+
 static void hot_rows_merge(w2v_trainer *tr, thread_state *st) {
-    if (st->hs_hot.rows == NULL && st->ns_hot.rows == NULL) return;
+    if (!hot_rows_active(st)) return;
     pthread_mutex_lock(&tr->hot_merge_lock);
     if (st->hs_hot.rows) hot_block_merge(&st->hs_hot, tr->cfg.size);
     if (st->ns_hot.rows) hot_block_merge(&st->ns_hot, tr->cfg.size);
@@ -398,7 +402,7 @@ static void *train_thread(void *arg_) {
     rd.block_len = 0;
     float alpha = schedule_alpha(cfg, __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED));
     int hot_failed = hot_rows_open(tr, &st);
-    int hot_on = st.hs_hot.rows != NULL || st.ns_hot.rows != NULL;
+    const int hot_on = hot_rows_active(&st);
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;

@@ -8,7 +8,8 @@
  *
  * Everything the threads read is set up (with the GIL held) in w2v_train_config
  * before w2v_trainer_start; the threads only write the weights and the shared
- * progress counters. */
+ * progress counters (and, in the opt-in hot-rows mode, merge their private
+ * copies of the hottest output rows under one lock). */
 #ifndef W2V_TRAINER_H
 #define W2V_TRAINER_H
 
