@@ -79,6 +79,17 @@ def test_classes_output(topics, tmp_path):
     assert len(rows) == 49 and {int(c) for _, c in rows} <= set(range(6))
 
 
+def test_more_classes_than_words_is_refused_before_training(topics, tmp_path):
+    path, _ = topics
+    out = tmp_path / "classes.txt"
+    r = run_cli("-train", str(path), "-output", str(out), "-classes", "99999999999999999999",
+                "-min-count", "1", "-debug", "0")
+    assert r.returncode != 0 and not out.exists()
+    err = r.stderr.decode().strip()
+    assert "-classes must be at most the vocabulary size (49)" in err, err
+    assert len(err.splitlines()) == 1
+
+
 @pytest.mark.parametrize("args, message", [
     (["-size", "0"], "vector size must be >= 1"),
     (["-window", "0"], "window must be >= 1"),
@@ -92,6 +103,8 @@ def test_classes_output(topics, tmp_path):
     (["-alpha", "inf"], "alpha"),
     (["-backend", "tpu"], "unknown backend 'tpu'"),
     (["-hot-rows", "-3"], "hot_rows must be >= 0, got -3"),
+    (["-window", "99999999999999999999999"], "window is too large: 99999999999999999999999"),
+    (["-max-vocab-size", "99999999999999999999999"], "max_vocab_size is too large"),
     (["-hot-rows", "4", "-backend", "cuda"], "hot rows are a CPU-thread option"),
 ])
 def test_invalid_flags_give_one_line(topics, tmp_path, args, message):

@@ -128,6 +128,10 @@ def test_divergence_is_reported_not_saved(topics):
     (dict(negative=-2), "negative"),
     (dict(backend="tpu"), "backend"),
     (dict(hot_rows=-1), "hot_rows must be >= 0, got -1"),
+    (dict(window=2**31), "window is too large: 2147483648"),
+    (dict(epochs=10**30), "epochs is too large"),
+    (dict(seed=2**63), "seed is too large"),
+    (dict(hot_rows=10**30), "hot_rows is too large"),
     (dict(backend="cuda", hot_rows=8), "hot rows are a CPU-thread option"),
 ])
 def test_invalid_parameters(topics, kwargs, message):

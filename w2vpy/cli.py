@@ -190,6 +190,9 @@ def train_command(argv: Sequence[str]) -> int:
                               record_tokens=output is not None)
         if output is None:
             return 0
+        if v["-classes"] > len(vocab):  # found now, not after the training
+            raise W2VError(f"-classes must be at most the vocabulary size ({len(vocab)}), "
+                           f"got {v['-classes']}")
         vectors, report = train_on_vocab(corpus, vocab, params, v["-backend"],
                                          progress=debug > 1)
     if debug > 0:

@@ -21,6 +21,10 @@ from w2vpy.subsampling import keep_thresholds
 from w2vpy.unigram_table import TABLE_SIZE, build_noise_table
 from w2vpy.vocab import DEFAULT_MAX_VOCAB_SIZE, Vocabulary
 
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class TrainingParams:
     """word2vec.c's parameters with gensim-style names; defaults are word2vec.c's."""
@@ -63,6 +67,14 @@ class TrainingParams:
             value = getattr(self, name)
             need(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
                  f"{name} must be an integer, got {value!r}")
+        # the C core holds these in int (as word2vec.c) or int64_t; a bigger
+        # value must be an error here, not an OverflowError from the binding
+        for name, limit in (("window", INT32_MAX), ("min_count", INT64_MAX),
+                            ("epochs", INT32_MAX), ("seed", INT64_MAX),
+                            ("max_vocab_size", INT64_MAX), ("unigram_table_size", INT64_MAX),
+                            ("hot_rows", INT64_MAX)):
+            value = getattr(self, name)
+            need(value <= limit, f"{name} is too large: {value} (at most {limit})")
         need(self.vector_size >= 1, f"vector size must be >= 1, got {self.vector_size}")
         need(self.vector_size <= 100_000, f"vector size is absurdly large: {self.vector_size}")
         need(self.window >= 1, f"window must be >= 1, got {self.window}")
