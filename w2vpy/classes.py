@@ -14,8 +14,12 @@ def kmeans_classes(vectors: np.ndarray, classes: int,
     """Class id per row, as word2vec.c computes them (same float arithmetic)."""
     if classes < 1:
         raise W2VError(f"classes must be >= 1, got {classes}")
-    if classes > len(vectors):
-        # more centroids than words: word2vec.c would allocate them all for nothing
-        raise W2VError(f"classes must be at most the vocabulary size ({len(vectors)}), "
-                       f"got {classes}")
+    check_class_count(classes, len(vectors))
     return _core.kmeans(vectors, classes, iterations)
+
+
+def check_class_count(classes: int, vocab_size: int) -> None:
+    """More centroids than words would be allocated (and trained) for nothing."""
+    if classes > vocab_size:
+        raise W2VError(f"-classes must be at most the vocabulary size ({vocab_size}), "
+                       f"got {classes}")

@@ -162,7 +162,7 @@ def _params_from_flags(v: dict[str, object]):
 def train_command(argv: Sequence[str]) -> int:
     from w2vpy.api import prepare_vocab, train_on_vocab
     from w2vpy.atomic import check_output_path
-    from w2vpy.classes import kmeans_classes
+    from w2vpy.classes import check_class_count, kmeans_classes
     from w2vpy.corpus import Corpus
     from w2vpy.formats import write_classes
 
@@ -190,9 +190,7 @@ def train_command(argv: Sequence[str]) -> int:
                               record_tokens=output is not None)
         if output is None:
             return 0
-        if v["-classes"] > len(vocab):  # found now, not after the training
-            raise W2VError(f"-classes must be at most the vocabulary size ({len(vocab)}), "
-                           f"got {v['-classes']}")
+        check_class_count(v["-classes"], len(vocab))  # now, not after the training
         vectors, report = train_on_vocab(corpus, vocab, params, v["-backend"],
                                          progress=debug > 1)
     if debug > 0:
