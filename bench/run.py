@@ -38,6 +38,9 @@ MODES = {
     "cbow-hs": ({"-cbow": "1", "-hs": "1", "-negative": "0"}, 3),
 }
 
+# the opt-in mode's implementation name, followed by its K
+HOT_ROWS_IMPL = "w2vpy -hot-rows"
+
 
 @dataclass
 class Run:
@@ -72,13 +75,10 @@ def implementations(args) -> dict[str, list[str]]:
     chosen = {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
     if args.hot_rows:
         # the opt-in mode, timed and scored beside the default in the same run
-        chosen[hot_rows_impl(args.hot_rows)] = (impls["w2vpy"][0].split()
-                                                + ["-hot-rows", str(args.hot_rows)])
+        chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"][0].split()
+                                                      + ["-hot-rows", str(args.hot_rows)])
     return chosen
 
-
-def hot_rows_impl(k: int) -> str:
-    return f"w2vpy -hot-rows {k}"
 
 
 def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
@@ -308,7 +308,7 @@ def main() -> None:
             # drift on a shared machine falls on all of them alike
             group = [Cell(impl, mode, threads, size, epochs)
                      for threads in args.thread_list for impl in impls
-                     if not (threads == 1 and impl.startswith("w2vpy -hot-rows"))]
+                     if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))]
             cells += group
             for rep in range(args.repeats):
                 for cell in group:
