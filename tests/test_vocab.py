@@ -79,6 +79,22 @@ def test_matches_reference(tmp_path_factory, parts, min_count, max_words):
     assert list(zip(v.words, v.counts.tolist())) == reference_vocab(data, min_count, max_words)
 
 
+@pytest.mark.parametrize("max_words", [10**9, 3000])
+def test_many_distinct_words_across_chunks(tmp_path, monkeypatch, max_words):
+    """Thousands of distinct words: the counter's table grows (and with
+    max_words=3000 prunes) while tokens wait in its look-ahead queue, and
+    words are cut by chunk ends; the result must still be word2vec.c's."""
+    monkeypatch.setattr("w2vpy.corpus.CHUNK_BYTES", 4099)
+    rng = np.random.default_rng(7)
+    ranks = np.minimum(rng.zipf(1.3, size=60_000), 20_000)
+    words = [b"w%d" % r for r in ranks.tolist()]
+    lines = [b" ".join(words[i:i + 37]) for i in range(0, len(words), 37)]
+    data = b"\n".join(lines) + b"\n"
+    v = vocab_of(tmp_path, data, min_count=2, max_vocab_size=max_words)
+    assert list(zip(v.words, v.counts.tolist())) == reference_vocab(data, 2, max_words)
+    assert (v.prune_events > 0) == (max_words == 3000)
+
+
 def test_save_vocab_format(tmp_path):
     v = vocab_of(tmp_path, b"b a a\n", min_count=1)
     out = tmp_path / "vocab.txt"

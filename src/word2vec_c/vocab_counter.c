@@ -21,15 +21,16 @@ static int grow_array(void **ptr, int64_t count, size_t elem) {
 }
 
 static int rebuild_slots(w2v_vocab_counter *c, uint64_t nslots) {
-    int64_t *slots = calloc(nslots, sizeof(int64_t));
+    w2v_counter_slot *slots = calloc(nslots, sizeof(w2v_counter_slot));
     if (slots == NULL) return -1;
     free(c->slots);
     c->slots = slots;
     c->slot_mask = nslots - 1;
     for (int64_t i = 0; i < c->size; i++) {
         uint64_t s = c->hashes[i] & c->slot_mask;
-        while (slots[s] != 0) s = (s + 1) & c->slot_mask;
-        slots[s] = i + 1;
+        while (slots[s].entry != 0) s = (s + 1) & c->slot_mask;
+        slots[s].hash = c->hashes[i];
+        slots[s].entry = i + 1;
     }
     return 0;
 }
@@ -71,16 +72,17 @@ static inline int64_t find_hashed(const w2v_vocab_counter *c, const unsigned cha
                                   uint64_t h, uint64_t *slot_out) {
     uint64_t s = h & c->slot_mask;
     for (;;) {
-        int64_t e = c->slots[s];
-        if (e == 0) {
+        const w2v_counter_slot *slot = &c->slots[s];
+        if (slot->entry == 0) {
             *slot_out = s;
             return -1;
         }
-        e--;
-        if (c->hashes[e] == h && c->word_lengths[e] == len &&
-            memcmp(c->arena + c->word_offsets[e], word, len) == 0) {
-            *slot_out = s;
-            return e;
+        if (slot->hash == h) {
+            int64_t e = slot->entry - 1;
+            if (c->word_lengths[e] == len && memcmp(c->arena + c->word_offsets[e], word, len) == 0) {
+                *slot_out = s;
+                return e;
+            }
         }
         s = (s + 1) & c->slot_mask;
     }
@@ -115,7 +117,8 @@ static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_
     c->arena_used += (int64_t)len;
     c->hashes[e] = h;
     c->counts[e] = count;
-    c->slots[slot] = e + 1;
+    c->slots[slot].hash = h;
+    c->slots[slot].entry = e + 1;
     /* keep the table at most half full */
     if ((uint64_t)c->size * 2 > c->slot_mask + 1) {
         if (rebuild_slots(c, (c->slot_mask + 1) * 2) != 0) return -1;
@@ -146,10 +149,9 @@ static int reduce_vocab(w2v_vocab_counter *c) {
     return rebuild_slots(c, c->slot_mask + 1);
 }
 
-static void count_token(void *ctx, const unsigned char *word, size_t len) {
-    w2v_vocab_counter *c = ctx;
+static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h) {
     if (c->failed) return;
-    uint64_t h = hash_word(word, len), slot;
+    uint64_t slot;
     c->tokens++;
     int64_t e = find_hashed(c, word, len, h, &slot);
     if (e >= 0) {
@@ -168,6 +170,57 @@ static void count_token(void *ctx, const unsigned char *word, size_t len) {
     if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
 }
 
+/* Counts the oldest pending token. */
+static void count_first_pending(w2v_vocab_counter *c) {
+    const w2v_pending_token *t = &c->pending[c->pending_first];
+    count_hashed(c, t->word, t->len, t->hash);
+    c->pending_first = (c->pending_first + 1) % W2V_COUNT_AHEAD;
+    c->pending_count--;
+}
+
+static void count_pending(w2v_vocab_counter *c) {
+    while (c->pending_count > 0) count_first_pending(c);
+}
+
+static inline w2v_pending_token *pending_at(w2v_vocab_counter *c, int i) {
+    return &c->pending[(c->pending_first + i) % W2V_COUNT_AHEAD];
+}
+
+/* The tokenizer's callback.  A token's lookup is a chain of cache misses
+ * (slot, then the entry's arrays, then its bytes in the arena), so each link
+ * is prefetched a few tokens before it is needed: the slot when the token is
+ * hashed, the entry half-way through the queue, its bytes a quarter before
+ * it is counted.  The word is copied because the tokenizer reuses its buffer. */
+static void count_token(void *ctx, const unsigned char *word, size_t len) {
+    w2v_vocab_counter *c = ctx;
+    uint64_t h = hash_word(word, len);
+    __builtin_prefetch(&c->slots[h & c->slot_mask]);
+    if (c->pending_count == W2V_COUNT_AHEAD) count_first_pending(c);
+    w2v_pending_token *t = pending_at(c, c->pending_count);
+    t->hash = h;
+    t->entry_hint = -1;
+    t->len = len;
+    memcpy(t->word, word, len);
+    c->pending_count++;
+    if (c->pending_count > W2V_COUNT_AHEAD / 2) {
+        w2v_pending_token *mid = pending_at(c, c->pending_count - 1 - W2V_COUNT_AHEAD / 2);
+        const w2v_counter_slot *slot = &c->slots[mid->hash & c->slot_mask];
+        if (slot->hash == mid->hash && slot->entry != 0) {
+            int64_t e = slot->entry - 1;
+            mid->entry_hint = e;
+            __builtin_prefetch(&c->counts[e]);
+            __builtin_prefetch(&c->word_offsets[e]);
+            __builtin_prefetch(&c->word_lengths[e]);
+        }
+    }
+    if (c->pending_count > 3 * W2V_COUNT_AHEAD / 4) {
+        const w2v_pending_token *near = pending_at(c, c->pending_count - 1 - 3 * W2V_COUNT_AHEAD / 4);
+        /* entries only move on pruning, and then only toward the front */
+        if (near->entry_hint >= 0 && near->entry_hint < c->size)
+            __builtin_prefetch(c->arena + c->word_offsets[near->entry_hint]);
+    }
+}
+
 static void ensure_sentence_token(w2v_vocab_counter *c) {
     /* word2vec.c adds </s> before reading, so it is entry 0 whatever the text */
     if (c->size == 0) {
@@ -182,12 +235,14 @@ static void ensure_sentence_token(w2v_vocab_counter *c) {
 int w2v_counter_feed(w2v_vocab_counter *c, const unsigned char *data, size_t n) {
     ensure_sentence_token(c);
     w2v_tokenize(&c->tokenizer, data, n, count_token, c);
+    count_pending(c);
     return c->failed ? -1 : 0;
 }
 
 int w2v_counter_finish(w2v_vocab_counter *c) {
     ensure_sentence_token(c);
     w2v_tokenize_finish(&c->tokenizer, count_token, c);
+    count_pending(c);
     return c->failed ? -1 : 0;
 }
 

@@ -14,6 +14,20 @@
 #include "tokenizer.h"
 
 typedef struct {
+    uint64_t hash;
+    int64_t entry;  /* entry index + 1; 0 = empty */
+} w2v_counter_slot;
+
+#define W2V_COUNT_AHEAD 16
+
+typedef struct {
+    uint64_t hash;
+    int64_t entry_hint;  /* the entry its first slot named when looked at early, or -1 */
+    size_t len;
+    unsigned char word[W2V_MAX_WORD_BYTES];
+} w2v_pending_token;
+
+typedef struct {
     /* entries, in first-seen order */
     int64_t size, capacity;
     int64_t *counts;
@@ -23,9 +37,15 @@ typedef struct {
     /* word bytes */
     unsigned char *arena;
     int64_t arena_used, arena_capacity;
-    /* open addressing table of entry index + 1 (0 = empty) */
-    int64_t *slots;
+    /* open addressing table; a slot keeps the entry's hash so that a probe
+     * compares words only on a full hash match */
+    w2v_counter_slot *slots;
     uint64_t slot_mask;
+    /* tokens hashed but not yet counted: their slots are prefetched while
+     * the tokens before them are counted (counting is bound by cache misses
+     * on a table too big for the cache) */
+    w2v_pending_token pending[W2V_COUNT_AHEAD];
+    int pending_first, pending_count;
     /* pruning */
     int64_t max_words;
     int64_t min_reduce;
