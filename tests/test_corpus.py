@@ -1,10 +1,12 @@
 import bz2
 import gzip
 import lzma
+import threading
 
 import pytest
 
 from conftest import run_cli
+import w2vpy.corpus
 from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.vocab import build_vocab
@@ -12,10 +14,14 @@ from w2vpy.vocab import build_vocab
 TEXT = b"one two three\nfour five six\none two\n"
 
 
-def vocab_words(source):
+def vocab_words(source, read_ahead=False):
     with Corpus(source) as c:
-        v = build_vocab(c, min_count=1)
+        v = build_vocab(c, min_count=1, read_ahead=read_ahead)
     return list(zip(v.words, v.counts.tolist()))
+
+
+def read_ahead_threads():
+    return [t for t in threading.enumerate() if t.name == "w2vpy-read-ahead"]
 
 
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
@@ -27,13 +33,40 @@ def test_compressed_input_recognised_by_content(tmp_path, compress):
     assert vocab_words(packed) == vocab_words(plain)
 
 
+@pytest.mark.parametrize("read_ahead", [False, True])
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
-def test_corrupt_compressed_input_fails(tmp_path, compress):
+def test_corrupt_compressed_input_fails(tmp_path, compress, read_ahead):
     data = bytearray(compress(TEXT * 50))
     bad = tmp_path / "bad"
     bad.write_bytes(bytes(data[: len(data) // 2]))  # truncated
     with pytest.raises(CorruptInputError, match="corrupt|truncated|cannot read"):
-        vocab_words(bad)
+        vocab_words(bad, read_ahead)
+    assert not read_ahead_threads()
+
+
+def test_read_ahead_gives_the_same_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", 7)
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "a.txt.gz").write_bytes(gzip.compress(TEXT * 3))
+    (d / "b.txt").write_bytes(b"no final newline")
+    (d / "c.xz").write_bytes(lzma.compress(TEXT))
+    corpus = Corpus(d)
+    plain = list(corpus.chunks())
+    assert len(plain) > 2 * w2vpy.corpus.READ_AHEAD_CHUNKS
+    assert list(corpus.chunks(read_ahead=True)) == plain
+    assert vocab_words(d, read_ahead=True) == vocab_words(d)
+
+
+def test_read_ahead_stops_when_the_reader_stops_early(tmp_path, monkeypatch):
+    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", 5)
+    packed = tmp_path / "t.gz"
+    packed.write_bytes(gzip.compress(TEXT * 100))
+    chunks = Corpus(packed).chunks(read_ahead=True)
+    assert next(chunks) == TEXT[:5]
+    assert len(read_ahead_threads()) == 1
+    chunks.close()  # as when counting fails on a chunk
+    assert not read_ahead_threads()
 
 
 def test_flipped_bytes_in_gzip_fail(tmp_path):

@@ -44,7 +44,7 @@ def prepare_vocab(corpus: Corpus, params: TrainingParams, read_vocab_path=None,
         vocab = read_vocab(read_vocab_path, params.min_count)
     else:
         vocab = build_vocab(corpus, params.min_count, params.max_vocab_size,
-                            record_tokens=record_tokens)
+                            record_tokens=record_tokens, read_ahead=params.workers > 1)
     if vocab.prune_events and log is not None:
         log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
                   f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
@@ -61,7 +61,7 @@ def train_on_vocab(corpus: Corpus, vocab: Vocabulary, params: TrainingParams,
     if len(vocab) < 2:
         raise W2VError(f"no word reaches min_count={params.min_count} in {corpus.name}: "
                        "nothing to train")
-    spool, tokens = encode_corpus(corpus, vocab)
+    spool, tokens = encode_corpus(corpus, vocab, read_ahead=params.workers > 1)
     with spool:
         if tokens == 0:
             raise W2VError(f"no word of {corpus.name} is in the vocabulary: nothing to train")

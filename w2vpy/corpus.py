@@ -9,10 +9,12 @@ import bz2
 import gzip
 import lzma
 import os
+import queue
 import shutil
 import stat
 import sys
 import tempfile
+import threading
 import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -68,6 +70,52 @@ def _read_chunks(path: Path) -> Iterator[bytes]:
         raise CorruptInputError(f"{path}: cannot read ({exc})") from exc
 
 
+READ_AHEAD_CHUNKS = 2
+_END_OF_CHUNKS = object()
+
+
+def _read_ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The items of ``chunks``, produced by a background thread at most
+    READ_AHEAD_CHUNKS ahead; its exceptions are raised here, in order.
+    Closing this generator early stops the thread and closes ``chunks``."""
+    ready: queue.Queue[object] = queue.Queue(maxsize=READ_AHEAD_CHUNKS)
+    stop = threading.Event()
+
+    def hand_over(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not hand_over(chunk):
+                    return
+            hand_over(_END_OF_CHUNKS)
+        except BaseException as exc:  # handed to the consumer, raised there
+            hand_over(exc)
+        finally:
+            chunks.close()
+
+    producer = threading.Thread(target=produce, name="w2vpy-read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END_OF_CHUNKS:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        producer.join()
+
+
 class Corpus:
     """A training text that can be read from the start any number of times."""
 
@@ -99,9 +147,19 @@ class Corpus:
         self._spool.flush()
         return Path(self._spool.name)
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self, read_ahead: bool = False) -> Iterator[bytes]:
         """The text in chunks; between files of a directory a newline is
-        added when a file does not end with one, so words never join."""
+        added when a file does not end with one, so words never join.
+
+        With ``read_ahead``, a second thread decompresses the next chunks of
+        compressed files while the caller works on this one: for callers whose
+        work on a chunk releases the GIL and that may use two cores.  (Plain
+        files come from the page cache faster than a thread hand-over pays.)"""
+        if read_ahead and any(detect_compression(path) for path in self.files):
+            return _read_ahead(self._chunks())
+        return self._chunks()
+
+    def _chunks(self) -> Iterator[bytes]:
         for i, path in enumerate(self.files):
             last = b"\n"
             for chunk in _read_chunks(path):

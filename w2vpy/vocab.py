@@ -92,12 +92,14 @@ def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
 
 def build_vocab(corpus: Corpus, min_count: int = 5,
                 max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE, record_tokens: bool = False,
-                spool_dir: str | None = None) -> Vocabulary:
+                spool_dir: str | None = None, read_ahead: bool = False) -> Vocabulary:
     """Count the corpus and build the vocabulary as word2vec.c.
 
     With ``record_tokens``, the token stream is kept so that ``encode_corpus``
     on the same corpus needs no second pass over the text (unless pruning
-    renumbered the words on the way, which falls back to that second pass)."""
+    renumbered the words on the way, which falls back to that second pass).
+    ``read_ahead`` reads and decompresses the text on a second thread while
+    the counting goes on (see ``Corpus.chunks``)."""
     if min_count < 0:
         raise W2VError(f"min_count must be >= 0, got {min_count}")
     if max_vocab_size < 2:
@@ -105,7 +107,7 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
     counter = _core.WordCounter(max_vocab_size)
     record = tempfile.TemporaryFile(prefix="w2vpy-tokens-", dir=spool_dir) if record_tokens else None
     try:
-        for chunk in corpus.chunks():
+        for chunk in corpus.chunks(read_ahead):
             record = _count_chunk(counter, chunk, record)
         if record is not None:
             record = _record_entries(counter, counter.finish_recording(), record)
@@ -186,7 +188,8 @@ def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
     return _finalize(counter, min_count)
 
 
-def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None):
+def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None,
+                  read_ahead: bool = False):
     """Write the corpus as int32 vocabulary ids to an unlinked temporary file.
 
     Returns (file object, number of ids).  Words outside the vocabulary are
@@ -199,7 +202,7 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
     spool = tempfile.TemporaryFile(prefix="w2vpy-ids-", dir=spool_dir)
     tokens = 0
     try:
-        for chunk in corpus.chunks():
+        for chunk in corpus.chunks(read_ahead):
             ids = encoder.feed(chunk)
             ids.tofile(spool)
             tokens += len(ids)
