@@ -17,7 +17,7 @@ import tempfile
 import threading
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Generator, Iterator
 
 from w2vpy.errors import CorruptInputError, W2VError
 
@@ -74,7 +74,7 @@ READ_AHEAD_CHUNKS = 2
 _END_OF_CHUNKS = object()
 
 
-def _read_ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _read_ahead(chunks: Generator[bytes, None, None]) -> Iterator[bytes]:
     """The items of ``chunks``, produced by a background thread at most
     READ_AHEAD_CHUNKS ahead; its exceptions are raised here, in order.
     Closing this generator early stops the thread and closes ``chunks``."""
@@ -159,7 +159,7 @@ class Corpus:
             return _read_ahead(self._chunks())
         return self._chunks()
 
-    def _chunks(self) -> Iterator[bytes]:
+    def _chunks(self) -> Generator[bytes, None, None]:
         for i, path in enumerate(self.files):
             last = b"\n"
             for chunk in _read_chunks(path):

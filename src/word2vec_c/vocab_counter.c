@@ -170,9 +170,13 @@ static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t
     if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
 }
 
+static inline w2v_pending_token *pending_at(w2v_vocab_counter *c, int i) {
+    return &c->pending[(c->pending_first + i) % W2V_COUNT_AHEAD];
+}
+
 /* Counts the oldest pending token. */
 static void count_first_pending(w2v_vocab_counter *c) {
-    const w2v_pending_token *t = &c->pending[c->pending_first];
+    const w2v_pending_token *t = pending_at(c, 0);
     count_hashed(c, t->word, t->len, t->hash);
     c->pending_first = (c->pending_first + 1) % W2V_COUNT_AHEAD;
     c->pending_count--;
@@ -180,10 +184,6 @@ static void count_first_pending(w2v_vocab_counter *c) {
 
 static void count_pending(w2v_vocab_counter *c) {
     while (c->pending_count > 0) count_first_pending(c);
-}
-
-static inline w2v_pending_token *pending_at(w2v_vocab_counter *c, int i) {
-    return &c->pending[(c->pending_first + i) % W2V_COUNT_AHEAD];
 }
 
 /* The tokenizer's callback.  A token's lookup is a chain of cache misses
