@@ -83,7 +83,8 @@ def test_matches_reference(tmp_path_factory, parts, min_count, max_words):
 def test_many_distinct_words_across_chunks(tmp_path, monkeypatch, max_words):
     """Thousands of distinct words: the counter's table grows (and with
     max_words=3000 prunes) while tokens wait in its look-ahead queue, and
-    words are cut by chunk ends; the result must still be word2vec.c's."""
+    words are cut by chunk ends; the result must still be word2vec.c's, and
+    encoding in a second pass must give each token's id."""
     monkeypatch.setattr("w2vpy.corpus.CHUNK_BYTES", 4099)
     rng = np.random.default_rng(7)
     ranks = np.minimum(rng.zipf(1.3, size=60_000), 20_000)
@@ -93,6 +94,10 @@ def test_many_distinct_words_across_chunks(tmp_path, monkeypatch, max_words):
     v = vocab_of(tmp_path, data, min_count=2, max_vocab_size=max_words)
     assert list(zip(v.words, v.counts.tolist())) == reference_vocab(data, 2, max_words)
     assert (v.prune_events > 0) == (max_words == 3000)
+    # the second pass (nothing recorded) looks words up through the same queue
+    index = {w: i for i, w in enumerate(v.words)}
+    expected = [index[t] for t in tokenize(data) if t in index]
+    assert _encoded_ids(Corpus(tmp_path / "corpus.txt"), v) == expected
 
 
 def test_save_vocab_format(tmp_path):

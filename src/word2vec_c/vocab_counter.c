@@ -170,55 +170,71 @@ static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t
     if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
 }
 
-static inline w2v_pending_token *pending_at(w2v_vocab_counter *c, int i) {
-    return &c->pending[(c->pending_first + i) % W2V_COUNT_AHEAD];
+/* ---- look-ahead queue (see w2v_lookahead) ---------------------------------- */
+
+typedef void (*resolve_fn)(void *ctx, const w2v_pending_token *token);
+
+static inline w2v_pending_token *lookahead_at(w2v_lookahead *q, int i) {
+    return &q->pending[(q->first + i) % W2V_COUNT_AHEAD];
 }
 
-/* Counts the oldest pending token. */
-static void count_first_pending(w2v_vocab_counter *c) {
-    const w2v_pending_token *t = pending_at(c, 0);
-    count_hashed(c, t->word, t->len, t->hash);
-    c->pending_first = (c->pending_first + 1) % W2V_COUNT_AHEAD;
-    c->pending_count--;
+static void lookahead_resolve_first(w2v_lookahead *q, resolve_fn resolve, void *ctx) {
+    resolve(ctx, lookahead_at(q, 0));
+    q->first = (q->first + 1) % W2V_COUNT_AHEAD;
+    q->count--;
 }
 
-static void count_pending(w2v_vocab_counter *c) {
-    while (c->pending_count > 0) count_first_pending(c);
+/* Resolves every waiting token, in order: before the tokenizer's buffer or
+ * the caller's output moves on. */
+static void lookahead_drain(w2v_lookahead *q, resolve_fn resolve, void *ctx) {
+    while (q->count > 0) lookahead_resolve_first(q, resolve, ctx);
 }
 
-/* The tokenizer's callback.  A token's lookup is a chain of cache misses
- * (slot, then the entry's arrays, then its bytes in the arena), so each link
- * is prefetched a few tokens before it is needed: the slot when the token is
- * hashed, the entry half-way through the queue, its bytes a quarter before
- * it is counted.  The word is copied because the tokenizer reuses its buffer. */
-static void count_token(void *ctx, const unsigned char *word, size_t len) {
-    w2v_vocab_counter *c = ctx;
+/* Queues a token for lookup in table, resolving the oldest when full.  Each
+ * link of the lookup is prefetched a few tokens before it is needed: the slot
+ * when the token is hashed, the entry half-way through the queue, its bytes a
+ * quarter before it is resolved.  The word is copied because the tokenizer
+ * reuses its buffer. */
+static void lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
+                           const unsigned char *word, size_t len, resolve_fn resolve, void *ctx) {
     uint64_t h = hash_word(word, len);
-    __builtin_prefetch(&c->slots[h & c->slot_mask]);
-    if (c->pending_count == W2V_COUNT_AHEAD) count_first_pending(c);
-    w2v_pending_token *t = pending_at(c, c->pending_count);
+    __builtin_prefetch(&table->slots[h & table->slot_mask]);
+    if (q->count == W2V_COUNT_AHEAD) lookahead_resolve_first(q, resolve, ctx);
+    w2v_pending_token *t = lookahead_at(q, q->count);
     t->hash = h;
     t->entry_hint = -1;
     t->len = len;
     memcpy(t->word, word, len);
-    c->pending_count++;
-    if (c->pending_count > W2V_COUNT_AHEAD / 2) {
-        w2v_pending_token *mid = pending_at(c, c->pending_count - 1 - W2V_COUNT_AHEAD / 2);
-        const w2v_counter_slot *slot = &c->slots[mid->hash & c->slot_mask];
+    q->count++;
+    if (q->count > W2V_COUNT_AHEAD / 2) {
+        w2v_pending_token *mid = lookahead_at(q, q->count - 1 - W2V_COUNT_AHEAD / 2);
+        const w2v_counter_slot *slot = &table->slots[mid->hash & table->slot_mask];
         if (slot->hash == mid->hash && slot->entry != 0) {
             int64_t e = slot->entry - 1;
             mid->entry_hint = e;
-            __builtin_prefetch(&c->counts[e]);
-            __builtin_prefetch(&c->word_offsets[e]);
-            __builtin_prefetch(&c->word_lengths[e]);
+            __builtin_prefetch(&table->counts[e]);
+            __builtin_prefetch(&table->word_offsets[e]);
+            __builtin_prefetch(&table->word_lengths[e]);
         }
     }
-    if (c->pending_count > 3 * W2V_COUNT_AHEAD / 4) {
-        const w2v_pending_token *near = pending_at(c, c->pending_count - 1 - 3 * W2V_COUNT_AHEAD / 4);
+    if (q->count > 3 * W2V_COUNT_AHEAD / 4) {
+        const w2v_pending_token *near = lookahead_at(q, q->count - 1 - 3 * W2V_COUNT_AHEAD / 4);
         /* entries only move on pruning, and then only toward the front */
-        if (near->entry_hint >= 0 && near->entry_hint < c->size)
-            __builtin_prefetch(c->arena + c->word_offsets[near->entry_hint]);
+        if (near->entry_hint >= 0 && near->entry_hint < table->size)
+            __builtin_prefetch(table->arena + table->word_offsets[near->entry_hint]);
     }
+}
+
+/* ---- counting ------------------------------------------------------------------ */
+
+static void count_pending_token(void *ctx, const w2v_pending_token *t) {
+    count_hashed(ctx, t->word, t->len, t->hash);
+}
+
+/* The tokenizer's callback while counting. */
+static void count_token(void *ctx, const unsigned char *word, size_t len) {
+    w2v_vocab_counter *c = ctx;
+    lookahead_push(&c->lookahead, c, word, len, count_pending_token, c);
 }
 
 static void ensure_sentence_token(w2v_vocab_counter *c) {
@@ -235,14 +251,14 @@ static void ensure_sentence_token(w2v_vocab_counter *c) {
 int w2v_counter_feed(w2v_vocab_counter *c, const unsigned char *data, size_t n) {
     ensure_sentence_token(c);
     w2v_tokenize(&c->tokenizer, data, n, count_token, c);
-    count_pending(c);
+    lookahead_drain(&c->lookahead, count_pending_token, c);
     return c->failed ? -1 : 0;
 }
 
 int w2v_counter_finish(w2v_vocab_counter *c) {
     ensure_sentence_token(c);
     w2v_tokenize_finish(&c->tokenizer, count_token, c);
-    count_pending(c);
+    lookahead_drain(&c->lookahead, count_pending_token, c);
     return c->failed ? -1 : 0;
 }
 
@@ -276,21 +292,31 @@ void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const 
     enc->out = NULL;
     enc->written = 0;
     w2v_tokenizer_init(&enc->tokenizer);
+    enc->lookahead.first = 0;
+    enc->lookahead.count = 0;
 }
 
-static void encode_token(void *ctx, const unsigned char *word, size_t len) {
+static void encode_pending_token(void *ctx, const w2v_pending_token *t) {
     w2v_encoder *enc = ctx;
-    int64_t e = w2v_counter_find(enc->counter, word, len);
+    uint64_t slot;
+    int64_t e = find_hashed(enc->counter, t->word, t->len, t->hash, &slot);
     if (e < 0) return;
     int32_t id = enc->remap[e];
     if (id < 0) return;
     enc->out[enc->written++] = id;
 }
 
+/* The tokenizer's callback while encoding. */
+static void encode_token(void *ctx, const unsigned char *word, size_t len) {
+    w2v_encoder *enc = ctx;
+    lookahead_push(&enc->lookahead, enc->counter, word, len, encode_pending_token, enc);
+}
+
 int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out) {
     enc->out = out;
     enc->written = 0;
     w2v_tokenize(&enc->tokenizer, data, n, encode_token, enc);
+    lookahead_drain(&enc->lookahead, encode_pending_token, enc);
     return enc->written;
 }
 
@@ -298,5 +324,6 @@ int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out) {
     enc->out = out;
     enc->written = 0;
     w2v_tokenize_finish(&enc->tokenizer, encode_token, enc);
+    lookahead_drain(&enc->lookahead, encode_pending_token, enc);
     return enc->written;
 }

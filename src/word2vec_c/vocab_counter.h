@@ -27,6 +27,14 @@ typedef struct {
     unsigned char word[W2V_MAX_WORD_BYTES];
 } w2v_pending_token;
 
+/* Tokens hashed but not yet looked up: a lookup is a chain of cache misses
+ * on a table too big for the cache, so each token's slot, entry and bytes are
+ * prefetched while the tokens before it are looked up. */
+typedef struct {
+    w2v_pending_token pending[W2V_COUNT_AHEAD];
+    int first, count;
+} w2v_lookahead;
+
 typedef struct {
     /* entries, in first-seen order */
     int64_t size, capacity;
@@ -41,11 +49,7 @@ typedef struct {
      * compares words only on a full hash match */
     w2v_counter_slot *slots;
     uint64_t slot_mask;
-    /* tokens hashed but not yet counted: their slots are prefetched while
-     * the tokens before them are counted (counting is bound by cache misses
-     * on a table too big for the cache) */
-    w2v_pending_token pending[W2V_COUNT_AHEAD];
-    int pending_first, pending_count;
+    w2v_lookahead lookahead;  /* tokens waiting to be counted */
     /* pruning */
     int64_t max_words;
     int64_t min_reduce;
@@ -89,6 +93,7 @@ typedef struct {
     int32_t *out;
     int64_t written;
     w2v_tokenizer tokenizer;
+    w2v_lookahead lookahead;  /* tokens waiting to be encoded */
 } w2v_encoder;
 
 void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const int32_t *remap);
