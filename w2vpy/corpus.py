@@ -6,6 +6,7 @@ temporary file on first read.  Compression is recognised by content.
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import lzma
 import os
@@ -155,9 +156,14 @@ class Corpus:
         compressed files while the caller works on this one: for callers whose
         work on a chunk releases the GIL and that may use two cores.  (Plain
         files come from the page cache faster than a thread hand-over pays.)"""
-        if read_ahead and any(detect_compression(path) for path in self.files):
+        if read_ahead and self.has_compressed_files:
             return _read_ahead(self._chunks())
         return self._chunks()
+
+    @functools.cached_property
+    def has_compressed_files(self) -> bool:
+        # sniffed once: the text is read at least twice (count, then encode)
+        return any(detect_compression(path) for path in self.files)
 
     def _chunks(self) -> Generator[bytes, None, None]:
         for i, path in enumerate(self.files):
