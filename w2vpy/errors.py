@@ -12,15 +12,3 @@ class CorruptInputError(W2VError):
 class TrainingDiverged(RuntimeError):
     """The weights became NaN or infinite; nothing was saved."""
 
-
-def read_input_file(path, what: str) -> bytes:
-    """The bytes of an input file, or a W2VError naming the file and the problem."""
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise W2VError(f"{what} not found: {path}") from None
-    except IsADirectoryError:
-        raise W2VError(f"{what} is a directory: {path}") from None
-    except OSError as exc:
-        raise W2VError(f"cannot read {what} {path}: {exc.strerror}") from None

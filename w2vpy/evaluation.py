@@ -15,7 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vpy.errors import CorruptInputError, read_input_file
+from w2vpy.errors import CorruptInputError
+from w2vpy.paths import read_input_file
 
 SEMANTIC_SECTIONS = 5
 #: compute-accuracy stores vocabulary words in 50-byte slots

@@ -9,13 +9,15 @@ format without the trailing space; both are read.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from w2vpy import _core
 from w2vpy.atomic import atomic_write
-from w2vpy.errors import CorruptInputError, W2VError, read_input_file
+from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.paths import read_input_file
 
 #: Longest word accepted by the reader, in bytes (word2vec.c's is 98; gensim
 #: and fastText files may hold longer phrases).
@@ -121,6 +123,40 @@ def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
     return _read_text(path, data, body_start, count, size, encoding, unicode_errors, limit)
 
 
+class _Keys:
+    """The words read so far; a word listed again keeps its first vector, as
+    gensim's reader does, and is reported once the file is read."""
+
+    def __init__(self, path: Path, where: str):
+        self.path = path
+        self.where = where  # "line" or "vector"
+        self.words: list[str] = []
+        self.first_seen: dict[str, int] = {}
+        self.repeats: list[tuple[str, int, int]] = []
+
+    def add(self, word: str, position: int) -> bool:
+        """True if the word is new (its vector is kept)."""
+        first = self.first_seen.setdefault(word, position)
+        if first != position:
+            self.repeats.append((word, first, position))
+            return False
+        self.words.append(word)
+        return True
+
+    def warn_repeats(self) -> None:
+        if not self.repeats:
+            return
+        shown = "; ".join(f"{w!r} ({self.where}s {a} and {b})" for w, a, b in self.repeats[:5])
+        more = f"; and {len(self.repeats) - 5} more" if len(self.repeats) > 5 else ""
+        warnings.warn(f"{self.path}: {len(self.repeats)} word(s) listed more than once; kept "
+                      f"the first vector of each: {shown}{more}", DuplicateWordWarning,
+                      stacklevel=6)
+
+
+class DuplicateWordWarning(UserWarning):
+    """A vector file lists a word twice; only its first vector is kept."""
+
+
 def _read_binary(path, data, pos, count, size, encoding, errors, limit):
     record = 4 * size
     # Each record holds at least a 1-byte word, a space and the values.
@@ -130,7 +166,7 @@ def _read_binary(path, data, pos, count, size, encoding, errors, limit):
             f"({count * (record + 2)} bytes at least) but the file has {len(data) - pos} left")
     n = count if limit is None else min(count, limit)
     vectors = np.empty((n, size), dtype=np.float32)
-    words = []
+    keys = _Keys(path, "vector")
     end = len(data)
     for i in range(n):
         while pos < end and data[pos] in b"\n\r":
@@ -141,11 +177,12 @@ def _read_binary(path, data, pos, count, size, encoding, errors, limit):
                                     f"(no word ending in a space at byte {pos})")
         if space + 1 + record > end:
             raise CorruptInputError(f"{path}: truncated: vector {i} of {count} is incomplete")
-        words.append(_decode(data[pos:space], encoding, errors, f"{path}: vector {i}"))
-        vectors[i] = np.frombuffer(data, dtype="=f4", count=size, offset=space + 1)
+        word = _decode(data[pos:space], encoding, errors, f"{path}: vector {i}")
+        if keys.add(word, i):
+            vectors[len(keys.words) - 1] = np.frombuffer(data, dtype="=f4", count=size,
+                                                         offset=space + 1)
         pos = space + 1 + record
-    _check_finite(path, vectors)
-    return words, vectors
+    return _finish(path, keys, vectors)
 
 
 def _read_text(path, data, pos, count, size, encoding, errors, limit):
@@ -155,7 +192,7 @@ def _read_text(path, data, pos, count, size, encoding, errors, limit):
             f"{path}: header promises {count} vectors of size {size} but the file is too short")
     n = count if limit is None else min(count, limit)
     vectors = np.empty((n, size), dtype=np.float32)
-    words = []
+    keys = _Keys(path, "line")
     lines = data[pos:].split(b"\n")
     row = 0
     for lineno, line in enumerate(lines, start=2):
@@ -169,16 +206,23 @@ def _read_text(path, data, pos, count, size, encoding, errors, limit):
             raise CorruptInputError(f"{path}:{lineno}: expected a word and {size} values, "
                                     f"got {len(parts) - 1} values")
         try:
-            vectors[row] = [float(p) for p in parts[1:]]
+            values = [float(p) for p in parts[1:]]
         except ValueError:
             bad = next(p for p in parts[1:] if not _is_float(p))
             raise CorruptInputError(f"{path}:{lineno}: not a number: {bad[:40]!r}") from None
-        words.append(_decode(parts[0], encoding, errors, f"{path}:{lineno}"))
+        if keys.add(_decode(parts[0], encoding, errors, f"{path}:{lineno}"), lineno):
+            vectors[len(keys.words) - 1] = values
         row += 1
     if row < n:
         raise CorruptInputError(f"{path}: truncated: header promises {count} vectors, found {row}")
+    return _finish(path, keys, vectors)
+
+
+def _finish(path: Path, keys: _Keys, vectors: np.ndarray):
+    vectors = vectors[:len(keys.words)]
     _check_finite(path, vectors)
-    return words, vectors
+    keys.warn_repeats()
+    return keys.words, vectors
 
 
 def _is_float(text: bytes) -> bool:

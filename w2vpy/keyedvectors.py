@@ -30,7 +30,10 @@ class WordVectors:
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
         self.key_to_index: dict[str, int] = {}
         for i, key in enumerate(self.index_to_key):
-            self.key_to_index.setdefault(key, i)
+            first = self.key_to_index.setdefault(key, i)
+            if first != i:
+                raise W2VError(f"key {key!r} appears twice (rows {first} and {i}): "
+                               "one key, one row")
         self._unit: np.ndarray | None = None
 
     # -- container ---------------------------------------------------------------

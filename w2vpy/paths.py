@@ -1,0 +1,143 @@
+"""The paths a user names, checked for what they are before any work.
+
+Inputs must be readable and of a kind that is read fully, once.  An output is
+a regular file (replaced atomically: see ``atomic``), a new file, or a
+character device or named pipe (written in place: ``-output /dev/null``);
+nothing else is ever replaced, and a symbolic link is followed so that its
+target is replaced and the link stays.  No output may be the same file as an
+input or as another output.  Every entry point (training, phrases, model
+files) goes through these checks."""
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+from w2vpy.errors import W2VError
+
+#: how an output is written
+REPLACE = "replace"   # a regular file, or a new one: temporary file, then rename
+IN_PLACE = "in place"  # a character device or a named pipe
+
+
+@dataclass(frozen=True)
+class OutputTarget:
+    named: Path      # as the user gave it (for messages)
+    resolved: Path   # symbolic links followed: what is written
+    mode: str        # REPLACE or IN_PLACE
+    is_pipe: bool = False
+
+
+def _kind_name(mode: int) -> str:
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def output_target(path: str | os.PathLike[str]) -> OutputTarget:
+    """What writing ``path`` means; fails now, not after training, if it
+    cannot be written or is something an output must never replace."""
+    if str(path) == "":
+        raise W2VError("output path is empty")
+    named = Path(path)
+    resolved = Path(os.path.realpath(named))
+    try:
+        mode = os.stat(resolved).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise W2VError(f"cannot use output path {named}: {exc.strerror}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise W2VError(f"output path is a directory: {named}")
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        if not os.access(resolved, os.W_OK):
+            raise W2VError(f"output {named} is not writable (Permission denied)")
+        return OutputTarget(named, resolved, IN_PLACE, is_pipe=stat.S_ISFIFO(mode))
+    if mode is not None and not stat.S_ISREG(mode):
+        raise W2VError(f"output {named} is {_kind_name(mode)}; refusing to replace it")
+    _check_directory_writable(resolved.parent)
+    return OutputTarget(named, resolved, REPLACE)
+
+
+def _check_directory_writable(parent: Path) -> None:
+    if not parent.exists():
+        raise W2VError(f"output directory does not exist: {parent}")
+    if not parent.is_dir():
+        raise W2VError(f"output directory is not a directory: {parent}")
+    try:
+        # unnamed where the system allows it: nothing is left if we are killed here
+        tempfile.TemporaryFile(dir=parent, prefix=".w2vpy-probe.").close()
+    except OSError as exc:
+        raise W2VError(f"output directory is not writable: {parent} ({exc.strerror})") from None
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """The file that writing ``path`` replaces or writes (links followed)."""
+    return output_target(path).resolved
+
+
+def _identity(path: Path) -> tuple[object, ...]:
+    """Two paths name the same file iff their identities are equal: the device
+    and inode of an existing file (hard links too), else the resolved path."""
+    try:
+        st = os.stat(path)
+        return ("inode", st.st_dev, st.st_ino, stat.S_ISCHR(st.st_mode))
+    except OSError:
+        return ("path", os.path.realpath(path), False)
+
+
+def check_distinct(inputs: Sequence[tuple[str, str | os.PathLike[str]]],
+                   outputs: Sequence[tuple[str, str | os.PathLike[str] | None]]) -> None:
+    """Refuses, before any work, an output that is the same file as an input
+    (it would destroy it) or as another output.  Items are (what, path): the
+    flag or parameter name and the path as given; None outputs are skipped.
+    Two outputs may share a character device (``/dev/null`` twice)."""
+    seen_inputs = {}
+    for what, path in inputs:
+        seen_inputs.setdefault(_identity(Path(path)), (what, path))
+    seen_outputs: dict[tuple[object, ...], tuple[str, object]] = {}
+    for what, path in outputs:
+        if path is None:
+            continue
+        key = _identity(Path(path))
+        if key in seen_inputs:
+            in_what, in_path = seen_inputs[key]
+            raise W2VError(f"{what} {path} is the same file as {in_what} {in_path}: "
+                           "writing it would destroy the input")
+        is_device = key[-1]
+        if key in seen_outputs and not is_device:
+            other_what, other_path = seen_outputs[key]
+            raise W2VError(f"{what} {path} and {other_what} {other_path} are the same file")
+        seen_outputs[key] = (what, path)
+
+
+@contextlib.contextmanager
+def open_input_file(path: str | os.PathLike[str], what: str) -> Iterator[BinaryIO]:
+    """An input file opened for reading, or a W2VError naming it and the problem."""
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise W2VError(f"{what} not found: {path}") from None
+    except IsADirectoryError:
+        raise W2VError(f"{what} is a directory: {path}") from None
+    except OSError as exc:
+        raise W2VError(f"cannot read {what} {path}: {exc.strerror}") from None
+    with f:
+        try:
+            yield f
+        except OSError as exc:
+            if exc.filename is not None:  # another file's error, not this read's
+                raise
+            raise W2VError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
+def read_input_file(path: str | os.PathLike[str], what: str) -> bytes:
+    """The bytes of a small input file, or a W2VError naming the file and the problem."""
+    with open_input_file(path, what) as f:
+        return f.read()
