@@ -1,26 +1,31 @@
-"""Reading training text: plain or compressed files, stdin, or a directory.
+"""Reading training text: plain or compressed files, a directory, stdin or
+a named pipe.
 
-A corpus is read twice (counting, then encoding), so stdin is spooled to a
-temporary file on first read.  Compression is recognised by content.
+A corpus may be read more than once (counting, then encoding, when pruning
+renumbered the words), so a stream (stdin, a named pipe, a character device)
+is read once, through one open handle, into an unnamed temporary file the
+first time it is needed.  Compression is recognised by content; archive and
+compression formats that are not read are recognised too and refused.
 """
 from __future__ import annotations
 
 import bz2
+import contextlib
 import functools
 import gzip
+import io
 import lzma
 import os
 import queue
-import shutil
 import stat
 import sys
-import tempfile
 import threading
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Generator, Iterator
+from typing import BinaryIO, Generator, Iterator, Union
 
 from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.spool import flush_spool, open_spool, write_spool
 
 CHUNK_BYTES = 1 << 20
 
@@ -29,46 +34,94 @@ _MAGIC = (
     (b"BZh", "bzip2"),
     (b"\xfd7zXZ\x00", "xz"),
 )
+#: formats that are recognised and refused rather than trained on as text
+_UNREAD_MAGIC = (
+    (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\x1f\x9d", "compress (.Z)"),
+    (b"LZIP", "lzip"),
+)
+_TAR_MAGIC_OFFSET = 257
+_HEAD_BYTES = _TAR_MAGIC_OFFSET + 5
+READ_FORMATS = "plain text, gzip, bzip2 and xz"
 
 
-def detect_compression(path: Path) -> str | None:
-    with open(path, "rb") as f:
-        head = f.read(6)
-    for magic, name in _MAGIC:
+class _SpoolReader(io.RawIOBase):
+    """Reads an open file from its start by offset, leaving the file's own
+    position alone, so that each pass over a spool is independent."""
+
+    def __init__(self, file: BinaryIO):
+        self._fd = file.fileno()
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = os.pread(self._fd, len(buffer), self._pos)
+        buffer[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+
+#: a file to read: a path, or a spool holding a stream that was read once
+Source = Union[Path, BinaryIO]
+
+
+def _open_raw(source: Source) -> BinaryIO:
+    if isinstance(source, Path):
+        return open(source, "rb")
+    return io.BufferedReader(_SpoolReader(source), CHUNK_BYTES)
+
+
+def _sniff(source: Source, name: str) -> str | None:
+    """The compression of a file by its first bytes: None for plain text."""
+    with _open_raw(source) as f:
+        head = f.read(_HEAD_BYTES)
+    for magic, kind in _MAGIC:
         if head.startswith(magic):
-            return name
+            return kind
+    unread = next((kind for magic, kind in _UNREAD_MAGIC if head.startswith(magic)), None)
+    if unread is None and head[_TAR_MAGIC_OFFSET:].startswith(b"ustar"):
+        unread = "tar"
+    if unread is not None:
+        raise W2VError(f"{name} is a {unread} file; w2vpy reads {READ_FORMATS}: "
+                       "decompress it first (or pipe it in with -train -)")
     return None
 
 
-def _open_decompressed(path: Path) -> BinaryIO:
-    kind = detect_compression(path)
-    if kind == "gzip":
-        return gzip.open(path, "rb")
-    if kind == "bzip2":
-        return bz2.open(path, "rb")
-    if kind == "xz":
-        return lzma.open(path, "rb")
-    return open(path, "rb")
+def detect_compression(path: str | os.PathLike[str]) -> str | None:
+    return _sniff(Path(path), str(path))
 
 
+_DECOMPRESSORS = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+                  "bzip2": lambda raw: bz2.BZ2File(raw, "rb"),
+                  "xz": lambda raw: lzma.LZMAFile(raw, "rb")}
 _DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile)
 
 
-def _read_chunks(path: Path) -> Iterator[bytes]:
+def _read_chunks(source: Source, kind: str | None, name: str) -> Iterator[bytes]:
     try:
-        with _open_decompressed(path) as f:
+        with contextlib.ExitStack() as files:
+            f = files.enter_context(_open_raw(source))
+            if kind is not None:
+                # the decompressor does not close the file it was handed
+                f = files.enter_context(_DECOMPRESSORS[kind](f))
             while True:
                 chunk = f.read(CHUNK_BYTES)
                 if not chunk:
                     return
                 yield chunk
     except _DECOMPRESSION_ERRORS as exc:
-        raise CorruptInputError(f"{path}: corrupt or truncated compressed file ({exc})") from exc
+        raise CorruptInputError(f"{name}: corrupt or truncated compressed file ({exc})") from exc
     except OSError as exc:
         # bz2 reports corrupt data as a bare OSError ("Invalid data stream")
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
-        raise CorruptInputError(f"{path}: cannot read ({exc})") from exc
+        raise CorruptInputError(f"{name}: cannot read ({exc})") from exc
 
 
 READ_AHEAD_CHUNKS = 2
@@ -117,36 +170,110 @@ def _read_ahead(chunks: Generator[bytes, None, None]) -> Iterator[bytes]:
         producer.join()
 
 
+def _entry_kind(path: Path) -> str:
+    """What a directory entry or a named input is, links followed."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a dangling symbolic link" if path.is_symlink() else "missing"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return "stream"
+    return "a socket" if stat.S_ISSOCK(mode) else "a block device"
+
+
+_SKIPPED_KIND = {"directory": "a sub-directory", "stream": "a named pipe or device"}
+STDIN = "-"
+
+
 class Corpus:
-    """A training text that can be read from the start any number of times."""
+    """A training text that can be read from the start any number of times.
+
+    Constructing it checks what the source is (nothing is read but the first
+    bytes of each file): a regular file, a directory (its regular files in
+    name order; other entries are skipped and listed in ``skipped``), or a
+    stream (``-`` for stdin, a named pipe, a character device)."""
 
     def __init__(self, source: str | os.PathLike[str], spool_dir: str | None = None):
         self.name = str(source)
-        self._spool: tempfile._TemporaryFileWrapper | None = None
-        if self.name == "-":
-            self.files = [self._spool_stdin(spool_dir)]
+        self.spool_dir = spool_dir
+        #: (path, why) of directory entries that are not read
+        self.skipped: list[tuple[Path, str]] = []
+        #: the paths read, as named (for checking that no output overwrites one)
+        self.input_paths: list[Path] = []
+        self._stream: Path | None = None   # read once into _spool on first use
+        self._spool: BinaryIO | None = None
+        self._sources: list[tuple[Source, str | None, str]] = []  # (source, compression, name)
+        if self.name == STDIN:
+            self._stream = Path(STDIN)
             return
         path = Path(source)
-        if not path.exists():
+        kind = _entry_kind(path)
+        if kind == "missing" or kind.startswith("a dangling"):
             raise W2VError(f"training file not found: {path}")
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file())
-            if not files:
-                raise W2VError(f"training directory has no regular files: {path}")
-            self.files = files
-        elif path.is_file() or stat.S_ISFIFO(path.stat().st_mode):
-            self.files = [path]
+        if kind == "directory":
+            files = self._directory_files(path)
+        elif kind == "file":
+            files = [path]
+        elif kind == "stream":
+            self._stream = path
+            self.input_paths = [path]
+            self._check_readable(path)
+            return
         else:
-            raise W2VError(f"training input is not a regular file or directory: {path}")
-        for f in self.files:
-            if not os.access(f, os.R_OK):
-                raise W2VError(f"training file is not readable: {f}")
+            raise W2VError(f"training input {path} is {kind}, not a file, directory or pipe")
+        for f in files:
+            self._check_readable(f)
+        self.input_paths = files
+        self._sources = [(f, _sniff(f, str(f)), str(f)) for f in files]
 
-    def _spool_stdin(self, spool_dir: str | None) -> Path:
-        self._spool = tempfile.NamedTemporaryFile(prefix="w2vpy-stdin-", dir=spool_dir)
-        shutil.copyfileobj(sys.stdin.buffer, self._spool, CHUNK_BYTES)
-        self._spool.flush()
-        return Path(self._spool.name)
+    def _directory_files(self, path: Path) -> list[Path]:
+        files = []
+        for entry in sorted(path.iterdir()):
+            kind = _entry_kind(entry)
+            if kind == "file":
+                files.append(entry)
+            else:
+                self.skipped.append((entry, _SKIPPED_KIND.get(kind, kind)))
+        if not files:
+            raise W2VError(f"training directory has no regular files: {path}")
+        return files
+
+    @staticmethod
+    def _check_readable(path: Path) -> None:
+        if not os.access(path, os.R_OK):
+            raise W2VError(f"training file is not readable: {path}")
+
+    def _readable_sources(self) -> list[tuple[Source, str | None, str]]:
+        if self._stream is not None and self._spool is None:
+            self._spool = self._read_stream(self._stream)
+            name = "standard input" if str(self._stream) == STDIN else str(self._stream)
+            self._sources = [(self._spool, _sniff(self._spool, name), name)]
+        return self._sources
+
+    def _read_stream(self, path: Path) -> BinaryIO:
+        """Every byte of the stream, read once through one open handle."""
+        what = "standard input" if str(path) == STDIN else f"the contents of {path}"
+        spool = open_spool(what, self.spool_dir)
+        try:
+            with contextlib.ExitStack() as stack:
+                if str(path) == STDIN:
+                    stream = sys.stdin.buffer
+                else:
+                    stream = stack.enter_context(open(path, "rb", buffering=0))
+                while True:
+                    data = stream.read(CHUNK_BYTES)
+                    if not data:
+                        break
+                    write_spool(spool, data, what, self.spool_dir)
+            flush_spool(spool, what, self.spool_dir)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
 
     def chunks(self, read_ahead: bool = False) -> Iterator[bytes]:
         """The text in chunks; between files of a directory a newline is
@@ -156,31 +283,30 @@ class Corpus:
         compressed files while the caller works on this one: for callers whose
         work on a chunk releases the GIL and that may use two cores.  (Plain
         files come from the page cache faster than a thread hand-over pays.)"""
+        self._readable_sources()
         if read_ahead and self.has_compressed_files:
             return _read_ahead(self._chunks())
         return self._chunks()
 
     @functools.cached_property
     def has_compressed_files(self) -> bool:
-        # sniffed once: the text is read at least twice (count, then encode)
-        return any(detect_compression(path) for path in self.files)
+        return any(kind is not None for _, kind, _ in self._readable_sources())
 
     def _chunks(self) -> Generator[bytes, None, None]:
-        for i, path in enumerate(self.files):
+        sources = self._readable_sources()
+        for i, (source, kind, name) in enumerate(sources):
             last = b"\n"
-            for chunk in _read_chunks(path):
+            for chunk in _read_chunks(source, kind, name):
                 last = chunk[-1:]
                 yield chunk
-            if i + 1 < len(self.files) and last != b"\n":
+            if i + 1 < len(sources) and last != b"\n":
                 yield b"\n"
-
-    def size_bytes(self) -> int:
-        return sum(os.path.getsize(p) for p in self.files)
 
     def close(self) -> None:
         if self._spool is not None:
             self._spool.close()
             self._spool = None
+            self._sources = []
 
     def __enter__(self) -> "Corpus":
         return self

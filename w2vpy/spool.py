@@ -1,0 +1,55 @@
+"""Temporary files that hold what a run cannot keep in memory: standard input
+or a pipe read once, the counting pass's token record, the encoded corpus.
+
+They are unnamed (unlinked at once), so nothing is left behind whatever ends
+the process; a full disk is reported naming the directory and how to move it."""
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from typing import BinaryIO
+
+from w2vpy.errors import W2VError
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def spool_directory(spool_dir: str | os.PathLike[str] | None = None) -> str:
+    return str(spool_dir) if spool_dir is not None else tempfile.gettempdir()
+
+
+def open_spool(what: str, spool_dir: str | os.PathLike[str] | None = None) -> BinaryIO:
+    """An empty unnamed temporary file (read and write) for ``what``."""
+    directory = spool_directory(spool_dir)
+    try:
+        return tempfile.TemporaryFile(prefix="w2vpy-", dir=directory)
+    except OSError as exc:
+        raise W2VError(f"cannot create a temporary file for {what} in {directory} "
+                       f"({exc.strerror}); set TMPDIR to a writable directory") from None
+
+
+def spool_error(exc: OSError, what: str, spool_dir: str | os.PathLike[str] | None) -> W2VError:
+    """The error to raise for a failed write to a spool."""
+    directory = spool_directory(spool_dir)
+    if exc.errno in _DISK_FULL:
+        return W2VError(f"no space left on device while writing {what} to {directory} "
+                        "(set TMPDIR to a directory with more room)")
+    return W2VError(f"cannot write {what} to {directory}: {exc.strerror or exc}")
+
+
+def write_spool(spool: BinaryIO, data, what: str,
+                spool_dir: str | os.PathLike[str] | None = None) -> None:
+    """Appends ``data`` (bytes or an array, written without a copy)."""
+    try:
+        spool.write(memoryview(data).cast("B"))
+    except OSError as exc:
+        raise spool_error(exc, what, spool_dir) from None
+
+
+def flush_spool(spool: BinaryIO, what: str,
+                spool_dir: str | os.PathLike[str] | None = None) -> None:
+    try:
+        spool.flush()
+    except OSError as exc:
+        raise spool_error(exc, what, spool_dir) from None
