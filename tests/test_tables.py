@@ -2,6 +2,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from w2vpy import _core
+from w2vpy.interrupts import new_stop_flag
 from w2vpy.subsampling import keep_probability, keep_thresholds
 from w2vpy.unigram_table import build_noise_table, build_unigram_table
 
@@ -60,7 +61,7 @@ def test_no_subsampling_keeps_everything():
 
 
 def test_init_vectors_are_word2vec_lcg():
-    v = _core.init_input_vectors(3, 4, 1)
+    v = _core.init_input_vectors(3, 4, 1, new_stop_flag())
     r = 1
     for a in range(3):
         for b in range(4):

@@ -9,7 +9,8 @@ from typing import TextIO
 from w2vpy.corpus import Corpus, open_corpus
 from w2vpy.errors import W2VError
 from w2vpy.keyedvectors import KEY_ENCODING, KEY_ERRORS, WordVectors
-from w2vpy.trainer import ProgressLine, TrainingParams, train_weights
+from w2vpy.paths import check_distinct
+from w2vpy.trainer import ProgressLine, TrainingParams, check_trainable, train_weights
 from w2vpy.vocab import Vocabulary, build_vocab, encode_corpus, read_vocab, save_vocab
 
 BACKENDS = ("cpu", "cuda")
@@ -31,6 +32,8 @@ class TrainingReport:
     corpus_tokens: int
     pruned_words: int
     seconds: float
+    #: tokens the threads went through, every epoch counted
+    words_trained: int
 
 
 def prepare_vocab(corpus: Corpus, params: TrainingParams, read_vocab_path=None,
@@ -55,17 +58,27 @@ def prepare_vocab(corpus: Corpus, params: TrainingParams, read_vocab_path=None,
     return vocab
 
 
+def corpus_inputs(corpus: Corpus, read_vocab_path, corpus_name: str,
+                  read_vocab_name: str) -> list[tuple[str, object]]:
+    """The files a training run reads, named for check_distinct's messages."""
+    inputs: list[tuple[str, object]] = [(corpus_name, p) for p in corpus.input_paths]
+    if read_vocab_path is not None:
+        inputs.append((read_vocab_name, read_vocab_path))
+    return inputs
+
+
 def train_on_vocab(corpus: Corpus, vocab: Vocabulary, params: TrainingParams,
                    backend: str = "cpu", progress: bool = False,
                    log: TextIO = sys.stderr) -> tuple[WordVectors, TrainingReport]:
-    if len(vocab) < 2:
-        raise W2VError(f"no word reaches min_count={params.min_count} in {corpus.name}: "
-                       "nothing to train")
+    check_trainable(vocab, params, corpus.name)
     spool, tokens = encode_corpus(corpus, vocab, read_ahead=params.workers > 1)
+    vocab.release_encoder()
     with spool:
         if tokens == 0:
             raise W2VError(f"no word of {corpus.name} is in the vocabulary: nothing to train")
-        reporter = ProgressLine(params.epochs * vocab.train_words, log) if progress else None
+        # Progress counts the tokens the threads go through (the schedule's
+        # unit stays word2vec.c's sum of counts, which -read-vocab may set).
+        reporter = ProgressLine(params.epochs * tokens, log) if progress else None
         if backend == "cuda":
             from w2vpy.cuda_backend import train_weights_cuda
             weights = train_weights_cuda(vocab, spool, tokens, params, reporter)
@@ -73,7 +86,7 @@ def train_on_vocab(corpus: Corpus, vocab: Vocabulary, params: TrainingParams,
             weights = train_weights(vocab, spool, tokens, params, reporter)
     keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in vocab.words]
     report = TrainingReport(len(vocab), vocab.train_words, tokens, vocab.pruned_words,
-                            weights.seconds)
+                            weights.seconds, weights.words_done)
     return WordVectors(keys, weights.syn0, vocab.counts), report
 
 
@@ -93,7 +106,7 @@ def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, wi
     output rows, merged every 1024 words: faster with several workers, but
     not word2vec.c's algorithm."""
     params = TrainingParams(vector_size=vector_size, window=window, min_count=min_count,
-                            sample=sample, sg=bool(sg), hs=bool(hs), negative=negative,
+                            sample=sample, sg=sg, hs=hs, negative=negative,
                             workers=workers, epochs=epochs, alpha=alpha, seed=seed,
                             max_vocab_size=max_vocab_size,
                             sequential_dot=sequential_dot, hot_rows=hot_rows).validated()
@@ -102,6 +115,8 @@ def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, wi
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     with open_corpus(corpus) as source:
+        check_distinct(corpus_inputs(source, read_vocab, "corpus", "read_vocab"),
+                       [("save_vocab", save_vocab)])
         vocab = prepare_vocab(source, params, read_vocab, save_vocab, record_tokens=True)
         vectors, _ = train_on_vocab(source, vocab, params, backend, progress)
     return vectors

@@ -5,6 +5,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.errors import W2VError
+from w2vpy.interrupts import run_stoppable
 
 KMEANS_ITERATIONS = 10
 
@@ -15,7 +16,8 @@ def kmeans_classes(vectors: np.ndarray, classes: int,
     if classes < 1:
         raise W2VError(f"classes must be >= 1, got {classes}")
     check_class_count(classes, len(vectors))
-    return _core.kmeans(vectors, classes, iterations)
+    # minutes on a large vocabulary: run where Ctrl-C can stop it
+    return run_stoppable(lambda stop: _core.kmeans(vectors, classes, iterations, stop))
 
 
 def check_class_count(classes: int, vocab_size: int) -> None:

@@ -4,6 +4,7 @@ and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
 Ctrl-C exits 130 and leaves earlier output files as they were."""
 from __future__ import annotations
 
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -11,7 +12,9 @@ from typing import Callable, Sequence
 from w2vpy.errors import TrainingDiverged, W2VError
 
 EXIT_ERROR = 1
-EXIT_INTERRUPTED = 130
+#: a signal N ends a command with status 128 + N, as a shell reports it
+#: (Ctrl-C 130, SIGTERM 143, SIGHUP 129)
+EXIT_SIGNAL_BASE = 128
 
 USAGE = """WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)
 
@@ -160,11 +163,12 @@ def _params_from_flags(v: dict[str, object]):
 
 
 def train_command(argv: Sequence[str]) -> int:
-    from w2vpy.api import prepare_vocab, train_on_vocab
-    from w2vpy.atomic import check_output_path
+    from w2vpy.api import corpus_inputs, prepare_vocab, train_on_vocab
     from w2vpy.classes import check_class_count, kmeans_classes
     from w2vpy.corpus import Corpus
     from w2vpy.formats import write_classes
+    from w2vpy.memory import describe_model
+    from w2vpy.paths import check_distinct, output_target
 
     if not argv:
         sys.stdout.write(USAGE)
@@ -174,29 +178,35 @@ def train_command(argv: Sequence[str]) -> int:
     if v["-train"] is None:
         raise W2VError("no training file: give -train <file>")
     output, debug = v["-output"], v["-debug"]
-    # Check every output before the long work, not after it.
-    if output is not None:
-        check_output_path(output)
-    if v["-save-vocab"] is not None:
-        check_output_path(v["-save-vocab"])
+    outputs = [("-output", output), ("-save-vocab", v["-save-vocab"])]
+    # Every path is checked for what it is before the long work, not after it.
+    for _, path in outputs:
+        if path is not None:
+            output_target(path)
     if v["-backend"] == "cuda" and output is not None:
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     log = sys.stderr if debug > 0 else None
     with Corpus(v["-train"]) as corpus:
+        check_distinct(corpus_inputs(corpus, v["-read-vocab"], "-train", "-read-vocab"), outputs)
         if debug > 0:
+            for path, why in corpus.skipped:
+                sys.stderr.write(f"Skipped {path}: {why}\n")
             sys.stderr.write(f"Starting training using file {corpus.name}\n")
         vocab = prepare_vocab(corpus, params, v["-read-vocab"], v["-save-vocab"], log,
                               record_tokens=output is not None)
         if output is None:
             return 0
         check_class_count(v["-classes"], len(vocab))  # now, not after the training
+        if debug > 0:
+            model = describe_model(len(vocab), params.vector_size, params.hs, params.negative)
+            sys.stderr.write(f"Model: {model}\n")
         vectors, report = train_on_vocab(corpus, vocab, params, v["-backend"],
                                          progress=debug > 1)
     if debug > 0:
-        rate = report.train_words * params.epochs / max(report.seconds, 1e-9)
-        sys.stderr.write(f"Trained {report.corpus_tokens * params.epochs} words in "
-                         f"{report.seconds:.2f} s ({rate / 1000:.1f}k words/s)\n")
+        rate = report.words_trained / max(report.seconds, 1e-9)
+        sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
+                         f"({rate / 1000:.1f}k words/s)\n")
     if v["-classes"] > 0:
         write_classes(output, vectors.words_bytes(), kmeans_classes(vectors.vectors, v["-classes"]))
     else:
@@ -205,11 +215,16 @@ def train_command(argv: Sequence[str]) -> int:
 
 
 def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str] | None) -> int:
+    from w2vpy.interrupts import signal_number, terminating_signals_interrupt
+
     try:
-        return command(list(sys.argv[1:] if argv is None else argv))
-    except KeyboardInterrupt:
-        sys.stderr.write(f"\n{prog}: interrupted; no output was written\n")
-        return EXIT_INTERRUPTED
+        with terminating_signals_interrupt():
+            return command(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt as exc:
+        signum = signal_number(exc)
+        name = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
+        sys.stderr.write(f"\n{prog}: interrupted{name}; no output was written\n")
+        return EXIT_SIGNAL_BASE + signum
     except (W2VError, TrainingDiverged) as exc:
         sys.stderr.write(f"{prog}: error: {exc}\n")
         return EXIT_ERROR

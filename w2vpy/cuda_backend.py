@@ -17,8 +17,7 @@ from w2vpy import _core
 from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
-from w2vpy.trainer import (TrainedWeights, TrainingParams, check_converged, check_vocabulary,
-                            initial_input_vectors)
+from w2vpy.trainer import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
 from w2vpy.vocab import Vocabulary, read_ids
 
@@ -76,7 +75,6 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
-    check_vocabulary(vocab, params)
     V, size = len(vocab), params.vector_size
     counts = vocab.counts
     module = cp.RawModule(code=kernel_source(), options=("-std=c++14",))

@@ -17,6 +17,8 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.huffman import build_huffman_tree
+from w2vpy.interrupts import run_stoppable
+from w2vpy.memory import check_model_fits
 from w2vpy.subsampling import keep_thresholds
 from w2vpy.unigram_table import TABLE_SIZE, build_noise_table
 from w2vpy.vocab import DEFAULT_MAX_VOCAB_SIZE, Vocabulary
@@ -62,6 +64,9 @@ class TrainingParams:
             if not ok:
                 raise W2VError(message)
 
+        for name in ("sg", "hs", "sequential_dot"):
+            value = getattr(self, name)
+            need(_is_switch(value), f"{name} must be True/False or 1/0, got {value!r}")
         for name in ("vector_size", "window", "min_count", "negative", "workers", "epochs",
                      "seed", "max_vocab_size", "unigram_table_size", "hot_rows"):
             value = getattr(self, name)
@@ -90,12 +95,26 @@ class TrainingParams:
         need(self.max_vocab_size >= 2, f"max_vocab_size must be >= 2, got {self.max_vocab_size}")
         need(self.unigram_table_size >= 1,
              f"unigram_table_size must be >= 1, got {self.unigram_table_size}")
-        need(isinstance(self.sample, (int, float)) and math.isfinite(self.sample)
+        need(_is_number(self.sample) and math.isfinite(self.sample)
              and self.sample >= 0, f"sample must be a finite number >= 0, got {self.sample!r}")
         alpha = self.starting_alpha
-        need(isinstance(alpha, (int, float)) and math.isfinite(alpha) and alpha > 0,
+        need(_is_number(alpha) and math.isfinite(alpha) and alpha > 0,
              f"alpha must be a finite number > 0, got {alpha!r}")
-        return replace(self, sg=bool(self.sg), hs=bool(self.hs))
+        return replace(self, sg=bool(self.sg), hs=bool(self.hs),
+                       sequential_dot=bool(self.sequential_dot))
+
+
+def _is_switch(value: object) -> bool:
+    """A bool, or the integer 0 or 1 (word2vec.c's flags take 0/1): never a
+    string or any other truthy object, which would silently turn a mode on."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    return isinstance(value, (int, np.integer)) and value in (0, 1)
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_)))
 
 
 class ProgressLine:
@@ -139,15 +158,32 @@ class TrainedWeights:
     words_done: int
 
 
-def check_vocabulary(vocab: Vocabulary, params: TrainingParams) -> None:
+def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str) -> None:
+    """Everything about a vocabulary that would make training fail, loop or
+    exhaust memory, refused before the corpus is encoded or a matrix allocated."""
     if len(vocab) < 2:
-        raise W2VError(f"no word reaches min_count={params.min_count}: "
-                       "the vocabulary holds only the sentence token")
+        if vocab.prune_events:
+            raise W2VError(
+                f"no word of {source_name} is left to train: pruning to stay under "
+                f"max_vocab_size={params.max_vocab_size} (-max-vocab-size) ran "
+                f"{vocab.prune_events} time(s) and dropped {vocab.pruned_words} distinct words;"
+                " raise the limit")
+        raise W2VError(f"no word reaches min_count={params.min_count} in {source_name}: "
+                       "nothing to train")
+    if params.negative > 0 and not vocab.counts.any():
+        raise W2VError("all counts are zero: the unigram table is empty, so negative "
+                       "sampling has nothing to draw (give counts above 0, or use -hs 1 "
+                       "-negative 0)")
+    if vocab.train_words > INT64_MAX // params.epochs:
+        raise W2VError(f"the vocabulary's counts add up to {vocab.train_words}, which times "
+                       f"{params.epochs} epochs passes {INT64_MAX}: the schedule cannot count it")
+    check_model_fits(len(vocab), params.vector_size, params.hs, params.negative)
 
 
 def initial_input_vectors(vocab: Vocabulary, params: TrainingParams) -> np.ndarray:
     """word2vec.c's InitNet for syn0: its LCG seeded 1, shifted by the user seed."""
-    return _core.init_input_vectors(len(vocab), params.vector_size, 1 + params.seed)
+    return run_stoppable(lambda stop: _core.init_input_vectors(
+        len(vocab), params.vector_size, 1 + params.seed, stop))
 
 
 def check_converged(syn0: np.ndarray, params: TrainingParams) -> None:
@@ -165,7 +201,6 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     Ctrl-C stops the threads at their next sentence and re-raises
     KeyboardInterrupt; nothing is returned then."""
     params = params.validated()
-    check_vocabulary(vocab, params)
     V, size = len(vocab), params.vector_size
     counts = vocab.counts
     train_words = vocab.train_words

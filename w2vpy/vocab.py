@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -17,8 +16,14 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.corpus import Corpus
-from w2vpy.errors import CorruptInputError, W2VError, read_input_file
+from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.paths import open_input_file
+from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
 from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+
+#: what the temporary files hold, for messages
+TOKEN_RECORD = "the counted tokens"
+ENCODED_CORPUS = "the encoded corpus"
 
 #: word2vec.c prunes when distinct words pass 0.7 * its 30M hash table.
 DEFAULT_MAX_VOCAB_SIZE = 21_000_000
@@ -61,6 +66,12 @@ class Vocabulary:
             self._index = {w: i for i, w in enumerate(self.words)}
         return self._index[word]
 
+    def release_encoder(self) -> None:
+        """Frees the counter's hash table once no more text will be encoded
+        (it is as large as the rest of the vocabulary together)."""
+        self._counter = None
+        self._remap = None
+
     def encoder(self) -> _core.Encoder:
         if self._counter is None or self._remap is None:
             raise RuntimeError("this vocabulary was not built by w2vpy and cannot encode text")
@@ -70,19 +81,19 @@ class Vocabulary:
 def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
     """word2vec.c's SortVocab on the counter's entries (entry 0 is </s>)."""
     counts = counter.counts()
-    words = counter.words()
     # A stable sort by count, descending, keeps ties in first-seen order, as
-    # word2vec.c's qsort (glibc's merge sort) does.
-    order = 1 + np.argsort(-counts[1:], kind="stable")
-    order = np.concatenate([np.zeros(1, dtype=np.int64), order])
-    keep = counts[order] >= min_count
-    keep[0] = True
-    final = order[keep]
+    # word2vec.c's qsort (glibc's merge sort) does.  Temporaries are dropped
+    # as soon as they are used: with millions of words each is tens of MB.
+    order = np.argsort(-counts[1:], kind="stable")
+    order += 1
+    order = order[counts[order] >= min_count]
+    final = np.concatenate([np.zeros(1, dtype=np.int64), order])
+    del order
     remap = np.full(len(counts), -1, dtype=np.int32)
     remap[final] = np.arange(len(final), dtype=np.int32)
     return Vocabulary(
-        words=[words[i] for i in final],
-        counts=counts[final].copy(),
+        words=counter.words(final),  # only the kept words become Python objects
+        counts=counts[final],
         pruned_words=counter.pruned_words,
         prune_events=counter.prune_events,
         _counter=counter,
@@ -105,12 +116,12 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
     if max_vocab_size < 2:
         raise W2VError(f"max_vocab_size must be >= 2, got {max_vocab_size}")
     counter = _core.WordCounter(max_vocab_size)
-    record = tempfile.TemporaryFile(prefix="w2vpy-tokens-", dir=spool_dir) if record_tokens else None
+    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
     try:
         for chunk in corpus.chunks(read_ahead):
-            record = _count_chunk(counter, chunk, record)
+            record = _count_chunk(counter, chunk, record, spool_dir)
         if record is not None:
-            record = _record_entries(counter, counter.finish_recording(), record)
+            record = _record_entries(counter, counter.finish_recording(), record, spool_dir)
         else:
             counter.finish()
     except BaseException:
@@ -123,25 +134,30 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
         raise W2VError(f"training input {corpus.name} is empty (no words)")
     vocab = _finalize(counter, min_count)
     if record is not None:
-        record.flush()
+        try:
+            flush_spool(record, TOKEN_RECORD, spool_dir)
+        except BaseException:
+            record.close()
+            raise
         vocab._recorded = RecordedTokens(record, counter.tokens, corpus)
     return vocab
 
 
-def _count_chunk(counter: _core.WordCounter, chunk, record: BinaryIO | None) -> BinaryIO | None:
+def _count_chunk(counter: _core.WordCounter, chunk, record: BinaryIO | None,
+                 spool_dir: str | None) -> BinaryIO | None:
     if record is None:
         counter.feed(chunk)
         return None
-    return _record_entries(counter, counter.feed_recording(chunk), record)
+    return _record_entries(counter, counter.feed_recording(chunk), record, spool_dir)
 
 
-def _record_entries(counter: _core.WordCounter, entries: np.ndarray,
-                    record: BinaryIO) -> BinaryIO | None:
+def _record_entries(counter: _core.WordCounter, entries: np.ndarray, record: BinaryIO,
+                    spool_dir: str | None) -> BinaryIO | None:
     """Append entries to the record, or drop the record once pruning made it stale."""
     if not counter.entries_valid:
         record.close()
         return None
-    entries.tofile(record)
+    write_spool(record, entries, TOKEN_RECORD, spool_dir)
     return record
 
 
@@ -154,38 +170,75 @@ def save_vocab(vocab: Vocabulary, path: str | os.PathLike[str]) -> None:
         f.write(b"".join(lines))
 
 
+VOCAB_FILE_CHUNK_BYTES = 1 << 20
+INT64_MAX = 2**63 - 1
+
+
 def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
-    """word2vec.c's -read-vocab, with its file checked line by line.
+    """word2vec.c's -read-vocab, with its file checked line by line as it is
+    read (see vocab_file.h): memory in proportion to the vocabulary, every
+    count and their total within int64.
 
     A file that does not start with ``</s>`` gets it added at index 0 with
     count 0, so that newlines still end sentences.
     """
     path = Path(path)
-    data = read_input_file(path, "vocabulary file")
     counter = _core.WordCounter(2**62)
-    entries = 0
-    for lineno, raw in enumerate(data.replace(b"\r", b"").split(b"\n"), start=1):
-        if not raw.strip(b" \t"):
-            continue
-        parts = re.split(rb"[ \t]+", raw.strip(b" \t"))
-        if len(parts) != 2:
-            raise CorruptInputError(
-                f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
-        word, count_text = parts
-        if not count_text.isdigit():
-            raise CorruptInputError(f"{path}:{lineno}: count is not a non-negative integer: "
-                                    f"{count_text[:40]!r}")
-        if len(word) > MAX_WORD_BYTES:
-            raise CorruptInputError(
-                f"{path}:{lineno}: word longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}...")
-        if entries == 0 and word != SENTENCE_END:
-            counter.append(SENTENCE_END, 0)
-        if not counter.append(word, int(count_text)):
-            raise CorruptInputError(f"{path}:{lineno}: word listed twice: {word[:80]!r}")
-        entries += 1
-    if entries == 0:
+    reader = _core.VocabFileReader(counter)
+    lineno = 1  # of the first line in the next block fed
+    with open_input_file(path, "vocabulary file") as f:
+        carry = b""
+        while True:
+            block = f.read(VOCAB_FILE_CHUNK_BYTES)
+            lines = carry + block
+            carry = b""
+            if block:
+                cut = lines.rfind(b"\n") + 1
+                lines, carry = lines[:cut], lines[cut:]
+                if len(carry) > VOCAB_FILE_CHUNK_BYTES:
+                    long_line = lineno + lines.count(b"\n")
+                    raise CorruptInputError(f"{path}:{long_line}: a line longer than "
+                                            f"{VOCAB_FILE_CHUNK_BYTES} bytes: not a vocabulary file")
+            status, bad = reader.feed(lines)
+            if status:
+                raise _vocab_line_error(path, lineno + lines.count(b"\n", 0, bad), lines, bad,
+                                        status, reader.total)
+            lineno += lines.count(b"\n")
+            if not block:
+                break
+    if reader.entries == 0:
         raise CorruptInputError(f"vocabulary file {path} has no entries")
     return _finalize(counter, min_count)
+
+
+def _vocab_line_error(path: Path, lineno: int, lines: bytes, start: int, status: int,
+                      total_before: int) -> W2VError:
+    """The message for a line the C reader refused (worked out again here,
+    where only one line is looked at)."""
+    status_of = _core.VOCAB_LINE_STATUS
+    end = lines.find(b"\n", start)
+    raw = lines[start:end if end >= 0 else len(lines)].replace(b"\r", b"")
+    where = f"{path}:{lineno}"
+    if status == status_of["no memory"]:
+        return W2VError(f"{where}: out of memory while reading the vocabulary")
+    parts = re.split(rb"[ \t]+", raw.strip(b" \t"))
+    if status == status_of["fields"]:
+        return CorruptInputError(f"{where}: expected 'word count', got {raw[:80]!r}")
+    word, count_text = parts
+    if status in (status_of["count not digits"], status_of["count too large"]):
+        if not count_text.isdigit():
+            return CorruptInputError(f"{where}: count is not a non-negative integer: "
+                                     f"{count_text[:40]!r}")
+        return CorruptInputError(f"{where}: count {count_text[:40].decode()}"
+                                 f"{'...' if len(count_text) > 40 else ''} is too large "
+                                 f"(at most {INT64_MAX})")
+    if status == status_of["word too long"]:
+        return CorruptInputError(
+            f"{where}: word longer than {MAX_WORD_BYTES} bytes: {word[:40]!r}...")
+    if status == status_of["duplicate"]:
+        return CorruptInputError(f"{where}: word listed twice: {word[:80]!r}")
+    return CorruptInputError(f"{where}: the counts add up to {total_before + int(count_text)}, "
+                             f"more than {INT64_MAX}")
 
 
 def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None,
@@ -197,19 +250,20 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
     recorded = vocab._recorded
     if recorded is not None and recorded.source is corpus:
         vocab._recorded = None
-        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap)
+        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap,
+                                              spool_dir)
     encoder = vocab.encoder()
-    spool = tempfile.TemporaryFile(prefix="w2vpy-ids-", dir=spool_dir)
+    spool = open_spool(ENCODED_CORPUS, spool_dir)
     tokens = 0
     try:
         for chunk in corpus.chunks(read_ahead):
             ids = encoder.feed(chunk)
-            ids.tofile(spool)
+            write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
             tokens += len(ids)
         ids = encoder.finish()
-        ids.tofile(spool)
+        write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
         tokens += len(ids)
-        spool.flush()
+        flush_spool(spool, ENCODED_CORPUS, spool_dir)
     except BaseException:
         spool.close()
         raise
@@ -219,7 +273,8 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
 REMAP_BLOCK_IDS = 1 << 20
 
 
-def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray) -> int:
+def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
+                    spool_dir: str | None) -> int:
     """Rewrite a file of counter entries as final ids, dropping words outside
     the vocabulary.  Ids never outnumber the entries read so far, so writing
     behind the read position is safe and the disk holds one copy."""
@@ -234,6 +289,9 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray) -> int:
             read_at += count
             written += len(ids)
         os.ftruncate(fd, written * 4)
+    except OSError as exc:
+        file.close()
+        raise spool_error(exc, ENCODED_CORPUS, spool_dir) from None
     except BaseException:
         file.close()
         raise

@@ -56,6 +56,25 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out) nogil
 
 
+cdef extern from "vocab_file.h":
+    ctypedef enum w2v_vocab_line_status:
+        W2V_VOCAB_LINE_OK
+        W2V_VOCAB_LINE_NO_MEMORY
+        W2V_VOCAB_LINE_FIELDS
+        W2V_VOCAB_LINE_COUNT_NOT_DIGITS
+        W2V_VOCAB_LINE_COUNT_TOO_LARGE
+        W2V_VOCAB_LINE_WORD_TOO_LONG
+        W2V_VOCAB_LINE_DUPLICATE
+        W2V_VOCAB_LINE_TOTAL_TOO_LARGE
+    ctypedef struct w2v_vocab_file_state:
+        int64_t entries
+        int64_t total
+        size_t bad_line
+    w2v_vocab_line_status w2v_vocab_file_feed(w2v_vocab_counter *counter,
+                                              w2v_vocab_file_state *state,
+                                              const unsigned char *data, size_t n) nogil
+
+
 cdef extern from "huffman.h":
     ctypedef struct w2v_huffman:
         int64_t vocab_size
@@ -88,7 +107,7 @@ cdef extern from "sigmoid_table.h":
 
 cdef extern from "kmeans.h":
     int w2v_kmeans(const float *vectors, int64_t vocab_size, int64_t size, int64_t classes,
-                   int iterations, int32_t *assignment) nogil
+                   int iterations, int32_t *assignment, const int32_t *stop) nogil
 
 
 cdef extern from "trainer.h":
@@ -127,13 +146,21 @@ cdef extern from "trainer.h":
     int w2v_trainer_finished(const w2v_trainer *trainer) nogil
     void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
     int w2v_trainer_join(w2v_trainer *trainer) nogil
-    void w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size,
-                                uint64_t init_seed) nogil
+    int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size,
+                               uint64_t init_seed, const int32_t *stop) nogil
     void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
                                   int64_t train_words, uint32_t *keep_threshold) nogil
 
 
 MAX_WORD_BYTES = W2V_MAX_WORD_BYTES
+#: what VocabFileReader.feed reports, by name
+VOCAB_LINE_STATUS = {
+    "no memory": W2V_VOCAB_LINE_NO_MEMORY, "fields": W2V_VOCAB_LINE_FIELDS,
+    "count not digits": W2V_VOCAB_LINE_COUNT_NOT_DIGITS,
+    "count too large": W2V_VOCAB_LINE_COUNT_TOO_LARGE,
+    "word too long": W2V_VOCAB_LINE_WORD_TOO_LONG, "duplicate": W2V_VOCAB_LINE_DUPLICATE,
+    "total too large": W2V_VOCAB_LINE_TOTAL_TOO_LARGE,
+}
 MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
 EXP_TABLE_SIZE = W2V_EXP_TABLE_SIZE
 MAX_EXP = W2V_MAX_EXP
@@ -250,11 +277,19 @@ cdef class WordCounter:
     def min_reduce(self):
         return self.counter.min_reduce
 
-    def words(self):
+    def words(self, entries=None):
+        """The words of the given entries (all, in entry order, by default)."""
         cdef int64_t i
         cdef const char *arena = <const char *>self.counter.arena
+        cdef cnp.ndarray[int64_t, ndim=1, mode="c"] which
+        if entries is None:
+            entries = np.arange(self.counter.size, dtype=np.int64)
+        which = np.ascontiguousarray(entries, dtype=np.int64)
+        for i in which:
+            if i < 0 or i >= self.counter.size:
+                raise IndexError(f"entry {i} outside the counter's {self.counter.size}")
         return [arena[self.counter.word_offsets[i]:self.counter.word_offsets[i] +
-                      self.counter.word_lengths[i]] for i in range(self.counter.size)]
+                      self.counter.word_lengths[i]] for i in which]
 
     def counts(self):
         out = np.empty(self.counter.size, dtype=np.int64)
@@ -262,6 +297,35 @@ cdef class WordCounter:
         if self.counter.size:
             memcpy(&view[0], self.counter.counts, self.counter.size * sizeof(int64_t))
         return out
+
+
+cdef class VocabFileReader:
+    """Reads the lines of a -read-vocab file, fed in chunks of whole lines,
+    into a WordCounter (see vocab_file.h)."""
+    cdef w2v_vocab_file_state state
+    cdef WordCounter counter
+
+    def __cinit__(self, WordCounter counter):
+        self.counter = counter
+        self.state.entries = 0
+        self.state.total = 0
+        self.state.bad_line = 0
+
+    def feed(self, const unsigned char[::1] data):
+        """(status, byte offset of the offending line); status 0 is success."""
+        cdef w2v_vocab_line_status status = W2V_VOCAB_LINE_OK
+        if data.shape[0]:
+            status = w2v_vocab_file_feed(self.counter.counter, &self.state, &data[0],
+                                         data.shape[0])
+        return int(status), self.state.bad_line
+
+    @property
+    def entries(self):
+        return self.state.entries
+
+    @property
+    def total(self):
+        return self.state.total
 
 
 cdef class Encoder:
@@ -342,6 +406,8 @@ cdef class NoiseTable:
         self.table.run_start = NULL
         with nogil:
             rc = w2v_unigram_runs_build(&c[0], c.shape[0], power, table_size, &self.table)
+        if rc == -2:
+            raise ValueError("all counts are zero: the unigram table is empty")
         if rc != 0:
             raise MemoryError("out of memory building the unigram table")
 
@@ -378,13 +444,23 @@ def sigmoid_table():
     return table
 
 
-def init_input_vectors(int64_t vocab_size, int64_t size, uint64_t init_seed=1):
+cdef const int32_t *_stop_flag(int32_t[::1] stop) except NULL:
+    """The flag a long call polls (see w2vpy.interrupts); stop is int32[1]."""
+    if stop.shape[0] != 1:
+        raise ValueError("a stop flag is an int32 array of one element")
+    return &stop[0]
+
+
+def init_input_vectors(int64_t vocab_size, int64_t size, uint64_t init_seed, int32_t[::1] stop):
+    """syn0 as word2vec.c's InitNet fills it; None if stopped through ``stop``."""
     out = np.empty((vocab_size, size), dtype=np.float32)
     cdef float[:, ::1] o = out
+    cdef const int32_t *flag = _stop_flag(stop)
+    cdef int rc = 0
     if vocab_size and size:
         with nogil:
-            w2v_init_input_vectors(&o[0, 0], vocab_size, size, init_seed)
-    return out
+            rc = w2v_init_input_vectors(&o[0, 0], vocab_size, size, init_seed, flag)
+    return None if rc else out
 
 
 def subsample_thresholds(counts, float sample, int64_t train_words):
@@ -396,21 +472,23 @@ def subsample_thresholds(counts, float sample, int64_t train_words):
     return out
 
 
-def kmeans(vectors, int64_t classes, int iterations=10):
+def kmeans(vectors, int64_t classes, int iterations, int32_t[::1] stop):
+    """word2vec.c's -classes; None if stopped through ``stop``."""
     cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
     cdef int64_t V = v.shape[0], size = v.shape[1]
     if classes < 1:
         raise ValueError(f"classes must be at least 1, got {classes}")
     out = np.empty(V, dtype=np.int32)
     cdef int32_t[::1] o = out
+    cdef const int32_t *flag = _stop_flag(stop)
     cdef int rc = 0
     if V == 0:
         return out
     with nogil:
-        rc = w2v_kmeans(&v[0, 0], V, size, classes, iterations, &o[0])
-    if rc != 0:
+        rc = w2v_kmeans(&v[0, 0], V, size, classes, iterations, &o[0], flag)
+    if rc == -1:
         raise MemoryError("out of memory in k-means")
-    return out
+    return None if rc else out
 
 
 # ---- text output ---------------------------------------------------------------

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 int w2v_kmeans(const float *syn0, int64_t vocab_size, int64_t size, int64_t classes,
-               int iterations, int32_t *cl) {
+               int iterations, int32_t *cl, const volatile int32_t *stop) {
     int64_t *centcn = malloc((size_t)classes * sizeof(int64_t));
     float *cent = calloc((size_t)(classes * size), sizeof(float));
     if (!centcn || !cent) {
@@ -31,6 +31,11 @@ int w2v_kmeans(const float *syn0, int64_t vocab_size, int64_t size, int64_t clas
             for (int64_t c = 0; c < size; c++) cent[size * b + c] /= closev;
         }
         for (int64_t c = 0; c < vocab_size; c++) {
+            if (*stop) {
+                free(centcn);
+                free(cent);
+                return -2;
+            }
             float closev = -10;
             int32_t closeid = 0;
             for (int64_t d = 0; d < classes; d++) {

@@ -6,8 +6,9 @@
 
 #include <stdint.h>
 
-/* Returns 0, or -1 when memory runs out. */
+/* Returns 0, -1 when memory runs out, or -2 when *stop became non-zero
+ * (polled once per word, so a large run ends within moments of the request). */
 int w2v_kmeans(const float *vectors, int64_t vocab_size, int64_t size, int64_t classes,
-               int iterations, int32_t *assignment);
+               int iterations, int32_t *assignment, const volatile int32_t *stop);
 
 #endif

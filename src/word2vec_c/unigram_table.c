@@ -49,6 +49,11 @@ int w2v_unigram_runs_build(const int64_t *counts, int64_t vocab_size, double pow
     }
     double train_words_pow = 0;
     for (int64_t a = 0; a < vocab_size; a++) train_words_pow += pow((double)counts[a], power);
+    /* All counts zero: no word can be drawn (and the scan below would not end). */
+    if (!(train_words_pow > 0) || !isfinite(train_words_pow)) {
+        w2v_unigram_runs_free(t);
+        return -2;
+    }
     /* Replay word2vec.c's loop run by run instead of entry by entry. */
     double d1 = pow((double)counts[0], power) / train_words_pow;
     int64_t start = 0, i = 0;

@@ -23,7 +23,8 @@ typedef struct {
 void w2v_unigram_table_build(const int64_t *counts, int64_t vocab_size, double power,
                              int32_t *table, int64_t table_size);
 
-/* The compact form; returns 0, or -1 when memory runs out. */
+/* The compact form; returns 0, -1 when memory runs out, or -2 when every
+ * count is zero (nothing to draw). */
 int w2v_unigram_runs_build(const int64_t *counts, int64_t vocab_size, double power,
                            int64_t table_size, w2v_unigram_table *out);
 void w2v_unigram_runs_free(w2v_unigram_table *t);

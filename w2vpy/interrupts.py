@@ -1,0 +1,89 @@
+"""Stopping on request: Ctrl-C, SIGTERM and SIGHUP all end a command the
+same way, within a second, in every phase that can take longer.
+
+The command-line tools turn SIGTERM and SIGHUP into ``Interrupted``, a
+KeyboardInterrupt, so that every cleanup written for Ctrl-C (stopping the
+training threads, removing a half-written temporary file, keeping the old
+output) runs for them too, and the process exits 128 + the signal's number.
+Compiled work that runs longer than a second with the GIL released is run
+through ``run_stoppable``, so that the main thread stays free to take the
+signal and ask the work to stop."""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from typing import Callable, Iterator, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+#: signals that end a command as Ctrl-C does
+TERMINATING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                            if hasattr(signal, name))
+POLL_SECONDS = 0.05
+
+
+class Interrupted(KeyboardInterrupt):
+    """A terminating signal other than SIGINT, raised in the main thread."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def signal_number(exc: KeyboardInterrupt) -> int:
+    return exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def terminating_signals_interrupt() -> Iterator[None]:
+    """While active (main thread only), SIGTERM and SIGHUP raise Interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _raise_interrupted) for s in TERMINATING_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def new_stop_flag() -> np.ndarray:
+    """A flag the compiled code polls: set element 0 to non-zero to stop it."""
+    return np.zeros(1, dtype=np.int32)
+
+
+def run_stoppable(work: Callable[[np.ndarray], T]) -> T:
+    """Runs ``work(stop_flag)`` (compiled code that releases the GIL and polls
+    the flag) on a worker thread while this thread waits, so that a signal is
+    taken here at once; on an interrupt the flag is raised, the work ends at
+    its next poll, and the interrupt goes on."""
+    stop = new_stop_flag()
+    outcome: list[object] = []
+
+    def target() -> None:
+        try:
+            outcome.append(("value", work(stop)))
+        except BaseException as exc:  # raised in the caller's thread
+            outcome.append(("error", exc))
+
+    worker = threading.Thread(target=target, name="w2vpy-stoppable", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(POLL_SECONDS)
+    except BaseException:
+        stop[0] = 1
+        worker.join()
+        raise
+    kind, value = outcome[0]  # type: ignore[misc]
+    if kind == "error":
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
