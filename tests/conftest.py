@@ -1,5 +1,7 @@
 import os
 import random
+import resource
+import signal
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,8 +45,21 @@ def topics(tmp_path):
     return path, topic_corpus(path)
 
 
-def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120):
+def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None, limit_file_bytes: int | None = None,
+            limit_address_space: int | None = None):
+    """w2v-train in a subprocess; the limits are ulimit -f / -v for that process
+    (a file past limit_file_bytes fails to grow with EFBIG, as on a full disk)."""
     exe = shutil.which("w2v-train")
     cmd = [exe] if exe else ["python", "-m", "w2vpy.cli"]
+
+    def limits() -> None:
+        if limit_file_bytes is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_bytes, limit_file_bytes))
+        if limit_address_space is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_address_space, limit_address_space))
+
     return subprocess.run(cmd + list(args), input=stdin, capture_output=True, timeout=timeout,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                          env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+                          preexec_fn=limits)

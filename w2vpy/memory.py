@@ -9,6 +9,10 @@ from pathlib import Path
 from w2vpy.errors import W2VError
 
 FLOAT_BYTES = 4
+#: the share of the available memory the matrices may take: the rest of the
+#: run (vocabulary, interpreter, buffers, the page cache of the encoded
+#: corpus) and the rest of the machine need some too
+MODEL_SHARE = 0.9
 
 
 def matrix_count(hs: bool, negative: int) -> int:
@@ -57,10 +61,26 @@ def _cgroup_room() -> int | None:
         return None
 
 
+def _address_space_room() -> int | None:
+    """What an address-space limit (``ulimit -v``) leaves to this process."""
+    try:
+        import resource
+        limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if limit == resource.RLIM_INFINITY:
+            return None
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return max(limit - int(line.split()[1]) * 1024, 0)
+        return limit
+    except (ImportError, OSError, ValueError, IndexError):
+        return None
+
+
 def available_memory() -> int | None:
     """Bytes this process can still allocate without swapping, as well as the
     system tells (None where it does not say)."""
-    figures = [f for f in (_meminfo_available(), _cgroup_room()) if f is not None]
+    figures = [f for f in (_meminfo_available(), _cgroup_room(), _address_space_room())
+               if f is not None]
     if not figures:
         try:
             figures = [os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")]
@@ -73,8 +93,8 @@ def check_model_fits(vocab_size: int, vector_size: int, hs: bool, negative: int,
                      available: int | None = None) -> None:
     needed = model_bytes(vocab_size, vector_size, hs, negative)
     room = available_memory() if available is None else available
-    if room is not None and needed > room:
+    if room is not None and needed > MODEL_SHARE * room:
         model = describe_model(vocab_size, vector_size, hs, negative)
         raise W2VError(f"the model does not fit in memory: {model}, but this machine has "
-                       f"{format_bytes(room)} available; lower -size (vector_size) or raise "
-                       "-min-count")
+                       f"{format_bytes(room)} available (the model may take "
+                       f"{MODEL_SHARE:.0%}); lower -size (vector_size) or raise -min-count")

@@ -33,7 +33,8 @@ def spool_error(exc: OSError, what: str, spool_dir: str | os.PathLike[str] | Non
     """The error to raise for a failed write to a spool."""
     directory = spool_directory(spool_dir)
     if exc.errno in _DISK_FULL:
-        return W2VError(f"no space left on device while writing {what} to {directory} "
+        reason = os.strerror(exc.errno).lower()  # no space left on device, file too large, ...
+        return W2VError(f"{reason} while writing {what} to {directory} "
                         "(set TMPDIR to a directory with more room)")
     return W2VError(f"cannot write {what} to {directory}: {exc.strerror or exc}")
 

@@ -1,0 +1,382 @@
+"""Issue 12's table, row by row: what a hostile or careless user does, and
+what must happen (one clear error, nothing lost, nothing hung)."""
+import os
+import re
+import signal
+import stat
+import subprocess
+import threading
+import time
+import zipfile
+
+import numpy as np
+import pytest
+
+from conftest import run_cli, topic_corpus
+import w2vpy
+from w2vpy import W2VError, load
+from w2vpy.errors import CorruptInputError
+from w2vpy.formats import DuplicateWordWarning
+from w2vpy.memory import check_model_fits
+from w2vpy.vocab import read_vocab
+
+FAST = ("-size", "8", "-iter", "1", "-threads", "1", "-min-count", "1", "-debug", "0")
+PIPE_BUFFER = 1 << 16
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "topics.txt"
+    topic_corpus(path)
+    return path
+
+
+def saved_vocab(tmp_path, train, name, *extra):
+    out = tmp_path / name
+    r = run_cli("-train", str(train), "-save-vocab", str(out), "-min-count", "1", "-debug", "0",
+                *extra, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return out.read_bytes()
+
+
+def make_device(path, major_minor):
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(*major_minor))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot create a character device here: {exc}")
+
+
+# -- 1: a named pipe as -train --------------------------------------------------------------
+
+def test_fifo_input_is_read_whole_once(tmp_path, corpus):
+    text = corpus.read_bytes() * 4
+    assert len(text) > 2 * PIPE_BUFFER
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    written = []
+
+    def produce():
+        try:
+            with open(fifo, "wb") as f:
+                for i in range(0, len(text), 4096):
+                    f.write(text[i:i + 4096])
+            written.append(len(text))
+        except BrokenPipeError:
+            written.append("broken pipe")
+
+    producer = threading.Thread(target=produce, daemon=True)
+    producer.start()
+    from_fifo = saved_vocab(tmp_path, fifo, "fifo.vocab")
+    producer.join(10)
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(text)
+    assert written == [len(text)]
+    assert from_fifo == saved_vocab(tmp_path, plain, "plain.vocab")
+
+
+# -- 2, 3, 14: outputs that are not plain files -----------------------------------------------
+
+def test_character_device_output_is_written_in_place(tmp_path, corpus):
+    null = tmp_path / "null"
+    make_device(null, (1, 3))
+    r = run_cli("-train", str(corpus), "-output", str(null), *FAST)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(null.lstat().st_mode)
+
+
+def test_dev_null_output_works(corpus):
+    r = run_cli("-train", str(corpus), "-output", os.devnull, *FAST)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_full_device_output_names_the_path(tmp_path, corpus):
+    full = tmp_path / "full"
+    make_device(full, (1, 7))
+    r = run_cli("-train", str(corpus), "-output", str(full), *FAST)
+    assert r.returncode == 1
+    assert f"cannot write {full}: No space left on device" in r.stderr.decode()
+    assert stat.S_ISCHR(full.lstat().st_mode)
+
+
+def test_fifo_output_with_a_reader_is_written_in_place(tmp_path, corpus):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    time.sleep(0.2)
+    r = run_cli("-train", str(corpus), "-output", str(fifo), "-binary", "0", *FAST)
+    reader.join(10)
+    assert r.returncode == 0, r.stderr
+    assert received and received[0].startswith(b"49 8\n")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_fifo_output_without_a_reader_is_an_error_not_a_hang(tmp_path, corpus):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    r = run_cli("-train", str(corpus), "-output", str(fifo), *FAST, timeout=60)
+    assert r.returncode == 1
+    assert f"no process is reading the named pipe {fifo}" in r.stderr.decode()
+
+
+def test_symlinked_output_replaces_the_target_and_keeps_the_link(tmp_path, corpus):
+    target = tmp_path / "real.bin"
+    target.write_bytes(b"old")
+    link = tmp_path / "link.bin"
+    link.symlink_to(target.name)
+    r = run_cli("-train", str(corpus), "-output", str(link), *FAST)
+    assert r.returncode == 0, r.stderr
+    assert link.is_symlink() and os.readlink(link) == target.name
+    assert len(load(target)) == 49
+
+
+def test_output_on_a_full_disk_names_the_path_and_keeps_the_old_file(tmp_path, corpus):
+    out = tmp_path / "v.txt"
+    out.write_bytes(b"old")
+    # the spooled ids (~120 kB) fit under the limit; the text vectors (~900 kB) do not
+    r = run_cli("-train", str(corpus), "-output", str(out), "-binary", "0", "-size", "2000",
+                "-iter", "1", "-threads", "1", "-min-count", "1", "-debug", "0",
+                limit_file_bytes=200_000)
+    assert r.returncode == 1
+    assert f"cannot write {out}: File too large" in r.stderr.decode()
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.txt", "v.txt"]
+
+
+# -- 4, 5, 6, 16: -read-vocab counts ----------------------------------------------------------
+
+def test_read_vocab_all_zero_counts_is_an_error_not_a_loop(tmp_path, corpus):
+    vocab = tmp_path / "zero.vocab"
+    vocab.write_bytes(b"</s> 0\nt0w0 0\nt1w1 0\n")
+    r = run_cli("-train", str(corpus), "-read-vocab", str(vocab), "-output",
+                str(tmp_path / "v.bin"), *FAST[:-4], "-min-count", "0", "-debug", "0", timeout=30)
+    assert r.returncode == 1
+    assert "all counts are zero: the unigram table is empty" in r.stderr.decode()
+
+
+def test_read_vocab_huge_count_names_file_line_and_value(tmp_path):
+    vocab = tmp_path / "huge.vocab"
+    vocab.write_bytes(b"</s> 1\nthe 7\nof 1000000000000000000000000000000\n")
+    with pytest.raises(CorruptInputError,
+                       match=rf"huge.vocab:3: count 10{{30}} is too large \(at most {2**63 - 1}\)"):
+        read_vocab(vocab)
+
+
+def test_read_vocab_total_past_int64_is_refused_naming_it(tmp_path):
+    vocab = tmp_path / "sum.vocab"
+    vocab.write_bytes(b"</s> 1\na 9223372036854775000\nb 9223372036854775000\n")
+    total = 1 + 2 * 9223372036854775000
+    with pytest.raises(CorruptInputError, match=f"sum.vocab:3: the counts add up to {total}"):
+        read_vocab(vocab)
+
+
+def test_rate_is_words_trained_over_training_time(tmp_path, corpus):
+    vocab = tmp_path / "v.vocab"
+    vocab.write_bytes(b"</s> 1000000000000\nt0w0 1000000000000\nt1w1 1000000000000\n")
+    r = run_cli("-train", str(corpus), "-read-vocab", str(vocab), "-output",
+                str(tmp_path / "v.bin"), "-size", "8", "-iter", "2", "-threads", "1",
+                "-min-count", "1", "-debug", "1")
+    assert r.returncode == 0, r.stderr
+    line = next(ln for ln in r.stderr.decode().splitlines() if ln.startswith("Trained"))
+    words, seconds, rate = line.split()[1], line.split()[4], line.split("(")[1].split("k")[0]
+    tokens = corpus.read_text().split("\n")
+    kept = sum(line.split().count("t0w0") + line.split().count("t1w1") + 1
+               for line in tokens[:-1])  # the vocabulary's words and each line's </s>
+    assert int(words) == 2 * kept
+    assert float(rate) * 1000 == pytest.approx(int(words) / float(seconds), rel=0.2, abs=50)
+
+
+# -- 7: SIGTERM and SIGHUP --------------------------------------------------------------------
+
+def start_long_training(tmp_path, corpus, out, *extra):
+    cmd = ["w2v-train", "-train", str(corpus), "-output", str(out), "-size", "100",
+           "-iter", "5000", "-threads", "2", "-min-count", "1", "-debug", "2", *extra]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    seen = b""
+    while b"Alpha:" not in seen:  # training has started
+        byte = proc.stderr.read(1)
+        assert byte, seen
+        seen += byte
+    return proc
+
+
+@pytest.mark.parametrize("signum,status", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_terminating_signals_keep_the_old_output_and_leave_nothing(tmp_path, corpus, signum,
+                                                                  status):
+    out = tmp_path / "v.bin"
+    out.write_bytes(b"old")
+    proc = start_long_training(tmp_path, corpus, out)
+    proc.send_signal(signum)
+    rest = proc.stderr.read()
+    assert proc.wait(10) == status
+    assert f"interrupted by {signal.Signals(signum).name}" in rest.decode()
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.txt", "v.bin"]
+
+
+def test_ctrl_c_stops_k_means_within_a_second(tmp_path):
+    words = tmp_path / "many.txt"
+    rng = np.random.default_rng(1)
+    ids = rng.integers(0, 20000, 120000)
+    words.write_text(" ".join(f"w{i}" for i in ids) + "\n")
+    cmd = ["w2v-train", "-train", str(words), "-output", str(tmp_path / "c.txt"), "-classes",
+           "4000", "-size", "100", "-iter", "1", "-threads", "2", "-min-count", "1", "-debug", "1"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    seen = b""
+    while b"Trained" not in seen:  # k-means runs after this line
+        byte = proc.stderr.read(1)
+        assert byte, seen
+        seen += byte
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    assert proc.wait(20) == 130
+    assert time.monotonic() - started < 2
+    assert not (tmp_path / "c.txt").exists()
+
+
+# -- 8: an output that is an input -----------------------------------------------------------
+
+def test_output_equal_to_training_file_is_refused(tmp_path, corpus):
+    before = corpus.read_bytes()
+    r = run_cli("-train", str(corpus), "-output", str(corpus), *FAST)
+    assert r.returncode == 1
+    assert f"-output {corpus} is the same file as -train {corpus}" in r.stderr.decode()
+    assert corpus.read_bytes() == before
+
+
+def test_hard_link_and_relative_spellings_are_the_same_file(tmp_path, corpus):
+    twin = tmp_path / "twin.txt"
+    os.link(corpus, twin)
+    r = run_cli("-train", str(corpus), "-output", str(tmp_path / "v.bin"), "-save-vocab",
+                str(twin), *FAST)
+    assert r.returncode == 1 and b"-save-vocab" in r.stderr and b"same file" in r.stderr
+    out = tmp_path / "v.bin"
+    r = run_cli("-train", str(corpus), "-output", str(out), "-save-vocab",
+                str(tmp_path / "." / "v.bin"), *FAST)
+    assert r.returncode == 1
+    assert "are the same file" in r.stderr.decode()
+    with pytest.raises(W2VError, match="save_vocab .* is the same file as corpus"):
+        w2vpy.train(corpus, save_vocab=twin, workers=1, epochs=1, min_count=1)
+
+
+def test_read_vocab_cannot_be_overwritten_by_save_vocab(tmp_path, corpus):
+    vocab = tmp_path / "v.vocab"
+    vocab.write_bytes(b"</s> 3\nt0w0 3\n")
+    r = run_cli("-train", str(corpus), "-read-vocab", str(vocab), "-save-vocab", str(vocab),
+                "-debug", "0")
+    assert r.returncode == 1 and b"same file as -read-vocab" in r.stderr
+    assert vocab.read_bytes() == b"</s> 3\nt0w0 3\n"
+
+
+# -- 9: the temporary directory fills -------------------------------------------------------
+
+def test_full_temporary_directory_is_named(tmp_path, corpus):
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    big = tmp_path / "big.txt"
+    big.write_bytes(corpus.read_bytes() * 20)
+    r = run_cli("-train", str(big), "-output", str(tmp_path / "v.bin"), *FAST,
+                env={"TMPDIR": str(spool)}, limit_file_bytes=200_000)
+    assert r.returncode == 1
+    message = r.stderr.decode()
+    assert f"file too large while writing the counted tokens to {spool}" in message
+    assert "set TMPDIR" in message
+
+
+# -- 10: a model larger than memory ----------------------------------------------------------
+
+def test_model_larger_than_memory_is_refused_with_its_size(tmp_path):
+    words = tmp_path / "many.txt"
+    words.write_text(" ".join(f"w{i}" for i in range(6000)) + "\n")
+    # 6001 words x 100000 x 2 matrices x 4 bytes = 4.8 GB, under a 3 GB address-space limit
+    r = run_cli("-train", str(words), "-output", str(tmp_path / "v.bin"), "-size", "100000",
+                "-threads", "1", "-min-count", "1", "-debug", "1",
+                limit_address_space=3 << 30)
+    assert r.returncode == 1
+    message = r.stderr.decode()
+    assert "Model: 6001 words x 100000 dimensions x 2 matrices of float32 (4.8 GB)" in message
+    assert "the model does not fit in memory" in message and "lower -size" in message
+
+
+def test_check_model_fits_against_given_room():
+    check_model_fits(1000, 100, hs=False, negative=5, available=900_000)  # 800 kB of 90%
+    with pytest.raises(W2VError, match=r"1000 words x 100 dimensions x 2 matrices .*800.0 kB"):
+        check_model_fits(1000, 100, hs=False, negative=5, available=880_000)
+    with pytest.raises(W2VError, match=r"1000 words x 100 dimensions x 3 matrices .*1.2 MB"):
+        check_model_fits(1000, 100, hs=True, negative=5, available=900_000)
+
+
+# -- 11: archives and other compressors -----------------------------------------------------
+
+def test_zip_and_zstd_are_refused_by_content(tmp_path, corpus):
+    packed = tmp_path / "corpus.data"
+    with zipfile.ZipFile(packed, "w") as z:
+        z.write(corpus, "topics.txt")
+    r = run_cli("-train", str(packed), "-output", str(tmp_path / "v.bin"), *FAST)
+    assert r.returncode == 1
+    assert f"{packed} is a zip file; w2vpy reads plain text, gzip, bzip2 and xz" in r.stderr.decode()
+    zst = tmp_path / "corpus.zst"
+    zst.write_bytes(b"\x28\xb5\x2f\xfd" + os.urandom(64))
+    with pytest.raises(W2VError, match="is a zstd file"):
+        w2vpy.train(zst, workers=1, epochs=1)
+
+
+# -- 12: a word twice in a vector file ------------------------------------------------------
+
+def test_repeated_word_in_vector_file_keeps_the_first(tmp_path):
+    text = tmp_path / "dup.txt"
+    text.write_bytes(b"3 2\na 1 0\nb 0 1\na 1 1\n")
+    with pytest.warns(DuplicateWordWarning, match=r"'a' \(lines 2 and 4\)"):
+        kv = load(text)
+    assert kv.index_to_key == ["a", "b"] and kv["a"].tolist() == [1, 0]
+    assert kv.most_similar("a", topn=5) == [("b", 0.0)]
+    binary = tmp_path / "dup.bin"
+    binary.write_bytes(b"2 1\nx " + np.float32(1).tobytes() + b"\nx " +
+                       np.float32(2).tobytes() + b"\n")
+    with pytest.warns(DuplicateWordWarning, match=r"'x' \(vectors 0 and 1\)"):
+        assert len(load(binary)) == 1
+    with pytest.raises(W2VError, match="key 'a' appears twice"):
+        w2vpy.WordVectors(["a", "a"], np.zeros((2, 2)))
+
+
+# -- 13: switches that are not booleans -----------------------------------------------------
+
+@pytest.mark.parametrize("name,value", [("hs", "no"), ("sg", 2), ("sg", "yes"),
+                                        ("sequential_dot", [1]), ("hs", 0.5)])
+def test_switch_parameters_take_only_booleans_or_0_1(corpus, name, value):
+    expected = re.escape(f"{name} must be True/False or 1/0, got {value!r}")
+    with pytest.raises(W2VError, match=expected):
+        w2vpy.train(corpus, workers=1, epochs=1, min_count=1, **{name: value})
+
+
+# -- 15: pruning removes every word ---------------------------------------------------------
+
+def test_pruning_that_leaves_nothing_is_named(tmp_path):
+    once = tmp_path / "once.txt"
+    once.write_text(" ".join(f"w{i}" for i in range(1000)) + "\n")  # every word seen once
+    r = run_cli("-train", str(once), "-output", str(tmp_path / "v.bin"),
+                "-max-vocab-size", "2", *FAST)
+    assert r.returncode == 1
+    message = r.stderr.decode()
+    assert "pruning to stay under max_vocab_size=2 (-max-vocab-size)" in message
+    assert "min_count" not in message
+
+
+# -- directories: what was skipped is said ------------------------------------------------
+
+def test_directory_entries_that_are_not_read_are_listed(tmp_path, corpus):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "a.txt").write_bytes(corpus.read_bytes())
+    (d / "sub").mkdir()
+    (d / "gone").symlink_to(tmp_path / "missing")
+    os.mkfifo(d / "pipe")
+    r = run_cli("-train", str(d), "-output", str(tmp_path / "v.bin"), *FAST[:-2], "-debug", "1")
+    assert r.returncode == 0, r.stderr
+    message = r.stderr.decode()
+    assert f"Skipped {d / 'sub'}: a sub-directory" in message
+    assert f"Skipped {d / 'gone'}: a dangling symbolic link" in message
+    assert f"Skipped {d / 'pipe'}: a named pipe or device" in message
