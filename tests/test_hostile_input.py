@@ -380,3 +380,33 @@ def test_directory_entries_that_are_not_read_are_listed(tmp_path, corpus):
     assert f"Skipped {d / 'sub'}: a sub-directory" in message
     assert f"Skipped {d / 'gone'}: a dangling symbolic link" in message
     assert f"Skipped {d / 'pipe'}: a named pipe or device" in message
+
+
+def test_long_compiled_steps_stop_when_asked():
+    """Huffman tree, k-means and syn0's initialisation poll the stop flag that
+    run_stoppable raises on Ctrl-C/SIGTERM (they run for seconds or minutes on
+    large vocabularies, with the main thread waiting on them)."""
+    from w2vpy import _core
+    from w2vpy.interrupts import new_stop_flag
+    raised = new_stop_flag()
+    raised[0] = 1
+    counts = np.arange(1000, 0, -1, dtype=np.int64)
+    assert _core.huffman_tree(counts, new_stop_flag()) is not None
+    assert _core.huffman_tree(counts, raised) is None
+    vectors = _core.init_input_vectors(1000, 8, 1, new_stop_flag())
+    assert _core.init_input_vectors(1000, 8, 1, raised) is None
+    assert _core.kmeans(vectors, 10, 10, new_stop_flag()) is not None
+    assert _core.kmeans(vectors, 10, 10, raised) is None
+
+
+def test_signal_during_a_large_huffman_build_is_taken_at_once():
+    from w2vpy.huffman import build_huffman_tree
+    counts = np.sort(np.random.default_rng(0).integers(1, 1000, 3_000_000))[::-1].copy()
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        build_huffman_tree(counts)
+    assert time.monotonic() - started < 1.5
+    assert not [t for t in threading.enumerate()
+                if t.name == "w2vpy-stoppable" and t.is_alive()]

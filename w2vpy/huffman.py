@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vpy import _core
+from w2vpy.interrupts import run_stoppable
 
 
 @dataclass(frozen=True)
@@ -31,5 +32,7 @@ class HuffmanTree:
 
 def build_huffman_tree(counts: np.ndarray) -> HuffmanTree:
     """``counts`` in vocabulary order (sorted descending after index 0)."""
-    offsets, codes, points = _core.huffman_tree(np.asarray(counts, dtype=np.int64))
+    counts = np.asarray(counts, dtype=np.int64)
+    # tens of seconds for tens of millions of words: run where Ctrl-C can stop it
+    offsets, codes, points = run_stoppable(lambda stop: _core.huffman_tree(counts, stop))
     return HuffmanTree(offsets, codes, points)

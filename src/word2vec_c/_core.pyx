@@ -82,7 +82,8 @@ cdef extern from "huffman.h":
         uint8_t *codes
         int32_t *points
         int64_t max_depth
-    int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out) nogil
+    int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out,
+                          const int32_t *stop) nogil
     void w2v_huffman_free(w2v_huffman *tree) nogil
 
 
@@ -361,14 +362,29 @@ cdef class Encoder:
 
 # ---- tables ------------------------------------------------------------------
 
-def huffman_tree(counts):
-    """(code_offsets, codes, points) of word2vec.c's Huffman tree."""
+cdef const int32_t *_stop_flag(int32_t[::1] stop) except NULL:
+    """The flag a long call polls (see w2vpy.interrupts); stop is int32[1]."""
+    if stop.shape[0] != 1:
+        raise ValueError("a stop flag is an int32 array of one element")
+    return &stop[0]
+
+
+
+def huffman_tree(counts, int32_t[::1] stop):
+    """(code_offsets, codes, points) of word2vec.c's Huffman tree; None if
+    stopped through ``stop``."""
     cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
     cdef w2v_huffman tree
     cdef int64_t V = c.shape[0]
+    cdef const int32_t *flag = _stop_flag(stop)
+    cdef int rc = 0
     if V < 2:
         raise ValueError(f"a Huffman tree needs at least 2 words, got {V}")
-    if w2v_huffman_build(&c[0], V, &tree) != 0:
+    with nogil:
+        rc = w2v_huffman_build(&c[0], V, &tree, flag)
+    if rc == -2:
+        return None
+    if rc != 0:
         raise MemoryError("out of memory building the Huffman tree")
     try:
         total = tree.code_offsets[V]
@@ -442,13 +458,6 @@ def sigmoid_table():
     cdef float[::1] t = table
     w2v_sigmoid_table_fill(&t[0])
     return table
-
-
-cdef const int32_t *_stop_flag(int32_t[::1] stop) except NULL:
-    """The flag a long call polls (see w2vpy.interrupts); stop is int32[1]."""
-    if stop.shape[0] != 1:
-        raise ValueError("a stop flag is an int32 array of one element")
-    return &stop[0]
 
 
 def init_input_vectors(int64_t vocab_size, int64_t size, uint64_t init_seed, int32_t[::1] stop):

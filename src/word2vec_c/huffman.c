@@ -2,7 +2,9 @@
 
 #include <stdlib.h>
 
-int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out) {
+int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out,
+                      const volatile int32_t *stop) {
+    int status = -1;
     const int64_t V = vocab_size;
     int64_t *count = calloc((size_t)(V * 2 + 1), sizeof(int64_t));
     int64_t *parent = calloc((size_t)(V * 2 + 1), sizeof(int64_t));
@@ -52,6 +54,10 @@ int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *ou
     if (!out->codes || !out->points) goto fail;
     /* point[j] is the inner node whose child is chosen by code[j]. */
     for (int64_t w = 0; w < V; w++) {
+        if (*stop) {
+            status = -2;
+            goto fail;
+        }
         int64_t node = w;
         for (int64_t j = out->code_offsets[w + 1] - 1; j >= out->code_offsets[w]; j--) {
             out->codes[j] = binary[node];
@@ -70,7 +76,7 @@ fail:
     free(binary);
     free(depth);
     w2v_huffman_free(out);
-    return -1;
+    return status;
 }
 
 void w2v_huffman_free(w2v_huffman *tree) {

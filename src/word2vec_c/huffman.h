@@ -15,8 +15,10 @@ typedef struct {
 } w2v_huffman;
 
 /* counts must be sorted descending from index 1 on (as the vocabulary is);
- * vocab_size >= 2.  Returns 0, or -1 when memory runs out. */
-int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out);
+ * vocab_size >= 2.  Returns 0, -1 when memory runs out, or -2 when *stop
+ * became non-zero (polled once per word: millions of words take seconds). */
+int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out,
+                      const volatile int32_t *stop);
 void w2v_huffman_free(w2v_huffman *tree);
 
 #endif
