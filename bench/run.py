@@ -73,12 +73,32 @@ def implementations(args) -> dict[str, list[str]]:
         impls["word2vec.c eof-fixed"] = [os.environ["W2V_C_FIXED_BIN"]]
     wanted = args.impls.split(",") if args.impls else list(impls)
     chosen = {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
-    if args.hot_rows:
-        # the opt-in mode, timed and scored beside the default in the same run
+    if args.hot_rows is not None:
+        # another hot-rows setting, timed and scored beside the default in the same run
         chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"][0].split()
                                                       + ["-hot-rows", str(args.hot_rows)])
     return chosen
 
+
+
+def two_core_ceiling(cmd: list[str], workdir: Path, repeats: int) -> list[float]:
+    """What two cores allow this machine: the work per second of two
+    independent one-thread processes running at once, over one alone (2.0 on
+    a machine whose cores share nothing).  Alone and paired runs alternate, so
+    that drift falls on both; one figure per repeat."""
+    figures = []
+    for rep in range(repeats):
+        alone, _, rc = run_once(cmd + ["-output", str(workdir / "ceiling-a.bin")],
+                                workdir / "ceiling.log")
+        start = time.perf_counter()
+        pair = [subprocess.Popen(cmd + ["-output", str(workdir / f"ceiling-{i}.bin")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                for i in range(2)]
+        codes = [p.wait() for p in pair]
+        together = time.perf_counter() - start
+        if rc == 0 and codes == [0, 0]:
+            figures.append(2 * alone / together)
+    return figures
 
 
 def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
@@ -151,8 +171,10 @@ def markers(label: str) -> tuple[str, str]:
     return f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
 
 
-def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -> str:
+def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
+           ceilings: dict[tuple[str, int], list[float]] | None = None) -> str:
     begin, end = markers(label)
+    ceilings = ceilings or {}
     lines = [begin, f"### {label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}.",
              f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
@@ -161,14 +183,14 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -
              "(questions-words, 30000 most frequent words, compute-accuracy rules).", "",
              "| mode | size | threads | epochs | implementation | wall s (min-max) | "
              "words/s | peak RSS MB | accuracy | time vs fixed word2vec.c | time vs gensim | "
-             "speed-up over 1 thread |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "speed-up over 1 thread | two-core ceiling |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     index = {(c.impl, c.mode, c.size, c.threads): c for c in cells}
     for c in cells:
         walls = [r.wall for r in c.runs if r.rc == 0]
         if not walls:
             lines.append(f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | "
-                         "failed | | | | | | |")
+                         "failed | | | | | | | |")
             continue
         med = median(walls)
         acc = [r.accuracy for r in c.runs if r.accuracy is not None]
@@ -187,6 +209,12 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -
             ow = [r.wall for r in one.runs if r.rc == 0] if one and one is not c else []
             return f"{median(ow) / med:.2f}x" if ow else ""
 
+        def ceiling() -> str:
+            figures = ceilings.get((c.mode, c.size))
+            if c.threads != 2 or not figures:
+                return ""
+            return f"{median(figures):.2f}x ({min(figures):.2f}-{max(figures):.2f})"
+
         accuracy_text = f"{median(acc) * 100:.2f}%" if acc else ""
         if len(acc) > 1:
             accuracy_text += f" ({min(acc) * 100:.2f}-{max(acc) * 100:.2f})"
@@ -194,7 +222,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str) -
             f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | {med:.1f} "
             f"({min(walls):.1f}-{max(walls):.1f}) | {c.epochs * words / med / 1e3:,.0f}k | "
             f"{rss:.0f} | {accuracy_text} | {ratio('word2vec.c eof-fixed')} | "
-            f"{ratio('gensim')} | {speedup()} |")
+            f"{ratio('gensim')} | {speedup()} | {ceiling()} |")
     lines += ["", extra, "", end]
     return "\n".join(lines)
 
@@ -282,8 +310,15 @@ def main() -> None:
     p.add_argument("--reference-repeats", type=int, default=None,
                    help="run word2vec.c only in the first N repeats (it is the slowest)")
     p.add_argument("--impls", default="", help="comma list of implementations to run")
-    p.add_argument("--hot-rows", type=int, default=0,
-                   help="also run w2vpy's opt-in -hot-rows K mode (threads > 1 only)")
+    p.add_argument("--others-threads", default=None,
+                   help="comma list: run gensim and word2vec.c only at these thread counts "
+                        "(default: every count of --threads)")
+    p.add_argument("--hot-rows", default=None,
+                   help="also run w2vpy with -hot-rows K beside its default (threads > 1 only); "
+                        "0 is word2vec.c's pure Hogwild")
+    p.add_argument("--ceiling-repeats", type=int, default=3,
+                   help="repeats of the two-core ceiling check, run for each mode and size "
+                        "when the threads include 1 and 2 (0: skip)")
     p.add_argument("--accuracy-every-repeat", action="store_true",
                    help="score w2vpy's vectors in every repeat (median and range reported)")
     p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
@@ -293,6 +328,8 @@ def main() -> None:
     p.add_argument("--workdir", default=None)
     args = p.parse_args()
     args.thread_list = [int(t) for t in args.threads.split(",")]
+    others_threads = ([int(t) for t in args.others_threads.split(",")] if args.others_threads
+                      else args.thread_list)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="w2vpy-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     corpus = plain_corpus(Path(args.corpus), workdir)
@@ -300,15 +337,26 @@ def main() -> None:
     words = corpus_words(corpus)
     impls = implementations(args)
     cells: list[Cell] = []
+    ceilings: dict[tuple[str, int], list[float]] = {}
     for mode in args.modes.split(","):
         flags, mode_epochs = MODES[mode]
         for size in [int(s) for s in args.sizes.split(",")]:
             epochs = args.epochs or mode_epochs
+            if args.ceiling_repeats and {1, 2} <= set(args.thread_list):
+                one_thread = impls["w2vpy"] + [
+                    "-train", str(corpus), "-size", str(size), "-window", "5",
+                    "-sample", "1e-4", "-min-count", "5", "-iter", "1", "-threads", "1",
+                    "-binary", "1", "-debug", "0", *[x for kv in flags.items() for x in kv]]
+                ceilings[(mode, size)] = two_core_ceiling(one_thread, workdir,
+                                                          args.ceiling_repeats)
+                print(f"{mode} size={size} two-core ceiling: "
+                      + ", ".join(f"{x:.2f}x" for x in ceilings[(mode, size)]), flush=True)
             # every thread count and implementation once per repeat, so that
             # drift on a shared machine falls on all of them alike
             group = [Cell(impl, mode, threads, size, epochs)
                      for threads in args.thread_list for impl in impls
-                     if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))]
+                     if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))
+                     and (impl.startswith("w2vpy") or threads in others_threads)]
             cells += group
             for rep in range(args.repeats):
                 for cell in group:
@@ -334,7 +382,12 @@ def main() -> None:
                           f"{rss:.0f}MB rc={rc}"
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
     extra = scaling(args, workdir, corpus) if args.scaling else ""
-    table = render(cells, words, Path(args.corpus).name, extra, args.label)
+    if ceilings:
+        extra = ("Two-core ceiling: two independent one-thread w2vpy processes (1 epoch of the "
+                 "row's mode and size) at once, their work per second over one alone; median "
+                 "(min-max) of the repeats, measured before that mode's runs. A two-thread "
+                 "speed-up is read against it.\n\n" + extra)
+    table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings)
     write_results(Path(args.results), table, args.label)
     if cells:
         slug = re.sub(r"[^a-z0-9]+", "-", args.label.split(":")[0].lower()).strip("-")

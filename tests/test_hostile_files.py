@@ -124,9 +124,14 @@ def test_vector_file_is_read_or_refused(tmp_path_factory, header, body, binary, 
     assert peak < 64 * len(data) + FIXED_BUFFERS
 
 
+#: words training can produce: the tokenizer drops '\r' (as word2vec.c's ReadWord),
+#: and a record may not start with '\r' or '\n' (the readers skip them between records)
+trained_words = words.filter(lambda w: b"\r" not in w)
+
+
 @PROPERTY
-@given(st.lists(st.tuples(words, st.lists(st.floats(-1e3, 1e3, width=32), min_size=3,
-                                          max_size=3)), min_size=1, max_size=8),
+@given(st.lists(st.tuples(trained_words, st.lists(st.floats(-1e3, 1e3, width=32), min_size=3,
+                                                  max_size=3)), min_size=1, max_size=8),
        st.booleans())
 def test_well_formed_vector_files_round_trip_keeping_first_of_each_word(tmp_path_factory,
                                                                         rows, binary):
@@ -140,7 +145,7 @@ def test_well_formed_vector_files_round_trip_keeping_first_of_each_word(tmp_path
         try:
             words, got = read_word2vec(path, unicode_errors="surrogateescape")
         except W2VError as exc:  # a written word that the text reader cannot split back
-            assert not binary and any(b"\r" in w or not w.strip() for w in keys), exc
+            assert not binary and any(not w.strip() for w in keys), exc
             return
     first = {}
     for key, row in zip(keys, vectors):

@@ -20,7 +20,7 @@ def check_backend(params: TrainingParams, backend: str) -> None:
     """Rejects a backend, or an option the chosen backend does not have, before any work."""
     if backend not in BACKENDS:
         raise W2VError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    if backend == "cuda" and params.hot_rows:
+    if backend == "cuda" and params.hot_rows:  # None (automatic) means none there
         raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
                        "with the cuda backend")
 
@@ -94,17 +94,18 @@ def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, wi
           min_count: int = 5, sample: float = 1e-3, sg: int | bool = 0, hs: int | bool = 0,
           negative: int = 5, workers: int = 12, epochs: int = 5, alpha: float | None = None,
           seed: int = 0, max_vocab_size: int = 21_000_000, sequential_dot: bool = False,
-          hot_rows: int = 0, read_vocab: str | os.PathLike[str] | None = None,
+          hot_rows: int | None = None, read_vocab: str | os.PathLike[str] | None = None,
           save_vocab: str | os.PathLike[str] | None = None, backend: str = "cpu",
           progress: bool = False) -> WordVectors:
     """Train word vectors on a text file (plain, .gz/.bz2/.xz, a directory, or "-").
 
     Defaults are word2vec.c's (CBOW, negative sampling 5, sample 1e-3, 12
     threads); ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram.
-    ``seed=0`` reproduces word2vec.c's random streams.  ``hot_rows=K`` (opt-in,
-    default 0) lets each worker train private copies of the K most visited
-    output rows, merged every 1024 words: faster with several workers, but
-    not word2vec.c's algorithm."""
+    ``seed=0`` reproduces word2vec.c's random streams.  With several workers,
+    each trains private copies of the most visited output rows, merged every
+    1024 words (``hot_rows=None``, the default, chooses them; ``hot_rows=K``
+    takes K; ``hot_rows=0`` is word2vec.c's pure Hogwild, slower on two
+    cores).  One worker trains exactly as word2vec.c."""
     params = TrainingParams(vector_size=vector_size, window=window, min_count=min_count,
                             sample=sample, sg=sg, hs=hs, negative=negative,
                             workers=workers, epochs=epochs, alpha=alpha, seed=seed,

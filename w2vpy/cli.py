@@ -62,9 +62,9 @@ w2vpy additions:
 \t\tPrune rare words while counting when more distinct words are seen; default 21000000
 \t-sequential-dot <int>
 \t\tSum dot products in word2vec.c's order (slower, bit-identical single-thread); default 0
-\t-hot-rows <int>
-\t\tOpt-in: each thread trains private copies of the <int> most visited output rows,
-\t\tmerged every 1024 words (faster with several threads; not word2vec.c's algorithm); default 0 (off)
+\t-hot-rows <int|auto>
+\t\tWith several threads, each trains private copies of the most visited output rows,
+\t\tmerged every 1024 words; auto (default) chooses them, 0 is word2vec.c's pure Hogwild
 \t-backend <cpu|cuda>
 \t\tTrain on the CPU (default) or on a CUDA GPU through cupy
 
@@ -91,6 +91,13 @@ def _text(text: str) -> str:
     return text
 
 
+AUTO = "auto"
+
+
+def _int_or_auto(text: str) -> int | None:
+    return None if text == AUTO else _int(text)
+
+
 FLAGS: dict[str, Flag] = {
     "-train": Flag(_text, None),
     "-output": Flag(_text, None),
@@ -112,7 +119,7 @@ FLAGS: dict[str, Flag] = {
     "-seed": Flag(_int, 0),
     "-max-vocab-size": Flag(_int, 21_000_000),
     "-sequential-dot": Flag(_int, 0),
-    "-hot-rows": Flag(_int, 0),
+    "-hot-rows": Flag(_int_or_auto, None),
     "-backend": Flag(_text, "cpu"),
 }
 
@@ -134,7 +141,8 @@ def parse_flags(argv: Sequence[str]) -> dict[str, object]:
         try:
             values[name] = FLAGS[name].parse(text)
         except ValueError:
-            kind = "an integer" if FLAGS[name].parse is _int else "a number"
+            kind = {_int: "an integer", _int_or_auto: f"an integer or {AUTO!r}"}.get(
+                FLAGS[name].parse, "a number")
             raise W2VError(f"invalid value for {name}: {text!r} is not {kind}") from None
         i += 2
     return values

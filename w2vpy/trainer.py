@@ -16,6 +16,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.errors import TrainingDiverged, W2VError
+from w2vpy.hot_rows import resolve_hot_rows
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.interrupts import run_stoppable
 from w2vpy.memory import check_model_fits
@@ -46,11 +47,11 @@ class TrainingParams:
     #: word2vec.c's summation order in dot products (slower; bit-identical
     #: single-thread results with a word2vec.c built without FMA contraction)
     sequential_dot: bool = False
-    #: opt-in, 0 = off: with several workers, each trains on private copies of
-    #: this many of the most visited output rows and merges them every 1024
-    #: words, instead of sharing them Hogwild-style (faster on two cores; not
-    #: word2vec.c's algorithm, so it is off by default; no effect with one worker)
-    hot_rows: int = 0
+    #: with several workers, each trains on private copies of the most visited
+    #: output rows, merged every 1024 words (see hot_rows.py): None chooses
+    #: them from the vocabulary and the mode, K gives K rows, 0 is word2vec.c's
+    #: pure Hogwild; no effect with one worker
+    hot_rows: int | None = None
     unigram_table_size: int = TABLE_SIZE
 
     @property
@@ -70,6 +71,8 @@ class TrainingParams:
         for name in ("vector_size", "window", "min_count", "negative", "workers", "epochs",
                      "seed", "max_vocab_size", "unigram_table_size", "hot_rows"):
             value = getattr(self, name)
+            if name == "hot_rows" and value is None:  # automatic
+                continue
             need(isinstance(value, (int, np.integer)) and not isinstance(value, bool),
                  f"{name} must be an integer, got {value!r}")
         # the C core holds these in int (as word2vec.c) or int64_t; a bigger
@@ -79,7 +82,7 @@ class TrainingParams:
                             ("max_vocab_size", INT64_MAX), ("unigram_table_size", INT64_MAX),
                             ("hot_rows", INT64_MAX)):
             value = getattr(self, name)
-            need(value <= limit, f"{name} is too large: {value} (at most {limit})")
+            need(value is None or value <= limit, f"{name} is too large: {value} (at most {limit})")
         need(self.vector_size >= 1, f"vector size must be >= 1, got {self.vector_size}")
         need(self.vector_size <= 100_000, f"vector size is absurdly large: {self.vector_size}")
         need(self.window >= 1, f"window must be >= 1, got {self.window}")
@@ -91,7 +94,8 @@ class TrainingParams:
         need(1 <= self.workers <= 1024, f"threads must be between 1 and 1024, got {self.workers}")
         need(self.epochs >= 1, f"iterations (epochs) must be >= 1, got {self.epochs}")
         need(self.seed >= 0, f"seed must be >= 0, got {self.seed}")
-        need(self.hot_rows >= 0, f"hot_rows must be >= 0, got {self.hot_rows}")
+        need(self.hot_rows is None or self.hot_rows >= 0,
+             f"hot_rows must be >= 0, got {self.hot_rows}")
         need(self.max_vocab_size >= 2, f"max_vocab_size must be >= 2, got {self.max_vocab_size}")
         need(self.unigram_table_size >= 1,
              f"unigram_table_size must be >= 1, got {self.unigram_table_size}")
@@ -211,6 +215,8 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     table = (build_noise_table(counts, params.unigram_table_size)
              if params.negative > 0 else None)
     thresholds = keep_thresholds(counts, params.sample, train_words)
+    hot = resolve_hot_rows(params.hot_rows, params.workers, counts, tree, params.negative,
+                           params.sample, params.vector_size)
     run = _core.TrainingRun()
     started = time.perf_counter()
     run.start(
@@ -223,7 +229,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
         subsample=params.sample > 0, iterations=params.epochs, threads=params.workers,
         alpha=params.starting_alpha, train_words=train_words, seed=params.seed,
         sequential_dot=params.sequential_dot, corpus_fd=corpus_file.fileno(),
-        corpus_tokens=corpus_tokens, hot_rows=params.hot_rows)
+        corpus_tokens=corpus_tokens, hot_hs_rows=hot.hs_rows, hot_ns_rows=hot.ns_rows)
     try:
         while not run.finished:
             time.sleep(0.05)

@@ -136,7 +136,8 @@ cdef extern from "trainer.h":
         int64_t train_words
         uint64_t seed
         int sequential_dot
-        int64_t hot_rows
+        int64_t hot_hs_rows
+        int64_t hot_ns_rows
         int corpus_fd
         int64_t corpus_tokens
     ctypedef struct w2v_trainer:
@@ -544,7 +545,7 @@ cdef class TrainingRun:
               unigram_table, sigmoid_table, bint cbow, bint hs, int negative, int64_t window,
               bint subsample, int64_t iterations, int threads, float alpha,
               int64_t train_words, uint64_t seed, bint sequential_dot, int corpus_fd,
-              int64_t corpus_tokens, int64_t hot_rows=0):
+              int64_t corpus_tokens, int64_t hot_hs_rows=0, int64_t hot_ns_rows=0):
         cdef float[:, ::1] s0 = syn0
         cdef float[:, ::1] s1
         cdef float[:, ::1] sn
@@ -595,7 +596,8 @@ cdef class TrainingRun:
         c.train_words = train_words
         c.seed = seed
         c.sequential_dot = sequential_dot
-        c.hot_rows = hot_rows
+        c.hot_hs_rows = hot_hs_rows
+        c.hot_ns_rows = hot_ns_rows
         c.corpus_fd = corpus_fd
         c.corpus_tokens = corpus_tokens
         self.total_words = iterations * train_words

@@ -117,8 +117,8 @@ W2V_HOT static inline void add_to(float *restrict y, const float *restrict x, in
 
 /* ---- one training position ------------------------------------------------ */
 
-/* A thread's private copies of a block of hot output rows (opt-in, see
- * w2v_train_config.hot_rows).  Under Hogwild every thread writes the rows of
+/* A thread's private copies of a block of hot output rows (see
+ * w2v_train_config.hot_hs_rows).  Under Hogwild every thread writes the rows of
  * the nodes near the Huffman root (or of the most frequent words) for nearly
  * every word, so those cache lines bounce between the cores; working on copies
  * and adding the difference back now and then keeps them in one core. */
@@ -327,19 +327,19 @@ static int hot_rows_open(w2v_trainer *tr, thread_state *st) {
     memset(&st->hs_hot, 0, sizeof st->hs_hot);
     memset(&st->ns_hot, 0, sizeof st->ns_hot);
     st->hs_hot.first = INT64_MAX;
-    if (cfg->hot_rows <= 0 || cfg->num_threads < 2) return 0;
+    if (cfg->num_threads < 2) return 0;
     int failed = 0;
     pthread_mutex_lock(&tr->hot_merge_lock);
-    if (cfg->hs) {
+    if (cfg->hs && cfg->hot_hs_rows > 0) {
         /* CreateBinaryTree numbers inner nodes in order of rising count, so
          * the last ones (the root is vocab_size - 2) are the most visited. */
         const int64_t inner = cfg->vocab_size - 1;
-        const int64_t count = cfg->hot_rows < inner ? cfg->hot_rows : inner;
-        if (count > 0) failed |= hot_block_open(&st->hs_hot, cfg->syn1, inner - count, count, cfg->size);
+        const int64_t count = cfg->hot_hs_rows < inner ? cfg->hot_hs_rows : inner;
+        failed |= hot_block_open(&st->hs_hot, cfg->syn1, inner - count, count, cfg->size);
     }
-    if (cfg->negative > 0) {
+    if (cfg->negative > 0 && cfg->hot_ns_rows > 0) {
         /* the vocabulary is sorted by count: the first rows are the most drawn */
-        const int64_t count = cfg->hot_rows < cfg->vocab_size ? cfg->hot_rows : cfg->vocab_size;
+        const int64_t count = cfg->hot_ns_rows < cfg->vocab_size ? cfg->hot_ns_rows : cfg->vocab_size;
         failed |= hot_block_open(&st->ns_hot, cfg->syn1neg, 0, count, cfg->size);
     }
     pthread_mutex_unlock(&tr->hot_merge_lock);

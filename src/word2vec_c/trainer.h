@@ -8,7 +8,7 @@
  *
  * Everything the threads read is set up (with the GIL held) in w2v_train_config
  * before w2v_trainer_start; the threads only write the weights and the shared
- * progress counters (and, in the opt-in hot-rows mode, merge their private
+ * progress counters (and, with several threads, merge their private
  * copies of the hottest output rows under one lock). */
 #ifndef W2V_TRAINER_H
 #define W2V_TRAINER_H
@@ -47,11 +47,13 @@ typedef struct {
     int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
     uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
-    /* Opt-in, 0 = off (word2vec.c's Hogwild): with more than one thread, each
-     * thread trains on its own copies of this many of the most visited output
-     * rows (HS: the inner nodes nearest the root; NS: the most frequent words)
-     * and adds what it learned to the shared rows every W2V_HOT_MERGE_WORDS words. */
-    int64_t hot_rows;
+    /* With more than one thread, each thread trains on its own copies of the
+     * most visited output rows and adds what it learned to the shared rows
+     * every W2V_HOT_MERGE_WORDS words (0 = word2vec.c's pure Hogwild): the
+     * last hot_hs_rows inner nodes of syn1 (those nearest the root) and the
+     * first hot_ns_rows rows of syn1neg (the most frequent words). */
+    int64_t hot_hs_rows;
+    int64_t hot_ns_rows;
     /* corpus */
     int corpus_fd;
     int64_t corpus_tokens;

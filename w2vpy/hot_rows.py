@@ -1,0 +1,85 @@
+"""Private hot rows: how several training threads avoid fighting over the
+output rows that nearly every word touches.
+
+Under word2vec.c's Hogwild every thread writes, for nearly every word, the
+syn1 rows of the inner nodes near the Huffman root and the syn1neg rows of the
+most frequent words; on two cores those cache lines travel back and forth
+(on our 2-vCPU machines two threads of skip-gram+HS ran slower than one).
+With more than one thread each thread therefore trains on its own copies of
+the hottest rows and, every MERGE_WORDS words, adds what it learned to the
+shared rows and takes the sum back (trainer.c).  Updates to those rows reach
+the other threads up to MERGE_WORDS words late; with one thread nothing
+changes (bit-identical to word2vec.c).
+
+Which rows: those touched at least TOUCHES_PER_MERGE times, on average, in
+one merge interval, judged from the vocabulary's counts after subsampling (HS:
+the share of words whose path passes the node; NS: the negative draws,
+``negative`` times a word's unigram^0.75 share, plus its own positions),
+capped so that a thread's copies of one matrix stay within MAX_COPY_BYTES.
+Measured on en-8m (bench/RESULTS.md): this picks ~380 inner nodes and ~90
+words at size 100, inside the best range of every mode's sweep.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from w2vpy.huffman import HuffmanTree
+from w2vpy.subsampling import keep_probability
+from w2vpy.unigram_table import POWER
+
+#: words between two merges of a thread's private rows (trainer.h's W2V_HOT_MERGE_WORDS)
+MERGE_WORDS = 1024
+#: a row is private when it is touched at least this often per merge interval
+TOUCHES_PER_MERGE = 4
+#: a thread's copies of one matrix's hot rows (the rows and their last-merged
+#: base) stay within this, a share of a core's L2 cache
+MAX_COPY_BYTES = 512 * 1024
+FLOAT_BYTES = 4
+
+
+@dataclass(frozen=True)
+class HotRows:
+    hs_rows: int  # last inner nodes of syn1
+    ns_rows: int  # first rows of syn1neg
+
+
+NONE = HotRows(0, 0)
+
+
+def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
+                    sample: float, vector_size: int) -> HotRows:
+    """The rows worth a private copy, from the vocabulary and the mode."""
+    counts = np.asarray(counts, dtype=np.float64)
+    total = counts.sum()
+    if total <= 0:
+        return NONE
+    kept = counts * keep_probability(counts.astype(np.int64), sample, int(total))
+    position_share = kept / max(kept.sum(), 1e-300)
+    threshold = TOUCHES_PER_MERGE / MERGE_WORDS
+    cap = max(MAX_COPY_BYTES // (vector_size * FLOAT_BYTES), 1)
+    hs_rows = 0
+    if tree is not None:
+        depth = np.diff(tree.code_offsets)
+        node_share = np.bincount(tree.points, weights=np.repeat(position_share, depth),
+                                 minlength=len(counts) - 1)
+        hs_rows = int((node_share >= threshold).sum())
+    ns_rows = 0
+    if negative > 0:
+        powered = counts ** POWER
+        draw_share = negative * powered / powered.sum() + position_share
+        ns_rows = int((draw_share >= threshold).sum())
+    return HotRows(min(hs_rows, cap), min(ns_rows, cap))
+
+
+def resolve_hot_rows(requested: int | None, workers: int, counts: np.ndarray,
+                     tree: HuffmanTree | None, negative: int, sample: float,
+                     vector_size: int) -> HotRows:
+    """None chooses the rows (the default); K gives both matrices K rows; 0
+    (or a single thread) keeps word2vec.c's pure Hogwild."""
+    if workers < 2 or requested == 0:
+        return NONE
+    if requested is None:
+        return choose_hot_rows(counts, tree, negative, sample, vector_size)
+    return HotRows(requested, requested)
