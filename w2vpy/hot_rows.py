@@ -12,12 +12,15 @@ the other threads up to MERGE_WORDS words late; with one thread nothing
 changes (bit-identical to word2vec.c).
 
 Which rows: those touched at least TOUCHES_PER_MERGE times, on average, in
-one merge interval, judged from the vocabulary's counts after subsampling (HS:
-the share of words whose path passes the node; NS: the negative draws,
-``negative`` times a word's unigram^0.75 share, plus its own positions),
-capped so that a thread's copies of one matrix stay within MAX_COPY_BYTES.
-Measured on en-8m (bench/RESULTS.md): this picks ~380 inner nodes and ~90
-words at size 100, inside the best range of every mode's sweep.
+one merge interval, judged from the vocabulary's counts after subsampling.
+Per output-layer step, HS touches the nodes on the word's path (a node: the
+share of positions whose word lies under it) and NS a word's row with its
+``negative`` draws (``negative`` times its unigram^0.75 share) and its own
+positions; CBOW takes one step per position, skip-gram one per context word
+(``window + 1`` on average, the window being shrunk at random).  The copies of
+one matrix stay within MAX_COPY_BYTES per thread.  On en-8m (size 100) this
+picks 198 inner nodes / 32 words for CBOW and 1086 / 495 for skip-gram, inside
+the best range of each mode's sweep of fixed counts (bench/RESULTS.md).
 """
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from w2vpy.unigram_table import POWER
 #: words between two merges of a thread's private rows (trainer.h's W2V_HOT_MERGE_WORDS)
 MERGE_WORDS = 1024
 #: a row is private when it is touched at least this often per merge interval
-TOUCHES_PER_MERGE = 4
+TOUCHES_PER_MERGE = 8
 #: a thread's copies of one matrix's hot rows (the rows and their last-merged
 #: base) stay within this, a share of a core's L2 cache
 MAX_COPY_BYTES = 512 * 1024
@@ -48,8 +51,15 @@ class HotRows:
 NONE = HotRows(0, 0)
 
 
+def output_steps_per_position(sg: bool, window: int) -> float:
+    """Output-layer steps per trained position: CBOW one; skip-gram one per
+    context word, 2 * (window - b) with b drawn from [0, window)."""
+    return window + 1.0 if sg else 1.0
+
+
 def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
-                    sample: float, vector_size: int) -> HotRows:
+                    sample: float, vector_size: int, sg: bool = False,
+                    window: int = 5) -> HotRows:
     """The rows worth a private copy, from the vocabulary and the mode."""
     counts = np.asarray(counts, dtype=np.float64)
     total = counts.sum()
@@ -57,7 +67,8 @@ def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
         return NONE
     kept = counts * keep_probability(counts.astype(np.int64), sample, int(total))
     position_share = kept / max(kept.sum(), 1e-300)
-    threshold = TOUCHES_PER_MERGE / MERGE_WORDS
+    # touches per position of a row = its share per step x steps per position
+    threshold = TOUCHES_PER_MERGE / MERGE_WORDS / output_steps_per_position(sg, window)
     cap = max(MAX_COPY_BYTES // (vector_size * FLOAT_BYTES), 1)
     hs_rows = 0
     if tree is not None:
@@ -75,11 +86,11 @@ def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
 
 def resolve_hot_rows(requested: int | None, workers: int, counts: np.ndarray,
                      tree: HuffmanTree | None, negative: int, sample: float,
-                     vector_size: int) -> HotRows:
+                     vector_size: int, sg: bool, window: int) -> HotRows:
     """None chooses the rows (the default); K gives both matrices K rows; 0
     (or a single thread) keeps word2vec.c's pure Hogwild."""
     if workers < 2 or requested == 0:
         return NONE
     if requested is None:
-        return choose_hot_rows(counts, tree, negative, sample, vector_size)
+        return choose_hot_rows(counts, tree, negative, sample, vector_size, sg, window)
     return HotRows(requested, requested)

@@ -216,7 +216,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
              if params.negative > 0 else None)
     thresholds = keep_thresholds(counts, params.sample, train_words)
     hot = resolve_hot_rows(params.hot_rows, params.workers, counts, tree, params.negative,
-                           params.sample, params.vector_size)
+                           params.sample, params.vector_size, params.sg, params.window)
     run = _core.TrainingRun()
     started = time.perf_counter()
     run.start(

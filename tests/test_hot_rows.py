@@ -1,0 +1,121 @@
+"""Which output rows each training thread keeps private (w2vpy/hot_rows.py),
+against a plain-Python model of the rule, and what the default does."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import run_cli
+from test_training import MODES, topic_precision
+from w2vpy import train
+from w2vpy.hot_rows import (MAX_COPY_BYTES, MERGE_WORDS, NONE, TOUCHES_PER_MERGE, HotRows,
+                            choose_hot_rows, output_steps_per_position, resolve_hot_rows)
+from w2vpy.huffman import build_huffman_tree
+
+
+def reference_shares(counts, tree, negative):
+    """Exact per-row touch shares, sample off: every path walked word by word."""
+    total = sum(counts)
+    node = {}
+    for word, count in enumerate(counts):
+        for point in tree.point(word):
+            node[point] = node.get(point, 0) + Fraction(count, total)
+    powered = [c ** 0.75 for c in counts]
+    draws = [negative * p / sum(powered) + c / total for p, c in zip(powered, counts)]
+    return list(node.values()), draws
+
+
+def rows_at_threshold(shares, tolerance, steps=1):
+    """How many rows are surely above the threshold, and how many may be
+    (those within float rounding of it may go either way)."""
+    threshold = Fraction(TOUCHES_PER_MERGE, MERGE_WORDS) / Fraction(steps)
+    sure = sum(1 for s in shares if s >= threshold * (1 + tolerance))
+    maybe = sum(1 for s in shares if s >= threshold * (1 - tolerance))
+    return sure, maybe
+
+
+vocabularies = st.lists(st.integers(1, 5000), min_size=2, max_size=300).map(
+    lambda c: np.array([0] + sorted(c, reverse=True), dtype=np.int64))
+
+
+@settings(max_examples=60, deadline=None)
+@given(vocabularies, st.integers(0, 10), st.sampled_from([8, 100, 300, 100_000]),
+       st.booleans(), st.integers(1, 10))
+def test_chosen_rows_match_the_rule(counts, negative, size, sg, window):
+    tree = build_huffman_tree(counts)
+    chosen = choose_hot_rows(counts, tree, negative, sample=0, vector_size=size, sg=sg,
+                             window=window)
+    node_shares, draw_shares = reference_shares(counts.tolist(), tree, negative)
+    steps = window + 1 if sg else 1  # skip-gram: one output step per context word
+    cap = max(MAX_COPY_BYTES // (size * 4), 1)
+    sure, maybe = rows_at_threshold(node_shares, 1e-9, steps)
+    assert min(sure, cap) <= chosen.hs_rows <= min(maybe, cap)
+    if negative == 0:
+        assert chosen.ns_rows == 0
+    else:
+        sure, maybe = rows_at_threshold([Fraction(x) for x in draw_shares], 1e-9, steps)
+        assert min(sure, cap) <= chosen.ns_rows <= min(maybe, cap)
+
+
+def test_skip_gram_counts_a_step_per_context_word():
+    """b is uniform on [0, window): a position has 2 * (window - b) context
+    words, window + 1 on average."""
+    for window in (1, 5, 8):
+        expected = sum(2 * (window - b) for b in range(window)) / window
+        assert output_steps_per_position(True, window) == expected
+        assert output_steps_per_position(False, window) == 1
+
+
+def test_hand_worked_vocabulary():
+    """</s> 0 and four words 512, 256, 128, 128 (1024 in all).  Huffman merges
+    128+128 -> 256, then 256+256 -> 512, 512+512 -> 1024, 0+1024 -> root: the
+    four inner nodes are on 1024, 1024, 512 and 256 of every 1024 positions'
+    paths, all at least 8.  With negative=1 a word's rows are touched
+    c^0.75/247.7 (the draws) + c/1024 (its own positions) per position: over
+    8/1024 for the four words, 0 for </s> (count 0)."""
+    counts = np.array([0, 512, 256, 128, 128], dtype=np.int64)
+    tree = build_huffman_tree(counts)
+    assert choose_hot_rows(counts, tree, 0, 0, 100) == HotRows(4, 0)  # 4 inner nodes, all hot
+    chosen = choose_hot_rows(counts, tree, 1, 0, 100)
+    assert chosen.ns_rows == 4  # every word but </s> (count 0: never drawn, never trained)
+
+
+def test_resolution_of_the_setting():
+    counts = np.array([0] + [1000] * 50, dtype=np.int64)
+    tree = build_huffman_tree(counts)
+    auto = resolve_hot_rows(None, 2, counts, tree, 5, 0, 100, True, 5)
+    assert auto == choose_hot_rows(counts, tree, 5, 0, 100, True, 5) and auto.hs_rows > 0
+    assert resolve_hot_rows(None, 1, counts, tree, 5, 0, 100, True, 5) == NONE
+    assert resolve_hot_rows(0, 4, counts, tree, 5, 0, 100, True, 5) == NONE
+    assert resolve_hot_rows(7, 2, counts, tree, 5, 0, 100, True, 5) == HotRows(7, 7)
+
+
+def test_copies_are_capped_by_the_vector_size():
+    counts = np.array([0] + [1000] * 5000, dtype=np.int64)
+    tree = build_huffman_tree(counts)
+    # each word's rows: 50 x 1/5000 of the draws + 1/5000 of the positions, above 8/1024
+    small = choose_hot_rows(counts, tree, 50, 0, 10)
+    huge = choose_hot_rows(counts, tree, 50, 0, 100_000)
+    assert huge == HotRows(1, 1) and small.hs_rows > 1 and small.ns_rows == 5000
+
+
+@pytest.mark.parametrize("mode", ["cbow-ns", "sg-hs", "cbow-hs-ns"])
+@pytest.mark.parametrize("hot_rows", [None, 0])
+def test_default_and_pure_hogwild_both_learn(topics, mode, hot_rows):
+    path, topic_of = topics
+    kv = train(path, vector_size=20, window=3, min_count=1, sample=0, workers=2, epochs=5,
+               hot_rows=hot_rows, **MODES[mode])
+    assert topic_precision(kv, topic_of) > 0.8, (mode, hot_rows)
+
+
+def test_cli_takes_auto_or_a_count(topics, tmp_path):
+    path, _ = topics
+    for value in ("auto", "0", "16"):
+        r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-size", "8",
+                    "-iter", "1", "-threads", "2", "-min-count", "1", "-hs", "1",
+                    "-hot-rows", value, "-debug", "0")
+        assert r.returncode == 0, (value, r.stderr)
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-hot-rows", "many")
+    assert r.returncode == 1
+    assert "invalid value for -hot-rows: 'many' is not an integer or 'auto'" in r.stderr.decode()
