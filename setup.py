@@ -1,9 +1,28 @@
-"""Builds the compiled core, w2vpy._core, from src/word2vec_c."""
+"""Builds the compiled core, w2vpy._core, from src/word2vec_c.
+
+Any C compiler with GCC's extensions (GCC, clang, Apple clang) on a POSIX
+system (pthreads, pread) builds it; which instruction sets the trainer is
+compiled for is decided in src/word2vec_c/simd_dispatch.h."""
+import sys
+
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 CORE_DIR = "src/word2vec_c"
+
+if sys.platform == "win32":
+    sys.exit("w2vpy does not build on Windows yet: its core needs POSIX threads and pread. "
+             "Use WSL (Linux on Windows), where it installs as on Linux.")
+
+# -ffp-contract=off: no fused multiply-add unless the code asks for it, so
+# results do not depend on which CPU or compiler built or runs the extension
+# (GCC on aarch64 would contract by default).
+# -Wno-psabi: the trainer's 8-float vector helpers are always inlined, so the
+# baseline clone never passes one across a call (GCC and clang warn anyway).
+PORTABLE_FLAGS = ["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno", "-pthread",
+                  "-Wno-psabi"]
+
 
 core = Extension(
     "w2vpy._core",
@@ -18,12 +37,7 @@ core = Extension(
     ],
     include_dirs=[CORE_DIR, numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-    # -ffp-contract=off: no fused multiply-add unless the code asks for it, so
-    # results do not depend on which CPU built or runs the extension.
-    # -Wno-psabi: the trainer's 8-float vector helpers are always inlined, so
-    # the baseline clone never passes one across a call (GCC warns anyway).
-    extra_compile_args=["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno", "-pthread",
-                        "-Wno-psabi"],
+    extra_compile_args=PORTABLE_FLAGS,
     extra_link_args=["-pthread"],
 )
 

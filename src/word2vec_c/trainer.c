@@ -7,11 +7,9 @@
 #include <unistd.h>
 
 #include "sigmoid_table.h"
+#include "simd_dispatch.h"
 
 #define W2V_READ_BLOCK 65536
-/* Everything the loop calls is inlined into train_thread, so that each
- * target clone of it gets its own vector code. */
-#define W2V_HOT __attribute__((always_inline))
 /* word2vec.c's progress granularity: alpha moves every ~10000 words. */
 #define W2V_PROGRESS_WORDS 10000
 
@@ -38,7 +36,7 @@ static inline uint64_t lcg_next(uint64_t r) { return r * (uint64_t)25214903917UL
 /* ---- vector kernels ------------------------------------------------------ */
 
 /* word2vec.c's dot product: one running sum, so no vectorisation. */
-W2V_HOT static inline float dot_sequential(const float *restrict a, const float *restrict b, int64_t n) {
+W2V_ALWAYS_INLINE static inline float dot_sequential(const float *restrict a, const float *restrict b, int64_t n) {
     float f = 0;
     for (int64_t c = 0; c < n; c++) f += a[c] * b[c];
     return f;
@@ -51,19 +49,19 @@ W2V_HOT static inline float dot_sequential(const float *restrict a, const float 
 typedef float w2v_f8 __attribute__((vector_size(32)));
 #define W2V_F8_LEN 8
 
-W2V_HOT static inline w2v_f8 load_f8(const float *p) {
+W2V_ALWAYS_INLINE static inline w2v_f8 load_f8(const float *p) {
     w2v_f8 v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-W2V_HOT static inline void store_f8(float *p, w2v_f8 v) { memcpy(p, &v, sizeof v); }
+W2V_ALWAYS_INLINE static inline void store_f8(float *p, w2v_f8 v) { memcpy(p, &v, sizeof v); }
 
 /* Sixteen partial sums (lane j takes elements j, j + 16, j + 32, ...; the
  * tail goes to lanes 0, 1, ...) reduced pairwise: a fixed order written out
  * here, so the result is the same on every machine and vector width. */
 #define W2V_LANES 16
-W2V_HOT static inline float dot_blocked(const float *restrict a, const float *restrict b, int64_t n) {
+W2V_ALWAYS_INLINE static inline float dot_blocked(const float *restrict a, const float *restrict b, int64_t n) {
     w2v_f8 lo = {0}, hi = {0};
     int64_t c = 0;
     for (; c + W2V_LANES <= n; c += W2V_LANES) {
@@ -84,13 +82,13 @@ W2V_HOT static inline float dot_blocked(const float *restrict a, const float *re
     return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
 }
 
-W2V_HOT static inline float dot(const float *restrict a, const float *restrict b, int64_t n, int sequential) {
+W2V_ALWAYS_INLINE static inline float dot(const float *restrict a, const float *restrict b, int64_t n, int sequential) {
     return sequential ? dot_sequential(a, b, n) : dot_blocked(a, b, n);
 }
 
 /* The output-layer update of word2vec.c in one pass over the row:
  * err += g * row (with the old row), then row += g * hidden. */
-W2V_HOT static inline void update_output_row(float *restrict row, float *restrict err,
+W2V_ALWAYS_INLINE static inline void update_output_row(float *restrict row, float *restrict err,
                                      const float *restrict hidden, float g, int64_t n) {
     int64_t c = 0;
     for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
@@ -105,11 +103,11 @@ W2V_HOT static inline void update_output_row(float *restrict row, float *restric
     }
 }
 
-W2V_HOT static inline void prefetch_row(const float *row, int64_t n) {
+W2V_ALWAYS_INLINE static inline void prefetch_row(const float *row, int64_t n) {
     for (int64_t c = 0; c < n; c += 16) __builtin_prefetch(row + c, 1);
 }
 
-W2V_HOT static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
+W2V_ALWAYS_INLINE static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
     int64_t c = 0;
     for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) store_f8(y + c, load_f8(y + c) + load_f8(x + c));
     for (; c < n; c++) y[c] += x[c];
@@ -142,19 +140,19 @@ typedef struct {
 
 /* The row a thread trains for inner node `point`: its private copy when the
  * node is hot (first == INT64_MAX when the mode is off). */
-W2V_HOT static inline float *hs_row(const thread_state *st, int64_t point) {
+W2V_ALWAYS_INLINE static inline float *hs_row(const thread_state *st, int64_t point) {
     const int64_t size = st->cfg->size;
     if (point >= st->hs_hot.first) return st->hs_hot.rows + (point - st->hs_hot.first) * size;
     return st->cfg->syn1 + point * size;
 }
 
-W2V_HOT static inline float *ns_row(const thread_state *st, int64_t target) {
+W2V_ALWAYS_INLINE static inline float *ns_row(const thread_state *st, int64_t target) {
     const int64_t size = st->cfg->size;
     if (target < st->ns_hot.count) return st->ns_hot.rows + target * size;
     return st->cfg->syn1neg + target * size;
 }
 
-W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
+W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
                                         float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size;
@@ -176,7 +174,7 @@ W2V_HOT static inline void hierarchical_softmax(thread_state *st, int64_t word, 
     }
 }
 
-W2V_HOT static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
+W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
                                      float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size;
@@ -207,7 +205,7 @@ W2V_HOT static inline void negative_sampling(thread_state *st, int64_t word, con
     }
 }
 
-W2V_HOT static inline void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
+W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
                        int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size, window = cfg->window;
@@ -235,7 +233,7 @@ W2V_HOT static inline void train_cbow(thread_state *st, const int64_t *sen, int6
     }
 }
 
-W2V_HOT static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
+W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
                            int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->size, window = cfg->window;
@@ -262,7 +260,7 @@ typedef struct {
 } id_reader;
 
 /* Next id of the slice, or -1 at its end, -2 on a read error. */
-W2V_HOT static inline int64_t reader_next(id_reader *r, int *err) {
+W2V_ALWAYS_INLINE static inline int64_t reader_next(id_reader *r, int *err) {
     if (r->pos >= r->end) return -1;
     int64_t k = r->pos - r->block_start;
     if (k >= r->block_len || k < 0) {
@@ -371,11 +369,9 @@ static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actu
     return alpha;
 }
 
-/* Compiled for several instruction sets and picked at load time, so the
- * default build stays portable and still uses AVX2/AVX-512 where present.
- * The arithmetic is the same in every clone (no FMA contraction, fixed
- * summation order), so results do not depend on the CPU. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+/* Compiled for several instruction sets where the platform allows (see
+ * simd_dispatch.h). */
+W2V_TRAINING_CLONES
 static void *train_thread(void *arg_) {
     struct thread_arg *arg = arg_;
     w2v_trainer *tr = arg->trainer;
