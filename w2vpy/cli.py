@@ -148,25 +148,25 @@ def parse_flags(argv: Sequence[str]) -> dict[str, object]:
     return values
 
 
-def _params_from_flags(v: dict[str, object]):
+def _params_from_flags(flags: dict[str, object]):
     from w2vpy.api import check_backend
     from w2vpy.trainer import TrainingParams
 
     for name in ("-hs", "-cbow", "-binary", "-sequential-dot"):
-        if v[name] not in (0, 1):
-            raise W2VError(f"{name} must be 0 or 1, got {v[name]}")
-    if v["-classes"] < 0:
-        raise W2VError(f"-classes must be >= 0, got {v['-classes']}")
-    if v["-debug"] < 0:
-        raise W2VError(f"-debug must be >= 0, got {v['-debug']}")
+        if flags[name] not in (0, 1):
+            raise W2VError(f"{name} must be 0 or 1, got {flags[name]}")
+    if flags["-classes"] < 0:
+        raise W2VError(f"-classes must be >= 0, got {flags['-classes']}")
+    if flags["-debug"] < 0:
+        raise W2VError(f"-debug must be >= 0, got {flags['-debug']}")
     params = TrainingParams(
-        vector_size=v["-size"], window=v["-window"], min_count=v["-min-count"],
-        sample=v["-sample"], sg=not v["-cbow"], hs=bool(v["-hs"]), negative=v["-negative"],
-        workers=v["-threads"], epochs=v["-iter"], alpha=v["-alpha"], seed=v["-seed"],
-        max_vocab_size=v["-max-vocab-size"], sequential_dot=bool(v["-sequential-dot"]),
-        hot_rows=v["-hot-rows"],
+        vector_size=flags["-size"], window=flags["-window"], min_count=flags["-min-count"],
+        sample=flags["-sample"], sg=not flags["-cbow"], hs=bool(flags["-hs"]), negative=flags["-negative"],
+        workers=flags["-threads"], epochs=flags["-iter"], alpha=flags["-alpha"], seed=flags["-seed"],
+        max_vocab_size=flags["-max-vocab-size"], sequential_dot=bool(flags["-sequential-dot"]),
+        hot_rows=flags["-hot-rows"],
     ).validated()
-    check_backend(params, v["-backend"])
+    check_backend(params, flags["-backend"])
     return params
 
 
@@ -181,44 +181,44 @@ def train_command(argv: Sequence[str]) -> int:
     if not argv:
         sys.stdout.write(USAGE)
         return 0
-    v = parse_flags(argv)
-    params = _params_from_flags(v)
-    if v["-train"] is None:
+    flags = parse_flags(argv)
+    params = _params_from_flags(flags)
+    if flags["-train"] is None:
         raise W2VError("no training file: give -train <file>")
-    output, debug = v["-output"], v["-debug"]
-    outputs = [("-output", output), ("-save-vocab", v["-save-vocab"])]
+    output, debug = flags["-output"], flags["-debug"]
+    outputs = [("-output", output), ("-save-vocab", flags["-save-vocab"])]
     # Every path is checked for what it is before the long work, not after it.
     for _, path in outputs:
         if path is not None:
             output_target(path)
-    if v["-backend"] == "cuda" and output is not None:
+    if flags["-backend"] == "cuda" and output is not None:
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     log = sys.stderr if debug > 0 else None
-    with Corpus(v["-train"]) as corpus:
-        check_distinct(corpus_inputs(corpus, v["-read-vocab"], "-train", "-read-vocab"), outputs)
+    with Corpus(flags["-train"]) as corpus:
+        check_distinct(corpus_inputs(corpus, flags["-read-vocab"], "-train", "-read-vocab"), outputs)
         if debug > 0:
             for path, why in corpus.skipped:
                 sys.stderr.write(f"Skipped {path}: {why}\n")
             sys.stderr.write(f"Starting training using file {corpus.name}\n")
-        vocab = prepare_vocab(corpus, params, v["-read-vocab"], v["-save-vocab"], log,
+        vocab = prepare_vocab(corpus, params, flags["-read-vocab"], flags["-save-vocab"], log,
                               record_tokens=output is not None)
         if output is None:
             return 0
-        check_class_count(v["-classes"], len(vocab))  # now, not after the training
+        check_class_count(flags["-classes"], len(vocab))  # now, not after the training
         if debug > 0:
             model = describe_model(len(vocab), params.vector_size, params.hs, params.negative)
             sys.stderr.write(f"Model: {model}\n")
-        vectors, report = train_on_vocab(corpus, vocab, params, v["-backend"],
+        vectors, report = train_on_vocab(corpus, vocab, params, flags["-backend"],
                                          progress=debug > 1)
     if debug > 0:
         rate = report.words_trained / max(report.seconds, 1e-9)
         sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
                          f"({rate / 1000:.1f}k words/s)\n")
-    if v["-classes"] > 0:
-        write_classes(output, vectors.words_bytes(), kmeans_classes(vectors.vectors, v["-classes"]))
+    if flags["-classes"] > 0:
+        write_classes(output, vectors.words_bytes(), kmeans_classes(vectors.vectors, flags["-classes"]))
     else:
-        vectors.save(output, binary=bool(v["-binary"]))
+        vectors.save(output, binary=bool(flags["-binary"]))
     return 0
 
 

@@ -17,13 +17,13 @@ from w2vpy import _core
 from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
+from w2vpy.tokenizer import MAX_SENTENCE_LENGTH
 from w2vpy.trainer import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
 from w2vpy.vocab import Vocabulary, read_ids
 
 KERNEL_FILE = "w2v_kernels.cu"
 KERNEL_NAME = "w2v_train_sentences"
-MAX_SENTENCE = 1000
 WARPS_PER_BLOCK = 4
 MAX_VECTOR_SIZE = 512
 #: ids moved to the GPU at a time; bounds host and device memory for any corpus
@@ -50,7 +50,7 @@ def require_cuda():
     return cupy
 
 
-def sentence_bounds(ids: np.ndarray, max_sentence: int = MAX_SENTENCE) -> np.ndarray:
+def sentence_bounds(ids: np.ndarray, max_sentence: int = MAX_SENTENCE_LENGTH) -> np.ndarray:
     """Start offsets of the sentences in ``ids`` (plus a final end offset):
     a sentence ends after each ``</s>`` (id 0) and every ``max_sentence`` tokens."""
     n = len(ids)

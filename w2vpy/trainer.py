@@ -224,7 +224,7 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
         code_offsets=tree.code_offsets if tree else None,
         codes=tree.codes if tree else None,
         points=tree.points if tree else None,
-        unigram_table=table, sigmoid_table=_core.sigmoid_table(),
+        noise_table=table, sigmoid_table=_core.sigmoid_table(),
         cbow=not params.sg, hs=params.hs, negative=params.negative, window=params.window,
         subsample=params.sample > 0, iterations=params.epochs, threads=params.workers,
         alpha=params.starting_alpha, train_words=train_words, seed=params.seed,

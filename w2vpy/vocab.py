@@ -49,7 +49,6 @@ class Vocabulary:
     #: the counter and entry->id map used to encode text with this vocabulary
     _counter: _core.WordCounter | None = field(default=None, repr=False)
     _remap: np.ndarray | None = field(default=None, repr=False)
-    _index: dict[bytes, int] | None = field(default=None, repr=False)
     #: the counting pass's token stream, when it was recorded
     _recorded: RecordedTokens | None = field(default=None, repr=False)
 
@@ -60,11 +59,6 @@ class Vocabulary:
     def train_words(self) -> int:
         """Sum of counts: word2vec.c's train_words (the schedule's unit)."""
         return int(self.counts.sum())
-
-    def index(self, word: bytes) -> int:
-        if self._index is None:
-            self._index = {w: i for i, w in enumerate(self.words)}
-        return self._index[word]
 
     def release_encoder(self) -> None:
         """Frees the counter's hash table once no more text will be encoded

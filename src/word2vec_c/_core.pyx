@@ -45,8 +45,6 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
-    int64_t w2v_counter_find(const w2v_vocab_counter *counter, const unsigned char *word,
-                             size_t len) nogil
     ctypedef struct w2v_encoder:
         pass
     void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter,
@@ -81,7 +79,6 @@ cdef extern from "huffman.h":
         int64_t *code_offsets
         uint8_t *codes
         int32_t *points
-        int64_t max_depth
     int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *out,
                           const int32_t *stop) nogil
     void w2v_huffman_free(w2v_huffman *tree) nogil
@@ -102,7 +99,6 @@ cdef extern from "unigram_table.h":
 
 cdef extern from "sigmoid_table.h":
     int W2V_EXP_TABLE_SIZE
-    int W2V_MAX_EXP
     void w2v_sigmoid_table_fill(float *table) nogil
 
 
@@ -164,8 +160,6 @@ VOCAB_LINE_STATUS = {
     "total too large": W2V_VOCAB_LINE_TOTAL_TOO_LARGE,
 }
 MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
-EXP_TABLE_SIZE = W2V_EXP_TABLE_SIZE
-MAX_EXP = W2V_MAX_EXP
 
 
 # ---- tokenizer ---------------------------------------------------------------
@@ -255,9 +249,6 @@ cdef class WordCounter:
         if rc == -1:
             raise MemoryError("out of memory while reading the vocabulary")
         return rc != -2
-
-    def find(self, bytes word):
-        return w2v_counter_find(self.counter, <const unsigned char *>word, len(word))
 
     @property
     def size(self):
@@ -528,7 +519,6 @@ cdef class TrainingRun:
     cdef w2v_train_config config
     cdef w2v_trainer *trainer
     cdef list keep_alive
-    cdef public int64_t total_words
 
     def __cinit__(self):
         self.trainer = NULL
@@ -542,7 +532,7 @@ cdef class TrainingRun:
             self.trainer = NULL
 
     def start(self, *, syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
-              unigram_table, sigmoid_table, bint cbow, bint hs, int negative, int64_t window,
+              noise_table, sigmoid_table, bint cbow, bint hs, int negative, int64_t window,
               bint subsample, int64_t iterations, int threads, float alpha,
               int64_t train_words, uint64_t seed, bint sequential_dot, int corpus_fd,
               int64_t corpus_tokens, int64_t hot_hs_rows=0, int64_t hot_ns_rows=0):
@@ -554,12 +544,12 @@ cdef class TrainingRun:
         cdef uint8_t[::1] cd
         cdef int32_t[::1] pt
         cdef NoiseTable noise
-        cdef float[::1] sg = sigmoid_table
+        cdef float[::1] sigmoid = sigmoid_table
         cdef w2v_train_config *c = &self.config
         if self.trainer != NULL:
             raise RuntimeError("this run has already started")
         self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
-                           unigram_table, sigmoid_table]
+                           noise_table, sigmoid_table]
         c.syn0 = &s0[0, 0]
         c.vocab_size = s0.shape[0]
         c.size = s0.shape[1]
@@ -580,11 +570,11 @@ cdef class TrainingRun:
             c.points = &pt[0]
         if negative > 0:
             sn = syn1neg
-            noise = unigram_table
+            noise = noise_table
             c.syn1neg = &sn[0, 0]
             c.unigram_table = &noise.table
         c.keep_threshold = &kt[0]
-        c.sigmoid_table = &sg[0]
+        c.sigmoid_table = &sigmoid[0]
         c.cbow = cbow
         c.hs = hs
         c.negative = negative
@@ -600,7 +590,6 @@ cdef class TrainingRun:
         c.hot_ns_rows = hot_ns_rows
         c.corpus_fd = corpus_fd
         c.corpus_tokens = corpus_tokens
-        self.total_words = iterations * train_words
         self.trainer = w2v_trainer_start(&self.config)
         if self.trainer == NULL:
             raise OSError("cannot start the training threads")

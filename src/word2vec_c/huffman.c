@@ -14,7 +14,6 @@ int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *ou
     out->code_offsets = NULL;
     out->codes = NULL;
     out->points = NULL;
-    out->max_depth = 0;
     if (!count || !parent || !binary || !depth) goto fail;
 
     for (int64_t a = 0; a < V; a++) count[a] = counts[a];
@@ -46,7 +45,6 @@ int w2v_huffman_build(const int64_t *counts, int64_t vocab_size, w2v_huffman *ou
     for (int64_t w = 0; w < V; w++) {
         out->code_offsets[w] = total;
         total += depth[w];
-        if (depth[w] > out->max_depth) out->max_depth = depth[w];
     }
     out->code_offsets[V] = total;
     out->codes = malloc((size_t)(total > 0 ? total : 1));

@@ -11,7 +11,6 @@ typedef struct {
     int64_t *code_offsets;  /* vocab_size + 1; word w's code is [off[w], off[w+1]) */
     uint8_t *codes;         /* branch bits, root first */
     int32_t *points;        /* inner node (row of syn1) of each branch, root first */
-    int64_t max_depth;
 } w2v_huffman;
 
 /* counts must be sorted descending from index 1 on (as the vocabulary is);

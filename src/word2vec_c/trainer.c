@@ -19,8 +19,8 @@ struct w2v_trainer {
     struct thread_arg *args;
     int started;
     int64_t word_count_actual;  /* atomic */
-    float alpha;                /* last alpha computed by any thread (for display) */
-    volatile int stop;
+    float alpha;                /* atomic: last alpha computed by any thread (for display) */
+    int stop;                   /* atomic: set by the driver, polled by every thread */
     pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
     int threads_done;           /* atomic */
     int read_errno;             /* atomic */
@@ -404,13 +404,13 @@ static void *train_thread(void *arg_) {
         goto done;
     }
 
-    while (!tr->stop) {
+    while (!__atomic_load_n(&tr->stop, __ATOMIC_RELAXED)) {
         if (word_count - last_word_count > W2V_PROGRESS_WORDS) {
             int64_t wca = __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count,
                                              __ATOMIC_RELAXED);
             last_word_count = word_count;
             alpha = schedule_alpha(cfg, wca);
-            tr->alpha = alpha;
+            __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
         }
         if (hot_on && words_since_merge >= W2V_HOT_MERGE_WORDS) {
             hot_rows_merge(tr, &st);
@@ -486,7 +486,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
         tr->args[t].trainer = tr;
         tr->args[t].id = t;
         if (pthread_create(&tr->threads[t], NULL, train_thread, &tr->args[t]) != 0) {
-            tr->stop = 1;
+            __atomic_store_n(&tr->stop, 1, __ATOMIC_RELAXED);
             for (int u = 0; u < t; u++) pthread_join(tr->threads[u], NULL);
             goto fail;
         }
@@ -505,13 +505,17 @@ int64_t w2v_trainer_words_done(const w2v_trainer *tr) {
     return __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED);
 }
 
-float w2v_trainer_alpha(const w2v_trainer *tr) { return tr->alpha; }
+float w2v_trainer_alpha(const w2v_trainer *tr) {
+    float alpha;
+    __atomic_load(&tr->alpha, &alpha, __ATOMIC_RELAXED);
+    return alpha;
+}
 
 int w2v_trainer_finished(const w2v_trainer *tr) {
     return __atomic_load_n(&tr->threads_done, __ATOMIC_ACQUIRE) == tr->started;
 }
 
-void w2v_trainer_request_stop(w2v_trainer *tr) { tr->stop = 1; }
+void w2v_trainer_request_stop(w2v_trainer *tr) { __atomic_store_n(&tr->stop, 1, __ATOMIC_RELAXED); }
 
 int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);

@@ -88,11 +88,6 @@ static inline int64_t find_hashed(const w2v_vocab_counter *c, const unsigned cha
     }
 }
 
-int64_t w2v_counter_find(const w2v_vocab_counter *c, const unsigned char *word, size_t len) {
-    uint64_t slot;
-    return find_hashed(c, word, len, hash_word(word, len), &slot);
-}
-
 static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h,
                           uint64_t slot, int64_t count) {
     if (c->size == c->capacity) {

@@ -82,8 +82,6 @@ int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entrie
  * ENOMEM, -2 when the word is already present. */
 int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                            int64_t count);
-/* Index of a word, or -1. */
-int64_t w2v_counter_find(const w2v_vocab_counter *counter, const unsigned char *word, size_t len);
 
 /* Second pass: map tokens to final vocabulary ids through remap (entry index
  * -> id, or -1 to drop).  Writes at most n + 1 ids to out per call. */
