@@ -102,6 +102,16 @@ cdef extern from "sigmoid_table.h":
     void w2v_sigmoid_table_fill(float *table) nogil
 
 
+cdef extern from "input_vectors.h":
+    int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size,
+                               uint64_t init_seed, const int32_t *stop) nogil
+
+
+cdef extern from "subsampling.h":
+    void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
+                                  int64_t train_words, uint32_t *keep_threshold) nogil
+
+
 cdef extern from "kmeans.h":
     int w2v_kmeans(const float *vectors, int64_t vocab_size, int64_t size, int64_t classes,
                    int iterations, int32_t *assignment, const int32_t *stop) nogil
@@ -144,10 +154,7 @@ cdef extern from "trainer.h":
     int w2v_trainer_finished(const w2v_trainer *trainer) nogil
     void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
     int w2v_trainer_join(w2v_trainer *trainer) nogil
-    int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size,
-                               uint64_t init_seed, const int32_t *stop) nogil
-    void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
-                                  int64_t train_words, uint32_t *keep_threshold) nogil
+
 
 
 MAX_WORD_BYTES = W2V_MAX_WORD_BYTES

@@ -1,15 +1,15 @@
 #include "trainer.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "hot_rows.h"
+#include "id_reader.h"
+#include "lcg.h"
 #include "sigmoid_table.h"
 #include "simd_dispatch.h"
 
-#define W2V_READ_BLOCK 65536
 /* word2vec.c's progress granularity: alpha moves every ~10000 words. */
 #define W2V_PROGRESS_WORDS 10000
 
@@ -30,8 +30,6 @@ struct thread_arg {
     w2v_trainer *trainer;
     int id;
 };
-
-static inline uint64_t lcg_next(uint64_t r) { return r * (uint64_t)25214903917ULL + 11; }
 
 /* ---- vector kernels ------------------------------------------------------ */
 
@@ -115,23 +113,9 @@ W2V_ALWAYS_INLINE static inline void add_to(float *restrict y, const float *rest
 
 /* ---- one training position ------------------------------------------------ */
 
-/* A thread's private copies of a block of hot output rows (see
- * w2v_train_config.hot_hs_rows).  Under Hogwild every thread writes the rows of
- * the nodes near the Huffman root (or of the most frequent words) for nearly
- * every word, so those cache lines bounce between the cores; working on copies
- * and adding the difference back now and then keeps them in one core. */
-typedef struct {
-    float *shared;   /* first shared row of the block */
-    float *rows;     /* this thread's copies */
-    float *base;     /* the shared rows as this thread last saw them */
-    int64_t first;   /* index of the block's first row; rows >= first are private */
-    int64_t count;
-} hot_block;
-
 typedef struct {
     const w2v_train_config *cfg;
-    hot_block hs_hot;   /* syn1 rows [first, first + count) */
-    hot_block ns_hot;   /* syn1neg rows [0, count) */
+    w2v_hot_rows hot;
     float *neu1;
     float *neu1e;
     int64_t *negatives;  /* negative + 1 entries */
@@ -142,13 +126,13 @@ typedef struct {
  * node is hot (first == INT64_MAX when the mode is off). */
 W2V_ALWAYS_INLINE static inline float *hs_row(const thread_state *st, int64_t point) {
     const int64_t size = st->cfg->size;
-    if (point >= st->hs_hot.first) return st->hs_hot.rows + (point - st->hs_hot.first) * size;
+    if (point >= st->hot.hs.first) return st->hot.hs.rows + (point - st->hot.hs.first) * size;
     return st->cfg->syn1 + point * size;
 }
 
 W2V_ALWAYS_INLINE static inline float *ns_row(const thread_state *st, int64_t target) {
     const int64_t size = st->cfg->size;
-    if (target < st->ns_hot.count) return st->ns_hot.rows + target * size;
+    if (target < st->hot.ns.count) return st->hot.ns.rows + target * size;
     return st->cfg->syn1neg + target * size;
 }
 
@@ -182,7 +166,7 @@ W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t
     /* The draws do not depend on the weights, so take them all first (same
      * LCG sequence as word2vec.c) and let the rows load while we work. */
     for (int d = 1; d <= negative; d++) {
-        st->next_random = lcg_next(st->next_random);
+        st->next_random = w2v_lcg_next(st->next_random);
         int64_t target = w2v_unigram_lookup(
             cfg->unigram_table, (int64_t)((st->next_random >> 16) % (uint64_t)cfg->unigram_table->table_size));
         if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
@@ -252,115 +236,6 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
 
 /* ---- the thread ----------------------------------------------------------- */
 
-typedef struct {
-    int fd;
-    int64_t begin, end, pos;       /* slice of the id file, in ids */
-    int32_t *block;
-    int64_t block_start, block_len;
-} id_reader;
-
-/* Next id of the slice, or -1 at its end, -2 on a read error. */
-W2V_ALWAYS_INLINE static inline int64_t reader_next(id_reader *r, int *err) {
-    if (r->pos >= r->end) return -1;
-    int64_t k = r->pos - r->block_start;
-    if (k >= r->block_len || k < 0) {
-        int64_t want = r->end - r->pos;
-        if (want > W2V_READ_BLOCK) want = W2V_READ_BLOCK;
-        size_t bytes = (size_t)want * sizeof(int32_t), got = 0;
-        while (got < bytes) {
-            ssize_t n = pread(r->fd, (char *)r->block + got, bytes - got,
-                              (off_t)(r->pos * (int64_t)sizeof(int32_t)) + (off_t)got);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                *err = n < 0 ? errno : EIO;
-                return -2;
-            }
-            got += (size_t)n;
-        }
-        r->block_start = r->pos;
-        r->block_len = want;
-        k = 0;
-    }
-    r->pos++;
-    return r->block[k];
-}
-
-/* ---- private hot rows (opt-in) ------------------------------------------------ */
-
-static int hot_block_open(hot_block *b, float *matrix, int64_t first, int64_t count, int64_t size) {
-    b->shared = matrix + first * size;
-    b->first = first;
-    b->count = count;
-    b->rows = malloc((size_t)(count * size) * sizeof(float));
-    b->base = malloc((size_t)(count * size) * sizeof(float));
-    if (!b->rows || !b->base) return -1;
-    memcpy(b->rows, b->shared, (size_t)(count * size) * sizeof(float));
-    memcpy(b->base, b->shared, (size_t)(count * size) * sizeof(float));
-    return 0;
-}
-
-/* Adds what this thread learned since its last merge to the shared rows and
- * takes the sum (with the other threads' merges in it) as its new copies.
- * Called with the merge lock held: the shared hot rows are touched nowhere else. */
-static void hot_block_merge(hot_block *b, int64_t size) {
-    const int64_t n = b->count * size;
-    float *restrict shared = b->shared, *restrict rows = b->rows, *restrict base = b->base;
-    for (int64_t i = 0; i < n; i++) {
-        float merged = shared[i] + (rows[i] - base[i]);
-        shared[i] = merged;
-        rows[i] = merged;
-        base[i] = merged;
-    }
-}
-
-static void hot_block_close(hot_block *b) {
-    free(b->rows);
-    free(b->base);
-}
-
-/* Sets up the thread's hot blocks; with the mode off (or one thread, where
- * nothing is shared) every row index falls outside them. */
-static int hot_rows_open(w2v_trainer *tr, thread_state *st) {
-    const w2v_train_config *cfg = &tr->cfg;
-    memset(&st->hs_hot, 0, sizeof st->hs_hot);
-    memset(&st->ns_hot, 0, sizeof st->ns_hot);
-    st->hs_hot.first = INT64_MAX;
-    if (cfg->num_threads < 2) return 0;
-    int failed = 0;
-    pthread_mutex_lock(&tr->hot_merge_lock);
-    if (cfg->hs && cfg->hot_hs_rows > 0) {
-        /* CreateBinaryTree numbers inner nodes in order of rising count, so
-         * the last ones (the root is vocab_size - 2) are the most visited. */
-        const int64_t inner = cfg->vocab_size - 1;
-        const int64_t count = cfg->hot_hs_rows < inner ? cfg->hot_hs_rows : inner;
-        failed |= hot_block_open(&st->hs_hot, cfg->syn1, inner - count, count, cfg->size);
-    }
-    if (cfg->negative > 0 && cfg->hot_ns_rows > 0) {
-        /* the vocabulary is sorted by count: the first rows are the most drawn */
-        const int64_t count = cfg->hot_ns_rows < cfg->vocab_size ? cfg->hot_ns_rows : cfg->vocab_size;
-        failed |= hot_block_open(&st->ns_hot, cfg->syn1neg, 0, count, cfg->size);
-    }
-    pthread_mutex_unlock(&tr->hot_merge_lock);
-    return failed ? -1 : 0;
-}
-
-static int hot_rows_active(const thread_state *st) {
-    return st->hs_hot.rows != NULL || st->ns_hot.rows != NULL;
-}
-
-static void hot_rows_merge(w2v_trainer *tr, thread_state *st) {
-    if (!hot_rows_active(st)) return;
-    pthread_mutex_lock(&tr->hot_merge_lock);
-    if (st->hs_hot.rows) hot_block_merge(&st->hs_hot, tr->cfg.size);
-    if (st->ns_hot.rows) hot_block_merge(&st->ns_hot, tr->cfg.size);
-    pthread_mutex_unlock(&tr->hot_merge_lock);
-}
-
-static void hot_rows_close(thread_state *st) {
-    hot_block_close(&st->hs_hot);
-    hot_block_close(&st->ns_hot);
-}
-
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
     /* word2vec.c's float arithmetic, floor included */
     float alpha = cfg->starting_alpha *
@@ -397,8 +272,8 @@ static void *train_thread(void *arg_) {
     rd.block_start = 0;
     rd.block_len = 0;
     float alpha = schedule_alpha(cfg, __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED));
-    int hot_failed = hot_rows_open(tr, &st);
-    const int hot_on = hot_rows_active(&st);
+    int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock);
+    const int hot_on = w2v_hot_rows_active(&st.hot);
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;
@@ -413,7 +288,7 @@ static void *train_thread(void *arg_) {
             __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
         }
         if (hot_on && words_since_merge >= W2V_HOT_MERGE_WORDS) {
-            hot_rows_merge(tr, &st);
+            w2v_hot_rows_merge(&st.hot, cfg->size, &tr->hot_merge_lock);
             words_since_merge = 0;
         }
         if (sentence_length == 0) {
@@ -427,7 +302,7 @@ static void *train_thread(void *arg_) {
                 words_since_merge++;
                 if (word == 0) break;
                 if (cfg->subsample) {
-                    st.next_random = lcg_next(st.next_random);
+                    st.next_random = w2v_lcg_next(st.next_random);
                     if ((st.next_random & 0xFFFF) > cfg->keep_threshold[word]) continue;
                 }
                 sen[sentence_length++] = word;
@@ -451,7 +326,7 @@ static void *train_thread(void *arg_) {
             rd.pos = rd.begin;
             continue;
         }
-        st.next_random = lcg_next(st.next_random);
+        st.next_random = w2v_lcg_next(st.next_random);
         int64_t b = (int64_t)(st.next_random % (uint64_t)cfg->window);
         /* An empty sentence (a bare newline, or every word subsampled away)
          * still takes the window draw above, as in word2vec.c. */
@@ -462,9 +337,9 @@ static void *train_thread(void *arg_) {
         sentence_position++;
         if (sentence_position >= sentence_length) sentence_length = 0;
     }
-    hot_rows_merge(tr, &st);  /* what was learned since the last merge */
+    w2v_hot_rows_merge(&st.hot, cfg->size, &tr->hot_merge_lock);  /* what was learned since the last merge */
 done:
-    hot_rows_close(&st);
+    w2v_hot_rows_close(&st.hot);
     free(st.neu1);
     free(st.neu1e);
     free(st.negatives);
@@ -525,30 +400,4 @@ int w2v_trainer_join(w2v_trainer *tr) {
     free(tr->args);
     free(tr);
     return err;
-}
-
-int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size, uint64_t init_seed,
-                           const volatile int32_t *stop) {
-    uint64_t next_random = init_seed;
-    for (int64_t a = 0; a < vocab_size; a++) {
-        if (*stop) return -1;
-        for (int64_t b = 0; b < size; b++) {
-            next_random = lcg_next(next_random);
-            syn0[a * size + b] = (float)((((next_random & 0xFFFF) / (float)65536) - 0.5) / size);
-        }
-    }
-    return 0;
-}
-
-void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
-                              int64_t train_words, uint32_t *keep_threshold) {
-    const float st = sample * train_words;
-    for (int64_t w = 0; w < vocab_size; w++) {
-        /* word2vec.c: discard iff ran < (r & 0xFFFF) / 65536.0f.  Scaling by
-         * 65536 is exact in float, so that is r > floor(ran * 65536). */
-        float ran = (float)((sqrt(counts[w] / st) + 1) * st / counts[w]);
-        float scaled = ran * 65536.0f;
-        if (!(scaled < 65536.0f)) keep_threshold[w] = 65536;  /* also NaN/inf */
-        else keep_threshold[w] = (uint32_t)floorf(scaled);
-    }
 }

@@ -73,13 +73,4 @@ void w2v_trainer_request_stop(w2v_trainer *trainer);
  * failed corpus read. */
 int w2v_trainer_join(w2v_trainer *trainer);
 
-/* word2vec.c's InitNet for syn0: an LCG seeded with init_seed.  Returns 0, or
- * -1 when *stop became non-zero (polled once per row). */
-int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size, uint64_t init_seed,
-                           const volatile int32_t *stop);
-
-/* Subsampling thresholds with word2vec.c's float formula. */
-void w2v_subsample_thresholds(const int64_t *counts, int64_t vocab_size, float sample,
-                              int64_t train_words, uint32_t *keep_threshold);
-
 #endif
