@@ -29,9 +29,12 @@ command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/nul
 
 step "arm64 sysroot with Python 3.11 (unpacked, not installed)"
 if [[ ! -x "$sysroot/usr/bin/python3.11" ]]; then
+    # the Debian mirror apt is set up with (deb.debian.org where none is found)
+    mirror=$(sed -nE 's|^URIs: *(\S+/debian)$|\1|p; s|^deb +(\S+/debian) .*|\1|p' \
+        /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1 || true)
     debootstrap --foreign --arch=arm64 --variant=minbase \
         --include=python3.11-minimal,libpython3.11-stdlib,libpython3.11-dev,python3.11-dev \
-        bookworm "$sysroot" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1
+        bookworm "$sysroot" "${mirror:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1
     # first stage only unpacks the base; unpack the Python packages it fetched too
     for deb in "$sysroot"/var/cache/apt/archives/*.deb; do dpkg -x "$deb" "$sysroot"; done
 fi
