@@ -1,4 +1,5 @@
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -220,3 +221,21 @@ def test_accuracy_tool(topic_vectors, tmp_path):
     assert r.returncode == 0 and "Questions seen / total: 1 2" in text
     r = _query("w2v-accuracy", str(out), "-5", stdin=q)
     assert r.returncode == 1 and b"threshold must be >= 0" in r.stderr
+
+
+def test_query_output_closed_early_ends_quietly(topics, tmp_path):
+    """`w2v-distance vectors.bin | head -1`: the reader going away is no error."""
+    path, _ = topics
+    vectors = tmp_path / "v.bin"
+    r = run_cli("-train", str(path), "-output", str(vectors), "-size", "8", "-iter", "1",
+                "-threads", "1", "-min-count", "1", "-debug", "0")
+    assert r.returncode == 0, r.stderr
+    exe = shutil.which("w2v-distance")
+    proc = subprocess.Popen([exe, str(vectors), "40"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(b"t0w0\n" * 2000)  # far more answers than a pipe holds
+    proc.stdin.close()
+    proc.stdout.readline()
+    proc.stdout.close()  # as head does after its lines
+    assert proc.wait(30) == 141
+    assert proc.stderr.read() == b""

@@ -4,6 +4,7 @@ and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
 Ctrl-C exits 130 and leaves earlier output files as they were."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -228,6 +229,11 @@ def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str]
     try:
         with terminating_signals_interrupt():
             return command(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # whoever read our stdout stopped (``| head``): end quietly, as a
+        # process killed by SIGPIPE would, with nothing more to flush there
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SIGNAL_BASE + signal.SIGPIPE
     except KeyboardInterrupt as exc:
         signum = signal_number(exc)
         name = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
