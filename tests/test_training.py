@@ -80,7 +80,8 @@ def test_hot_rows_reach_the_shared_weights_through_the_merges(topics):
     """Every output row private to both threads (hot_rows above the row
     count): the shared matrices learn only through the merges."""
     from w2vpy.corpus import Corpus
-    from w2vpy.trainer import TrainingParams, train_weights
+    from w2vpy.trainer import train_weights
+    from w2vpy.training import TrainingParams
     from w2vpy.vocab import build_vocab, encode_corpus
 
     path, _ = topics

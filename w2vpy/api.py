@@ -10,7 +10,8 @@ from w2vpy.corpus import Corpus, open_corpus
 from w2vpy.errors import W2VError
 from w2vpy.keyedvectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 from w2vpy.paths import check_distinct
-from w2vpy.trainer import ProgressLine, TrainingParams, check_trainable, train_weights
+from w2vpy.trainer import train_weights
+from w2vpy.training import ProgressLine, TrainingParams, check_trainable
 from w2vpy.vocab import Vocabulary, build_vocab, encode_corpus, read_vocab, save_vocab
 
 BACKENDS = ("cpu", "cuda")

@@ -151,7 +151,7 @@ def parse_flags(argv: Sequence[str]) -> dict[str, object]:
 
 def _params_from_flags(flags: dict[str, object]):
     from w2vpy.api import check_backend
-    from w2vpy.trainer import TrainingParams
+    from w2vpy.training import TrainingParams
 
     for name in ("-hs", "-cbow", "-binary", "-sequential-dot"):
         if flags[name] not in (0, 1):

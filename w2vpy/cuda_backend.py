@@ -18,7 +18,7 @@ from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
 from w2vpy.tokenizer import MAX_SENTENCE_LENGTH
-from w2vpy.trainer import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
+from w2vpy.training import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
 from w2vpy.vocab import Vocabulary, read_ids
 

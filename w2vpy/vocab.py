@@ -19,7 +19,7 @@ from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.paths import open_input_file
 from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
-from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+from w2vpy.tokenizer import MAX_WORD_BYTES
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
