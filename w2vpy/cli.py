@@ -162,10 +162,10 @@ def _params_from_flags(flags: dict[str, object]):
         raise W2VError(f"-debug must be >= 0, got {flags['-debug']}")
     params = TrainingParams(
         vector_size=flags["-size"], window=flags["-window"], min_count=flags["-min-count"],
-        sample=flags["-sample"], sg=not flags["-cbow"], hs=bool(flags["-hs"]), negative=flags["-negative"],
-        workers=flags["-threads"], epochs=flags["-iter"], alpha=flags["-alpha"], seed=flags["-seed"],
-        max_vocab_size=flags["-max-vocab-size"], sequential_dot=bool(flags["-sequential-dot"]),
-        hot_rows=flags["-hot-rows"],
+        sample=flags["-sample"], sg=not flags["-cbow"], hs=bool(flags["-hs"]),
+        negative=flags["-negative"], workers=flags["-threads"], epochs=flags["-iter"],
+        alpha=flags["-alpha"], seed=flags["-seed"], max_vocab_size=flags["-max-vocab-size"],
+        sequential_dot=bool(flags["-sequential-dot"]), hot_rows=flags["-hot-rows"],
     ).validated()
     check_backend(params, flags["-backend"])
     return params
@@ -197,7 +197,8 @@ def train_command(argv: Sequence[str]) -> int:
         require_cuda()
     log = sys.stderr if debug > 0 else None
     with Corpus(flags["-train"]) as corpus:
-        check_distinct(corpus_inputs(corpus, flags["-read-vocab"], "-train", "-read-vocab"), outputs)
+        check_distinct(corpus_inputs(corpus, flags["-read-vocab"], "-train", "-read-vocab"),
+                       outputs)
         if debug > 0:
             for path, why in corpus.skipped:
                 sys.stderr.write(f"Skipped {path}: {why}\n")
@@ -217,7 +218,8 @@ def train_command(argv: Sequence[str]) -> int:
         sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
                          f"({rate / 1000:.1f}k words/s)\n")
     if flags["-classes"] > 0:
-        write_classes(output, vectors.words_bytes(), kmeans_classes(vectors.vectors, flags["-classes"]))
+        classes = kmeans_classes(vectors.vectors, flags["-classes"])
+        write_classes(output, vectors.words_bytes(), classes)
     else:
         vectors.save(output, binary=bool(flags["-binary"]))
     return 0

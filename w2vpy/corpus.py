@@ -17,7 +17,6 @@ import io
 import lzma
 import os
 import queue
-import stat
 import sys
 import threading
 import zlib
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Generator, Iterator, Union
 
 from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.paths import file_kind
 from w2vpy.spool import flush_spool, open_spool, write_spool
 
 CHUNK_BYTES = 1 << 20
@@ -91,10 +91,6 @@ def _sniff(source: Source, name: str) -> str | None:
         raise W2VError(f"{name} is a {unread} file; w2vpy reads {READ_FORMATS}: "
                        "decompress it first (or pipe it in with -train -)")
     return None
-
-
-def detect_compression(path: str | os.PathLike[str]) -> str | None:
-    return _sniff(Path(path), str(path))
 
 
 _DECOMPRESSORS = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
@@ -173,16 +169,9 @@ def _read_ahead(chunks: Generator[bytes, None, None]) -> Iterator[bytes]:
 def _entry_kind(path: Path) -> str:
     """What a directory entry or a named input is, links followed."""
     try:
-        mode = path.stat().st_mode
+        return file_kind(path.stat().st_mode)
     except FileNotFoundError:
         return "a dangling symbolic link" if path.is_symlink() else "missing"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
-        return "stream"
-    return "a socket" if stat.S_ISSOCK(mode) else "a block device"
 
 
 _SKIPPED_KIND = {"directory": "a sub-directory", "stream": "a named pipe or device"}
@@ -249,14 +238,14 @@ class Corpus:
 
     def _readable_sources(self) -> list[tuple[Source, str | None, str]]:
         if self._stream is not None and self._spool is None:
-            self._spool = self._read_stream(self._stream)
             name = "standard input" if str(self._stream) == STDIN else str(self._stream)
+            self._spool = self._read_stream(self._stream, name)
             self._sources = [(self._spool, _sniff(self._spool, name), name)]
         return self._sources
 
-    def _read_stream(self, path: Path) -> BinaryIO:
+    def _read_stream(self, path: Path, name: str) -> BinaryIO:
         """Every byte of the stream, read once through one open handle."""
-        what = "standard input" if str(path) == STDIN else f"the contents of {path}"
+        what = f"the contents of {name}"
         spool = open_spool(what, self.spool_dir)
         try:
             with contextlib.ExitStack() as stack:
@@ -319,4 +308,4 @@ def open_corpus(source: str | os.PathLike[str] | Corpus) -> Corpus:
     return source if isinstance(source, Corpus) else Corpus(source)
 
 
-__all__ = ["Corpus", "open_corpus", "detect_compression", "CHUNK_BYTES"]
+__all__ = ["Corpus", "open_corpus", "CHUNK_BYTES"]

@@ -130,18 +130,17 @@ class _Keys:
     def __init__(self, path: Path, where: str):
         self.path = path
         self.where = where  # "line" or "vector"
-        self.words: list[str] = []
+        #: each word kept, in file order, with where it was first seen
         self.first_seen: dict[str, int] = {}
         self.repeats: list[tuple[str, int, int]] = []
 
-    def add(self, word: str, position: int) -> bool:
-        """True if the word is new (its vector is kept)."""
+    def add(self, word: str, position: int) -> int | None:
+        """The row of a new word's vector, or None for a word seen before."""
         first = self.first_seen.setdefault(word, position)
         if first != position:
             self.repeats.append((word, first, position))
-            return False
-        self.words.append(word)
-        return True
+            return None
+        return len(self.first_seen) - 1
 
     def warn_repeats(self) -> None:
         if not self.repeats:
@@ -177,10 +176,9 @@ def _read_binary(path, data, pos, count, size, encoding, errors, limit):
                                     f"(no word ending in a space at byte {pos})")
         if space + 1 + record > end:
             raise CorruptInputError(f"{path}: truncated: vector {i} of {count} is incomplete")
-        word = _decode(data[pos:space], encoding, errors, f"{path}: vector {i}")
-        if keys.add(word, i):
-            vectors[len(keys.words) - 1] = np.frombuffer(data, dtype="=f4", count=size,
-                                                         offset=space + 1)
+        row = keys.add(_decode(data[pos:space], encoding, errors, f"{path}: vector {i}"), i)
+        if row is not None:
+            vectors[row] = np.frombuffer(data, dtype="=f4", count=size, offset=space + 1)
         pos = space + 1 + record
     return _finish(path, keys, vectors)
 
@@ -210,8 +208,9 @@ def _read_text(path, data, pos, count, size, encoding, errors, limit):
         except ValueError:
             bad = next(p for p in parts[1:] if not _is_float(p))
             raise CorruptInputError(f"{path}:{lineno}: not a number: {bad[:40]!r}") from None
-        if keys.add(_decode(parts[0], encoding, errors, f"{path}:{lineno}"), lineno):
-            vectors[len(keys.words) - 1] = values
+        kept = keys.add(_decode(parts[0], encoding, errors, f"{path}:{lineno}"), lineno)
+        if kept is not None:
+            vectors[kept] = values
         row += 1
     if row < n:
         raise CorruptInputError(f"{path}: truncated: header promises {count} vectors, found {row}")
@@ -219,10 +218,11 @@ def _read_text(path, data, pos, count, size, encoding, errors, limit):
 
 
 def _finish(path: Path, keys: _Keys, vectors: np.ndarray):
-    vectors = vectors[:len(keys.words)]
+    words = list(keys.first_seen)
+    vectors = vectors[:len(words)]
     _check_finite(path, vectors)
     keys.warn_repeats()
-    return keys.words, vectors
+    return words, vectors
 
 
 def _is_float(text: bytes) -> bool:

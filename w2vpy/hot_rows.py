@@ -28,18 +28,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2vpy import _core
 from w2vpy.huffman import HuffmanTree
+from w2vpy.memory import FLOAT_BYTES
 from w2vpy.subsampling import keep_probability
 from w2vpy.unigram_table import POWER
 
-#: words between two merges of a thread's private rows (trainer.h's W2V_HOT_MERGE_WORDS)
-MERGE_WORDS = 1024
+#: words between two merges of a thread's private rows (set in the C core)
+MERGE_WORDS: int = _core.HOT_MERGE_WORDS
 #: a row is private when it is touched at least this often per merge interval
 TOUCHES_PER_MERGE = 8
 #: a thread's copies of one matrix's hot rows (the rows and their last-merged
 #: base) stay within this, a share of a core's L2 cache
 MAX_COPY_BYTES = 512 * 1024
-FLOAT_BYTES = 4
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,15 @@ class OutputTarget:
     is_pipe: bool = False
 
 
-def _kind_name(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a stat mode names: "file", "directory", "stream" (a named pipe or
+    a character device), or the words a message uses for anything else."""
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return "stream"
     if stat.S_ISBLK(mode):
         return "a block device"
     if stat.S_ISSOCK(mode):
@@ -53,14 +61,15 @@ def output_target(path: str | os.PathLike[str]) -> OutputTarget:
         mode = None
     except OSError as exc:
         raise W2VError(f"cannot use output path {named}: {exc.strerror}") from None
-    if mode is not None and stat.S_ISDIR(mode):
+    kind = "new" if mode is None else file_kind(mode)
+    if kind == "directory":
         raise W2VError(f"output path is a directory: {named}")
-    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+    if kind == "stream":
         if not os.access(resolved, os.W_OK):
             raise W2VError(f"output {named} is not writable (Permission denied)")
         return OutputTarget(named, resolved, IN_PLACE, is_pipe=stat.S_ISFIFO(mode))
-    if mode is not None and not stat.S_ISREG(mode):
-        raise W2VError(f"output {named} is {_kind_name(mode)}; refusing to replace it")
+    if kind not in ("file", "new"):
+        raise W2VError(f"output {named} is {kind}; refusing to replace it")
     _check_directory_writable(resolved.parent)
     return OutputTarget(named, resolved, REPLACE)
 
@@ -75,11 +84,6 @@ def _check_directory_writable(parent: Path) -> None:
         tempfile.TemporaryFile(dir=parent, prefix=".w2vpy-probe.").close()
     except OSError as exc:
         raise W2VError(f"output directory is not writable: {parent} ({exc.strerror})") from None
-
-
-def check_output_path(path: str | os.PathLike[str]) -> Path:
-    """The file that writing ``path`` replaces or writes (links followed)."""
-    return output_target(path).resolved
 
 
 def _identity(path: Path) -> tuple[object, ...]:

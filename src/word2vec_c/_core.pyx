@@ -119,6 +119,7 @@ cdef extern from "kmeans.h":
 
 cdef extern from "trainer.h":
     int W2V_MAX_SENTENCE_LENGTH
+    int W2V_HOT_MERGE_WORDS
     ctypedef struct w2v_train_config:
         float *syn0
         float *syn1
@@ -167,6 +168,7 @@ VOCAB_LINE_STATUS = {
     "total too large": W2V_VOCAB_LINE_TOTAL_TOO_LARGE,
 }
 MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
+HOT_MERGE_WORDS = W2V_HOT_MERGE_WORDS
 
 
 # ---- tokenizer ---------------------------------------------------------------
@@ -285,9 +287,10 @@ cdef class WordCounter:
         if entries is None:
             entries = np.arange(self.counter.size, dtype=np.int64)
         which = np.ascontiguousarray(entries, dtype=np.int64)
-        for i in which:
-            if i < 0 or i >= self.counter.size:
-                raise IndexError(f"entry {i} outside the counter's {self.counter.size}")
+        outside = (which < 0) | (which >= self.counter.size)
+        if outside.any():
+            raise IndexError(f"entry {which[outside][0]} outside the counter's "
+                             f"{self.counter.size}")
         return [arena[self.counter.word_offsets[i]:self.counter.word_offsets[i] +
                       self.counter.word_lengths[i]] for i in which]
 
@@ -366,7 +369,6 @@ cdef const int32_t *_stop_flag(int32_t[::1] stop) except NULL:
     if stop.shape[0] != 1:
         raise ValueError("a stop flag is an int32 array of one element")
     return &stop[0]
-
 
 
 def huffman_tree(counts, int32_t[::1] stop):
