@@ -81,6 +81,16 @@ def implementations(args) -> dict[str, list[str]]:
 
 
 
+def training_args(corpus: Path, size: int, epochs: int, threads: int,
+                  flags: dict[str, str]) -> list[str]:
+    """The flags every benchmarked run shares (word2vec.c's spellings, which
+    gensim_train.py takes too), so that the runs and the ceiling check train
+    the same thing."""
+    return ["-train", str(corpus), "-size", str(size), "-window", "5", "-sample", "1e-4",
+            "-min-count", "5", "-iter", str(epochs), "-threads", str(threads),
+            *[x for kv in flags.items() for x in kv]]
+
+
 def two_core_ceiling(cmd: list[str], workdir: Path, repeats: int) -> list[float]:
     """What two cores allow this machine: the work per second of two
     independent one-thread processes running at once, over one alone (2.0 on
@@ -343,10 +353,8 @@ def main() -> None:
         for size in [int(s) for s in args.sizes.split(",")]:
             epochs = args.epochs or mode_epochs
             if args.ceiling_repeats and {1, 2} <= set(args.thread_list):
-                one_thread = impls["w2vpy"] + [
-                    "-train", str(corpus), "-size", str(size), "-window", "5",
-                    "-sample", "1e-4", "-min-count", "5", "-iter", "1", "-threads", "1",
-                    "-binary", "1", "-debug", "0", *[x for kv in flags.items() for x in kv]]
+                one_thread = (impls["w2vpy"] + training_args(corpus, size, 1, 1, flags)
+                              + ["-binary", "1", "-debug", "0"])
                 ceilings[(mode, size)] = two_core_ceiling(one_thread, workdir,
                                                           args.ceiling_repeats)
                 print(f"{mode} size={size} two-core ceiling: "
@@ -366,11 +374,8 @@ def main() -> None:
                         continue
                     out = workdir / f"{cell.impl.replace(' ', '_')}.bin"
                     out.unlink(missing_ok=True)
-                    cmd = impls[cell.impl] + [
-                        "-train", str(corpus), "-output", str(out), "-size", str(size),
-                        "-window", "5", "-sample", "1e-4", "-min-count", "5",
-                        "-iter", str(epochs), "-threads", str(threads),
-                        *[x for kv in flags.items() for x in kv]]
+                    cmd = (impls[cell.impl] + training_args(corpus, size, epochs, threads, flags)
+                           + ["-output", str(out)])
                     if cell.impl != "gensim":
                         cmd += ["-binary", "1", "-debug", "0"]
                     wall, rss, rc = run_once(cmd, workdir / "runs.log")
