@@ -92,20 +92,20 @@ def test_more_classes_than_words_is_refused_before_training(topics, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-size", "0"], "vector size must be >= 1"),
-    (["-window", "0"], "window must be >= 1"),
+    (["-size", "0"], "-size must be >= 1, got 0"),
+    (["-window", "0"], "-window must be >= 1, got 0"),
     (["-hs", "0", "-negative", "0"], "no training objective"),
     (["-size", "ten"], "invalid value for -size: 'ten'"),
-    (["-threads", "-1"], "threads"),
-    (["-cbow", "2"], "-cbow must be 0 or 1"),
+    (["-threads", "-1"], "-threads must be >= 1, got -1"),
+    (["-cbow", "2"], "-cbow must be 0 or 1, got '2'"),
     (["-bogus", "1"], "unknown option '-bogus'"),
     (["-size"], "argument missing for -size"),
-    (["-sample", "-1"], "sample"),
-    (["-alpha", "inf"], "alpha"),
-    (["-backend", "tpu"], "unknown backend 'tpu'"),
-    (["-hot-rows", "-3"], "hot_rows must be >= 0, got -3"),
-    (["-window", "99999999999999999999999"], "window is too large: 99999999999999999999999"),
-    (["-max-vocab-size", "99999999999999999999999"], "max_vocab_size is too large"),
+    (["-sample", "-1"], "-sample must be >= 0, got -1.0"),
+    (["-alpha", "inf"], "-alpha must be a finite number, got inf"),
+    (["-backend", "tpu"], "-backend must be one of cpu, cuda, got 'tpu'"),
+    (["-hot-rows", "-3"], "-hot-rows must be >= 0, got -3"),
+    (["-window", "99999999999999999999999"], "-window is too large: 99999999999999999999999"),
+    (["-max-vocab-size", "99999999999999999999999"], "-max-vocab-size is too large"),
     (["-hot-rows", "4", "-backend", "cuda"], "hot rows are a CPU-thread option"),
 ])
 def test_invalid_flags_give_one_line(topics, tmp_path, args, message):

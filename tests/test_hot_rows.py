@@ -1,5 +1,6 @@
 """Which output rows each training thread keeps private (w2vpy/hot_rows.py),
 against a plain-Python model of the rule, and what the default does."""
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -12,6 +13,7 @@ from w2vpy import train
 from w2vpy.hot_rows import (MAX_COPY_BYTES, MERGE_WORDS, NONE, TOUCHES_PER_MERGE, HotRows,
                             choose_hot_rows, output_steps_per_position, resolve_hot_rows)
 from w2vpy.huffman import build_huffman_tree
+from w2vpy.parameters import TrainingParams
 
 
 def reference_shares(counts, tree, negative):
@@ -84,11 +86,12 @@ def test_hand_worked_vocabulary():
 def test_resolution_of_the_setting():
     counts = np.array([0] + [1000] * 50, dtype=np.int64)
     tree = build_huffman_tree(counts)
-    auto = resolve_hot_rows(None, 2, counts, tree, 5, 0, 100, True, 5)
+    params = TrainingParams(workers=2, negative=5, sample=0, vector_size=100, sg=True, window=5)
+    auto = resolve_hot_rows(params, counts, tree)
     assert auto == choose_hot_rows(counts, tree, 5, 0, 100, True, 5) and auto.hs_rows > 0
-    assert resolve_hot_rows(None, 1, counts, tree, 5, 0, 100, True, 5) == NONE
-    assert resolve_hot_rows(0, 4, counts, tree, 5, 0, 100, True, 5) == NONE
-    assert resolve_hot_rows(7, 2, counts, tree, 5, 0, 100, True, 5) == HotRows(7, 7)
+    assert resolve_hot_rows(replace(params, workers=1), counts, tree) == NONE
+    assert resolve_hot_rows(replace(params, workers=4, hot_rows=0), counts, tree) == NONE
+    assert resolve_hot_rows(replace(params, hot_rows=7), counts, tree) == HotRows(7, 7)
 
 
 def test_copies_are_capped_by_the_vector_size():

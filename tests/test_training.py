@@ -81,7 +81,7 @@ def test_hot_rows_reach_the_shared_weights_through_the_merges(topics):
     count): the shared matrices learn only through the merges."""
     from w2vpy.corpus import Corpus
     from w2vpy.trainer import train_weights
-    from w2vpy.training import TrainingParams
+    from w2vpy.parameters import TrainingParams
     from w2vpy.vocab import build_vocab, encode_corpus
 
     path, _ = topics
@@ -117,17 +117,17 @@ def test_divergence_is_reported_not_saved(topics):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(vector_size=0), "vector size"),
+    (dict(vector_size=0), "vector_size must be >= 1, got 0"),
     (dict(window=0), "window"),
     (dict(hs=0, negative=0), "no training objective"),
-    (dict(workers=0), "threads"),
+    (dict(workers=0), "workers must be >= 1, got 0"),
     (dict(epochs=0), "epochs"),
     (dict(sample=-1.0), "sample"),
     (dict(alpha=-0.1), "alpha"),
     (dict(alpha=float("nan")), "alpha"),
     (dict(min_count=-1), "min_count"),
     (dict(negative=-2), "negative"),
-    (dict(backend="tpu"), "backend"),
+    (dict(backend="tpu"), "backend must be one of cpu, cuda, got 'tpu'"),
     (dict(hot_rows=-1), "hot_rows must be >= 0, got -1"),
     (dict(window=2**31), "window is too large: 2147483648"),
     (dict(epochs=10**30), "epochs is too large"),

@@ -1,6 +1,7 @@
 """The public entry points: ``train`` a corpus into word vectors."""
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from dataclasses import dataclass
@@ -11,16 +12,13 @@ from w2vpy.errors import W2VError
 from w2vpy.keyedvectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 from w2vpy.paths import check_distinct
 from w2vpy.trainer import train_weights
-from w2vpy.training import ProgressLine, TrainingParams, check_trainable
+from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
+                              training_params)
+from w2vpy.training import ProgressLine, check_trainable
 from w2vpy.vocab import Vocabulary, build_vocab, encode_corpus, read_vocab, save_vocab
 
-BACKENDS = ("cpu", "cuda")
-
-
 def check_backend(params: TrainingParams, backend: str) -> None:
-    """Rejects a backend, or an option the chosen backend does not have, before any work."""
-    if backend not in BACKENDS:
-        raise W2VError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    """Rejects an option the chosen backend does not have, before any work."""
     if backend == "cuda" and params.hot_rows:  # None (automatic) means none there
         raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
                        "with the cuda backend")
@@ -91,34 +89,43 @@ def train_on_vocab(corpus: Corpus, vocab: Vocabulary, params: TrainingParams,
     return WordVectors(keys, weights.syn0, vocab.counts), report
 
 
-def train(corpus: str | os.PathLike[str] | Corpus, *, vector_size: int = 100, window: int = 5,
-          min_count: int = 5, sample: float = 1e-3, sg: int | bool = 0, hs: int | bool = 0,
-          negative: int = 5, workers: int = 12, epochs: int = 5, alpha: float | None = None,
-          seed: int = 0, max_vocab_size: int = 21_000_000, sequential_dot: bool = False,
-          hot_rows: int | None = None, read_vocab: str | os.PathLike[str] | None = None,
-          save_vocab: str | os.PathLike[str] | None = None, backend: str = "cpu",
-          progress: bool = False) -> WordVectors:
+def train(corpus: str | os.PathLike[str] | Corpus, *, progress: bool = False,
+          **parameters: object) -> WordVectors:
     """Train word vectors on a text file (plain, .gz/.bz2/.xz, a directory, or "-").
 
-    Defaults are word2vec.c's (CBOW, negative sampling 5, sample 1e-3, 12
-    threads); ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram.
-    ``seed=0`` reproduces word2vec.c's random streams.  With several workers,
-    each trains private copies of the most visited output rows, merged every
-    1024 words (``hot_rows=None``, the default, chooses them; ``hot_rows=K``
-    takes K; ``hot_rows=0`` is word2vec.c's pure Hogwild, slower on two
-    cores).  One worker trains exactly as word2vec.c."""
-    params = TrainingParams(vector_size=vector_size, window=window, min_count=min_count,
-                            sample=sample, sg=sg, hs=hs, negative=negative,
-                            workers=workers, epochs=epochs, alpha=alpha, seed=seed,
-                            max_vocab_size=max_vocab_size,
-                            sequential_dot=sequential_dot, hot_rows=hot_rows).validated()
-    check_backend(params, backend)
-    if backend == "cuda":
+    The keywords are TrainingParams' (gensim's names, word2vec.c's defaults:
+    CBOW, negative sampling 5, sample 1e-3, 12 threads) and RUN_OPTIONS'
+    (listed below); ``progress=True`` prints word2vec.c's progress line.
+    ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram; ``seed=0``
+    reproduces word2vec.c's random streams.  With several workers, each trains
+    private copies of the most visited output rows, merged every 1024 words
+    (``hot_rows=None``, the default, chooses them; ``hot_rows=K`` takes K;
+    ``hot_rows=0`` is word2vec.c's pure Hogwild, slower on two cores).  One
+    worker trains exactly as word2vec.c."""
+    run = {p.name: p.check(parameters.pop(p.name, p.default)) for p in RUN_OPTIONS}
+    params = training_params(parameters)
+    check_backend(params, run["backend"])
+    if run["backend"] == "cuda":
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     with open_corpus(corpus) as source:
-        check_distinct(corpus_inputs(source, read_vocab, "corpus", "read_vocab"),
-                       [("save_vocab", save_vocab)])
-        vocab = prepare_vocab(source, params, read_vocab, save_vocab, record_tokens=True)
-        vectors, _ = train_on_vocab(source, vocab, params, backend, progress)
+        check_distinct(corpus_inputs(source, run["read_vocab"], "corpus", "read_vocab"),
+                       [("save_vocab", run["save_vocab"])])
+        vocab = prepare_vocab(source, params, run["read_vocab"], run["save_vocab"],
+                              record_tokens=True)
+        vectors, _ = train_on_vocab(source, vocab, params, run["backend"], progress)
     return vectors
+
+
+def _keyword(declared: Parameter) -> inspect.Parameter:
+    return inspect.Parameter(declared.name, inspect.Parameter.KEYWORD_ONLY,
+                             default=declared.default)
+
+
+# help(train) and editors show every keyword the declarations give it
+train.__signature__ = inspect.signature(train).replace(parameters=[  # type: ignore[attr-defined]
+    inspect.signature(train).parameters["corpus"],
+    *(_keyword(p) for p in (*TRAINING_PARAMETERS, *RUN_OPTIONS)),
+    inspect.signature(train).parameters["progress"]])
+train.__doc__ = (train.__doc__ or "") + "\n\n    Parameters:\n" + "".join(
+    f"      {p.name}={p.default!r}: {p.help}\n" for p in (*TRAINING_PARAMETERS, *RUN_OPTIONS))

@@ -7,172 +7,69 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
+from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, ParameterError,
+                              TrainingParams)
 
 EXIT_ERROR = 1
 #: a signal N ends a command with status 128 + N, as a shell reports it
 #: (Ctrl-C 130, SIGTERM 143, SIGHUP 129)
 EXIT_SIGNAL_BASE = 128
 
-USAGE = """WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)
+#: w2v-train's own flags; the model's are TrainingParams', the run's RUN_OPTIONS
+COMMAND_FLAGS: tuple[Parameter, ...] = (
+    Parameter("train", str, "-train", "Use text data from <file> to train the model "
+              "(.gz/.bz2/.xz, a directory, or - for stdin)", optional=True),
+    Parameter("output", str, "-output", "Use <file> to save the resulting word vectors / "
+              "word clusters", optional=True),
+    Parameter("classes", int, "-classes", "Output word classes rather than word vectors "
+              "(0: vectors are written)", default=0, minimum=0),
+    Parameter("debug", int, "-debug", "Set the debug mode (2 = more info during training)",
+              default=2, minimum=0),
+    Parameter("binary", bool, "-binary", "Save the resulting vectors in binary mode",
+              default=False),
+)
+ALL_FLAGS = (*COMMAND_FLAGS, *TRAINING_PARAMETERS, *RUN_OPTIONS)
+FLAGS: dict[str, Parameter] = {p.flag: p for p in ALL_FLAGS if p.flag is not None}
 
-Options:
-Parameters for training:
-\t-train <file>
-\t\tUse text data from <file> to train the model (.gz/.bz2/.xz, a directory, or - for stdin)
-\t-output <file>
-\t\tUse <file> to save the resulting word vectors / word clusters
-\t-size <int>
-\t\tSet size of word vectors; default is 100
-\t-window <int>
-\t\tSet max skip length between words; default is 5
-\t-sample <float>
-\t\tSet threshold for occurrence of words. Those that appear with higher frequency in the training data
-\t\twill be randomly down-sampled; default is 1e-3, useful range is (0, 1e-5)
-\t-hs <int>
-\t\tUse Hierarchical Softmax; default is 0 (not used)
-\t-negative <int>
-\t\tNumber of negative examples; default is 5, common values are 3 - 10 (0 = not used)
-\t-threads <int>
-\t\tUse <int> threads (default 12)
-\t-iter <int>
-\t\tRun more training iterations (default 5)
-\t-min-count <int>
-\t\tThis will discard words that appear less than <int> times; default is 5
-\t-alpha <float>
-\t\tSet the starting learning rate; default is 0.025 for skip-gram and 0.05 for CBOW
-\t-classes <int>
-\t\tOutput word classes rather than word vectors; default number of classes is 0 (vectors are written)
-\t-debug <int>
-\t\tSet the debug mode (default = 2 = more info during training)
-\t-binary <int>
-\t\tSave the resulting vectors in binary moded; default is 0 (off)
-\t-save-vocab <file>
-\t\tThe vocabulary will be saved to <file>
-\t-read-vocab <file>
-\t\tThe vocabulary will be read from <file>, not constructed from the training data
-\t-cbow <int>
-\t\tUse the continuous bag of words model; default is 1 (use 0 for skip-gram model)
-w2vpy additions:
-\t-seed <int>
-\t\tOffset of every random stream; default 0 reproduces word2vec.c's
-\t-max-vocab-size <int>
-\t\tPrune rare words while counting when more distinct words are seen; default 21000000
-\t-sequential-dot <int>
-\t\tSum dot products in word2vec.c's order (slower, bit-identical single-thread); default 0
-\t-hot-rows <int|auto>
-\t\tWith several threads, each trains private copies of the most visited output rows,
-\t\tmerged every 1024 words; auto (default) chooses them, 0 is word2vec.c's pure Hogwild
-\t-backend <cpu|cuda>
-\t\tTrain on the CPU (default) or on a CUDA GPU through cupy
-
-Examples:
-w2v-train -train data.txt -output vec.txt -size 200 -window 5 -sample 1e-4 -negative 5 -hs 0 -binary 0 -cbow 1 -iter 3
-"""
+USAGE = ("WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)\n\n"
+         "Options:\nParameters for training:\n"
+         + "".join(p.usage() for p in FLAGS.values() if not p.addition)
+         + "w2vpy additions:\n"
+         + "".join(p.usage() for p in FLAGS.values() if p.addition)
+         + "\nExamples:\nw2v-train -train data.txt -output vec.txt -size 200 -window 5 "
+         "-sample 1e-4 -negative 5 -hs 0 -binary 0 -cbow 1 -iter 3\n")
 
 
-@dataclass
-class Flag:
-    parse: Callable[[str], object]
-    default: object
-
-
-def _int(text: str) -> int:
-    return int(text, 10)
-
-
-def _float(text: str) -> float:
-    return float(text)
-
-
-def _text(text: str) -> str:
-    return text
-
-
-AUTO = "auto"
-
-
-def _int_or_auto(text: str) -> int | None:
-    return None if text == AUTO else _int(text)
-
-
-FLAGS: dict[str, Flag] = {
-    "-train": Flag(_text, None),
-    "-output": Flag(_text, None),
-    "-size": Flag(_int, 100),
-    "-window": Flag(_int, 5),
-    "-sample": Flag(_float, 1e-3),
-    "-hs": Flag(_int, 0),
-    "-negative": Flag(_int, 5),
-    "-threads": Flag(_int, 12),
-    "-iter": Flag(_int, 5),
-    "-min-count": Flag(_int, 5),
-    "-alpha": Flag(_float, None),
-    "-classes": Flag(_int, 0),
-    "-debug": Flag(_int, 2),
-    "-binary": Flag(_int, 0),
-    "-save-vocab": Flag(_text, None),
-    "-read-vocab": Flag(_text, None),
-    "-cbow": Flag(_int, 1),
-    "-seed": Flag(_int, 0),
-    "-max-vocab-size": Flag(_int, 21_000_000),
-    "-sequential-dot": Flag(_int, 0),
-    "-hot-rows": Flag(_int_or_auto, None),
-    "-backend": Flag(_text, "cpu"),
-}
-
-
-def parse_flags(argv: Sequence[str]) -> dict[str, object]:
-    values = {name: flag.default for name, flag in FLAGS.items()}
-    seen: set[str] = set()
+def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, object]]:
+    """The flags as word2vec.c reads them (each ``-flag value``), checked by
+    the declarations they come from; messages name the flag."""
+    given: dict[str, object] = {}
     i = 0
     while i < len(argv):
-        name = argv[i]
-        if name not in FLAGS:
-            raise W2VError(f"unknown option {name!r} (run w2v-train with no arguments for help)")
+        flag = argv[i]
+        if flag not in FLAGS:
+            raise W2VError(f"unknown option {flag!r} (run w2v-train with no arguments for help)")
         if i + 1 >= len(argv):
-            raise W2VError(f"argument missing for {name}")
-        if name in seen:
-            raise W2VError(f"option {name} given twice")
-        seen.add(name)
-        text = argv[i + 1]
-        try:
-            values[name] = FLAGS[name].parse(text)
-        except ValueError:
-            kind = {_int: "an integer", _int_or_auto: f"an integer or {AUTO!r}"}.get(
-                FLAGS[name].parse, "a number")
-            raise W2VError(f"invalid value for {name}: {text!r} is not {kind}") from None
+            raise W2VError(f"argument missing for {flag}")
+        declared = FLAGS[flag]
+        if declared.name in given:
+            raise W2VError(f"option {flag} given twice")
+        given[declared.name] = declared.parse(argv[i + 1])
         i += 2
-    return values
-
-
-def _params_from_flags(flags: dict[str, object]):
-    from w2vpy.api import check_backend
-    from w2vpy.training import TrainingParams
-
-    for name in ("-hs", "-cbow", "-binary", "-sequential-dot"):
-        if flags[name] not in (0, 1):
-            raise W2VError(f"{name} must be 0 or 1, got {flags[name]}")
-    if flags["-classes"] < 0:
-        raise W2VError(f"-classes must be >= 0, got {flags['-classes']}")
-    if flags["-debug"] < 0:
-        raise W2VError(f"-debug must be >= 0, got {flags['-debug']}")
-    params = TrainingParams(
-        vector_size=flags["-size"], window=flags["-window"], min_count=flags["-min-count"],
-        sample=flags["-sample"], sg=not flags["-cbow"], hs=bool(flags["-hs"]),
-        negative=flags["-negative"], workers=flags["-threads"], epochs=flags["-iter"],
-        alpha=flags["-alpha"], seed=flags["-seed"], max_vocab_size=flags["-max-vocab-size"],
-        sequential_dot=bool(flags["-sequential-dot"]), hot_rows=flags["-hot-rows"],
-    ).validated()
-    check_backend(params, flags["-backend"])
-    return params
+    model = {p.name: given[p.name] for p in TRAINING_PARAMETERS if p.name in given}
+    try:
+        options = {p.name: p.check(given.get(p.name, p.default))
+                   for p in (*COMMAND_FLAGS, *RUN_OPTIONS)}
+        return TrainingParams(**model), options
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
 
 
 def train_command(argv: Sequence[str]) -> int:
-    from w2vpy.api import corpus_inputs, prepare_vocab, train_on_vocab
+    from w2vpy.api import check_backend, corpus_inputs, prepare_vocab, train_on_vocab
     from w2vpy.classes import check_class_count, kmeans_classes
     from w2vpy.corpus import Corpus
     from w2vpy.formats import write_classes
@@ -182,46 +79,46 @@ def train_command(argv: Sequence[str]) -> int:
     if not argv:
         sys.stdout.write(USAGE)
         return 0
-    flags = parse_flags(argv)
-    params = _params_from_flags(flags)
-    if flags["-train"] is None:
+    params, options = parse_command_line(argv)
+    check_backend(params, options["backend"])
+    if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
-    output, debug = flags["-output"], flags["-debug"]
-    outputs = [("-output", output), ("-save-vocab", flags["-save-vocab"])]
+    output, debug = options["output"], options["debug"]
+    outputs = [("-output", output), ("-save-vocab", options["save_vocab"])]
     # Every path is checked for what it is before the long work, not after it.
     for _, path in outputs:
         if path is not None:
             output_target(path)
-    if flags["-backend"] == "cuda" and output is not None:
+    if options["backend"] == "cuda" and output is not None:
         from w2vpy.cuda_backend import require_cuda
         require_cuda()
     log = sys.stderr if debug > 0 else None
-    with Corpus(flags["-train"]) as corpus:
-        check_distinct(corpus_inputs(corpus, flags["-read-vocab"], "-train", "-read-vocab"),
+    with Corpus(options["train"]) as corpus:
+        check_distinct(corpus_inputs(corpus, options["read_vocab"], "-train", "-read-vocab"),
                        outputs)
         if debug > 0:
             for path, why in corpus.skipped:
                 sys.stderr.write(f"Skipped {path}: {why}\n")
             sys.stderr.write(f"Starting training using file {corpus.name}\n")
-        vocab = prepare_vocab(corpus, params, flags["-read-vocab"], flags["-save-vocab"], log,
+        vocab = prepare_vocab(corpus, params, options["read_vocab"], options["save_vocab"], log,
                               record_tokens=output is not None)
         if output is None:
             return 0
-        check_class_count(flags["-classes"], len(vocab))  # now, not after the training
+        check_class_count(options["classes"], len(vocab))  # now, not after the training
         if debug > 0:
             model = describe_model(len(vocab), params.vector_size, params.hs, params.negative)
             sys.stderr.write(f"Model: {model}\n")
-        vectors, report = train_on_vocab(corpus, vocab, params, flags["-backend"],
+        vectors, report = train_on_vocab(corpus, vocab, params, options["backend"],
                                          progress=debug > 1)
     if debug > 0:
         rate = report.words_trained / max(report.seconds, 1e-9)
         sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
                          f"({rate / 1000:.1f}k words/s)\n")
-    if flags["-classes"] > 0:
-        classes = kmeans_classes(vectors.vectors, flags["-classes"])
+    if options["classes"] > 0:
+        classes = kmeans_classes(vectors.vectors, options["classes"])
         write_classes(output, vectors.words_bytes(), classes)
     else:
-        vectors.save(output, binary=bool(flags["-binary"]))
+        vectors.save(output, binary=options["binary"])
     return 0
 
 

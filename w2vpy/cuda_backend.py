@@ -18,7 +18,8 @@ from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
 from w2vpy.tokenizer import MAX_SENTENCE_LENGTH
-from w2vpy.training import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
+from w2vpy.parameters import TrainingParams
+from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
 from w2vpy.vocab import Vocabulary, read_ids
 
@@ -71,7 +72,6 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                        params: TrainingParams,
                        progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
     cp = require_cuda()
-    params = params.validated()
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
@@ -92,7 +92,7 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
         codes = cp.zeros(1, cp.uint8)
         points = cp.zeros(1, cp.int32)
     if params.negative:
-        table = cp.asarray(build_unigram_table(counts, params.unigram_table_size))
+        table = cp.asarray(build_unigram_table(counts))
     else:
         table = cp.zeros(1, cp.int32)
     thresholds = cp.asarray(keep_thresholds(counts, params.sample, vocab.train_words))

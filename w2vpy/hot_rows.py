@@ -31,6 +31,7 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.huffman import HuffmanTree
 from w2vpy.memory import FLOAT_BYTES
+from w2vpy.parameters import TrainingParams
 from w2vpy.subsampling import keep_probability
 from w2vpy.unigram_table import POWER
 
@@ -85,13 +86,13 @@ def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
     return HotRows(min(hs_rows, cap), min(ns_rows, cap))
 
 
-def resolve_hot_rows(requested: int | None, workers: int, counts: np.ndarray,
-                     tree: HuffmanTree | None, negative: int, sample: float,
-                     vector_size: int, sg: bool, window: int) -> HotRows:
-    """None chooses the rows (the default); K gives both matrices K rows; 0
-    (or a single thread) keeps word2vec.c's pure Hogwild."""
-    if workers < 2 or requested == 0:
+def resolve_hot_rows(params: TrainingParams, counts: np.ndarray,
+                     tree: HuffmanTree | None) -> HotRows:
+    """``hot_rows=None`` chooses the rows (the default); K gives both matrices
+    K rows; 0 (or a single thread) keeps word2vec.c's pure Hogwild."""
+    if params.workers < 2 or params.hot_rows == 0:
         return NONE
-    if requested is None:
-        return choose_hot_rows(counts, tree, negative, sample, vector_size, sg, window)
-    return HotRows(requested, requested)
+    if params.hot_rows is None:
+        return choose_hot_rows(counts, tree, params.negative, params.sample,
+                               params.vector_size, params.sg, params.window)
+    return HotRows(params.hot_rows, params.hot_rows)

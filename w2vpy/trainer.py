@@ -15,7 +15,8 @@ from w2vpy import _core
 from w2vpy.hot_rows import resolve_hot_rows
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
-from w2vpy.training import TrainedWeights, TrainingParams, check_converged, initial_input_vectors
+from w2vpy.parameters import TrainingParams
+from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_noise_table
 from w2vpy.vocab import Vocabulary
 
@@ -26,32 +27,19 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
 
     Ctrl-C stops the threads at their next sentence and re-raises
     KeyboardInterrupt; nothing is returned then."""
-    params = params.validated()
-    V, size = len(vocab), params.vector_size
     counts = vocab.counts
-    train_words = vocab.train_words
     syn0 = initial_input_vectors(vocab, params)
-    syn1 = np.zeros((V, size), dtype=np.float32) if params.hs else None
-    syn1neg = np.zeros((V, size), dtype=np.float32) if params.negative > 0 else None
+    syn1 = np.zeros_like(syn0) if params.hs else None
+    syn1neg = np.zeros_like(syn0) if params.negative > 0 else None
     tree = build_huffman_tree(counts) if params.hs else None
-    table = (build_noise_table(counts, params.unigram_table_size)
-             if params.negative > 0 else None)
-    thresholds = keep_thresholds(counts, params.sample, train_words)
-    hot = resolve_hot_rows(params.hot_rows, params.workers, counts, tree, params.negative,
-                           params.sample, params.vector_size, params.sg, params.window)
+    hot = resolve_hot_rows(params, counts, tree)
     run = _core.TrainingRun()
     started = time.perf_counter()
-    run.start(
-        syn0=syn0, syn1=syn1, syn1neg=syn1neg, keep_threshold=thresholds,
-        code_offsets=tree.code_offsets if tree else None,
-        codes=tree.codes if tree else None,
-        points=tree.points if tree else None,
-        noise_table=table, sigmoid_table=_core.sigmoid_table(),
-        cbow=not params.sg, hs=params.hs, negative=params.negative, window=params.window,
-        subsample=params.sample > 0, iterations=params.epochs, threads=params.workers,
-        alpha=params.starting_alpha, train_words=train_words, seed=params.seed,
-        sequential_dot=params.sequential_dot, corpus_fd=corpus_file.fileno(),
-        corpus_tokens=corpus_tokens, hot_hs_rows=hot.hs_rows, hot_ns_rows=hot.ns_rows)
+    run.start(params, syn0=syn0, syn1=syn1, syn1neg=syn1neg,
+              keep_threshold=keep_thresholds(counts, params.sample, vocab.train_words),
+              tree=tree, noise_table=build_noise_table(counts) if params.negative > 0 else None,
+              train_words=vocab.train_words, corpus_fd=corpus_file.fileno(),
+              corpus_tokens=corpus_tokens, hot_hs_rows=hot.hs_rows, hot_ns_rows=hot.ns_rows)
     try:
         while not run.finished:
             time.sleep(0.05)

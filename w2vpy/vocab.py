@@ -17,6 +17,7 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.paths import open_input_file
 from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
 from w2vpy.tokenizer import MAX_WORD_BYTES
@@ -24,9 +25,6 @@ from w2vpy.tokenizer import MAX_WORD_BYTES
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
 ENCODED_CORPUS = "the encoded corpus"
-
-#: word2vec.c prunes when distinct words pass 0.7 * its 30M hash table.
-DEFAULT_MAX_VOCAB_SIZE = 21_000_000
 
 
 @dataclass
@@ -165,7 +163,6 @@ def save_vocab(vocab: Vocabulary, path: str | os.PathLike[str]) -> None:
 
 
 VOCAB_FILE_CHUNK_BYTES = 1 << 20
-INT64_MAX = 2**63 - 1
 
 
 def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:

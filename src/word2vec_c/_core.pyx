@@ -98,7 +98,7 @@ cdef extern from "unigram_table.h":
 
 
 cdef extern from "sigmoid_table.h":
-    int W2V_EXP_TABLE_SIZE
+    enum: W2V_EXP_TABLE_SIZE
     void w2v_sigmoid_table_fill(float *table) nogil
 
 
@@ -125,24 +125,24 @@ cdef extern from "trainer.h":
         float *syn1
         float *syn1neg
         int64_t vocab_size
-        int64_t size
         const uint32_t *keep_threshold
         const int64_t *code_offsets
         const uint8_t *codes
         const int32_t *points
         const w2v_unigram_table *unigram_table
         const float *sigmoid_table
-        int cbow
+        int64_t vector_size
+        int64_t window
+        double sample
         int hs
         int negative
-        int64_t window
-        int subsample
-        int64_t iter
-        int num_threads
-        float starting_alpha
-        int64_t train_words
+        int workers
+        int64_t epochs
+        float alpha
+        int sg
         uint64_t seed
         int sequential_dot
+        int64_t train_words
         int64_t hot_hs_rows
         int64_t hot_ns_rows
         int corpus_fd
@@ -522,16 +522,34 @@ def format_text_rows(list words, vectors):
 
 # ---- training ------------------------------------------------------------------
 
+cdef void fill_training_config(w2v_train_config *c, params) except *:
+    """The C config's parameters from a validated TrainingParams, field by
+    field under the same names (gensim's init_w2v_config does the same)."""
+    c.vector_size = params.vector_size
+    c.window = params.window
+    c.sample = params.sample
+    c.hs = params.hs
+    c.negative = params.negative
+    c.workers = params.workers
+    c.epochs = params.epochs
+    c.alpha = params.starting_alpha
+    c.sg = params.sg
+    c.seed = params.seed
+    c.sequential_dot = params.sequential_dot
+
+
 cdef class TrainingRun:
     """One training run: holds every array the C threads read, so none can be
     freed while they run, and exposes their progress to the Python loop."""
     cdef w2v_train_config config
     cdef w2v_trainer *trainer
     cdef list keep_alive
+    cdef float sigmoid[W2V_EXP_TABLE_SIZE]
 
     def __cinit__(self):
         self.trainer = NULL
         self.keep_alive = []
+        w2v_sigmoid_table_fill(self.sigmoid)
 
     def __dealloc__(self):
         if self.trainer != NULL:
@@ -540,11 +558,11 @@ cdef class TrainingRun:
                 w2v_trainer_join(self.trainer)
             self.trainer = NULL
 
-    def start(self, *, syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
-              noise_table, sigmoid_table, bint cbow, bint hs, int negative, int64_t window,
-              bint subsample, int64_t iterations, int threads, float alpha,
-              int64_t train_words, uint64_t seed, bint sequential_dot, int corpus_fd,
-              int64_t corpus_tokens, int64_t hot_hs_rows=0, int64_t hot_ns_rows=0):
+    def start(self, params, *, syn0, syn1, syn1neg, keep_threshold, tree, noise_table,
+              int64_t train_words, int corpus_fd, int64_t corpus_tokens, int64_t hot_hs_rows=0,
+              int64_t hot_ns_rows=0):
+        """Starts the threads on a validated TrainingParams and the tables made
+        from the vocabulary (``tree``: a HuffmanTree when ``params.hs``)."""
         cdef float[:, ::1] s0 = syn0
         cdef float[:, ::1] s1
         cdef float[:, ::1] sn
@@ -553,48 +571,36 @@ cdef class TrainingRun:
         cdef uint8_t[::1] cd
         cdef int32_t[::1] pt
         cdef NoiseTable noise
-        cdef float[::1] sigmoid = sigmoid_table
         cdef w2v_train_config *c = &self.config
         if self.trainer != NULL:
             raise RuntimeError("this run has already started")
-        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
-                           noise_table, sigmoid_table]
+        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, tree, noise_table]
+        fill_training_config(c, params)
         c.syn0 = &s0[0, 0]
         c.vocab_size = s0.shape[0]
-        c.size = s0.shape[1]
         c.syn1 = NULL
         c.syn1neg = NULL
         c.code_offsets = NULL
         c.codes = NULL
         c.points = NULL
         c.unigram_table = NULL
-        if hs:
+        if c.hs:
             s1 = syn1
-            co = code_offsets
-            cd = codes
-            pt = points
+            co = tree.code_offsets
+            cd = tree.codes
+            pt = tree.points
             c.syn1 = &s1[0, 0]
             c.code_offsets = &co[0]
             c.codes = &cd[0]
             c.points = &pt[0]
-        if negative > 0:
+        if c.negative > 0:
             sn = syn1neg
             noise = noise_table
             c.syn1neg = &sn[0, 0]
             c.unigram_table = &noise.table
         c.keep_threshold = &kt[0]
-        c.sigmoid_table = &sigmoid[0]
-        c.cbow = cbow
-        c.hs = hs
-        c.negative = negative
-        c.window = window
-        c.subsample = subsample
-        c.iter = iterations
-        c.num_threads = threads
-        c.starting_alpha = alpha
+        c.sigmoid_table = self.sigmoid
         c.train_words = train_words
-        c.seed = seed
-        c.sequential_dot = sequential_dot
         c.hot_hs_rows = hot_hs_rows
         c.hot_ns_rows = hot_ns_rows
         c.corpus_fd = corpus_fd

@@ -40,7 +40,7 @@ int w2v_hot_rows_open(w2v_hot_rows *hot, const w2v_train_config *cfg, pthread_mu
     memset(&hot->hs, 0, sizeof hot->hs);
     memset(&hot->ns, 0, sizeof hot->ns);
     hot->hs.first = INT64_MAX;
-    if (cfg->num_threads < 2) return 0;
+    if (cfg->workers < 2) return 0;
     int failed = 0;
     pthread_mutex_lock(lock);
     if (cfg->hs && cfg->hot_hs_rows > 0) {
@@ -48,12 +48,12 @@ int w2v_hot_rows_open(w2v_hot_rows *hot, const w2v_train_config *cfg, pthread_mu
          * the last ones (the root is vocab_size - 2) are the most visited. */
         const int64_t inner = cfg->vocab_size - 1;
         const int64_t count = cfg->hot_hs_rows < inner ? cfg->hot_hs_rows : inner;
-        failed |= hot_block_open(&hot->hs, cfg->syn1, inner - count, count, cfg->size);
+        failed |= hot_block_open(&hot->hs, cfg->syn1, inner - count, count, cfg->vector_size);
     }
     if (cfg->negative > 0 && cfg->hot_ns_rows > 0) {
         /* the vocabulary is sorted by count: the first rows are the most drawn */
         const int64_t count = cfg->hot_ns_rows < cfg->vocab_size ? cfg->hot_ns_rows : cfg->vocab_size;
-        failed |= hot_block_open(&hot->ns, cfg->syn1neg, 0, count, cfg->size);
+        failed |= hot_block_open(&hot->ns, cfg->syn1neg, 0, count, cfg->vector_size);
     }
     pthread_mutex_unlock(lock);
     return failed ? -1 : 0;

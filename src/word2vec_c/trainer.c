@@ -125,13 +125,13 @@ typedef struct {
 /* The row a thread trains for inner node `point`: its private copy when the
  * node is hot (first == INT64_MAX when the mode is off). */
 W2V_ALWAYS_INLINE static inline float *hs_row(const thread_state *st, int64_t point) {
-    const int64_t size = st->cfg->size;
+    const int64_t size = st->cfg->vector_size;
     if (point >= st->hot.hs.first) return st->hot.hs.rows + (point - st->hot.hs.first) * size;
     return st->cfg->syn1 + point * size;
 }
 
 W2V_ALWAYS_INLINE static inline float *ns_row(const thread_state *st, int64_t target) {
-    const int64_t size = st->cfg->size;
+    const int64_t size = st->cfg->vector_size;
     if (target < st->hot.ns.count) return st->hot.ns.rows + target * size;
     return st->cfg->syn1neg + target * size;
 }
@@ -139,7 +139,7 @@ W2V_ALWAYS_INLINE static inline float *ns_row(const thread_state *st, int64_t ta
 W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
                                         float alpha) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->size;
+    const int64_t size = cfg->vector_size;
     const int64_t first = cfg->code_offsets[word], last = cfg->code_offsets[word + 1];
     /* The path is known up front: fetch the next inner node's row while this
      * one is worked on (rows deep in the tree are cold; rows near the root
@@ -161,7 +161,7 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
 W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
                                      float alpha) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->size;
+    const int64_t size = cfg->vector_size;
     const int negative = cfg->negative;
     /* The draws do not depend on the weights, so take them all first (same
      * LCG sequence as word2vec.c) and let the rows load while we work. */
@@ -192,7 +192,7 @@ W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t
 W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
                        int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->size, window = cfg->window;
+    const int64_t size = cfg->vector_size, window = cfg->window;
     const int64_t word = sen[sentence_position];
     float *restrict neu1 = st->neu1, *restrict neu1e = st->neu1e;
     memset(neu1, 0, size * sizeof(float));
@@ -220,7 +220,7 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
 W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
                            int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->size, window = cfg->window;
+    const int64_t size = cfg->vector_size, window = cfg->window;
     const int64_t word = sen[sentence_position];
     for (int64_t a = b; a < window * 2 + 1 - b; a++) {
         if (a == window) continue;
@@ -238,9 +238,9 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
 
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
     /* word2vec.c's float arithmetic, floor included */
-    float alpha = cfg->starting_alpha *
-                  (1 - word_count_actual / (float)(cfg->iter * cfg->train_words + 1));
-    if (alpha < cfg->starting_alpha * 0.0001) alpha = cfg->starting_alpha * 0.0001;
+    float alpha = cfg->alpha *
+                  (1 - word_count_actual / (float)(cfg->epochs * cfg->train_words + 1));
+    if (alpha < cfg->alpha * 0.0001) alpha = cfg->alpha * 0.0001;
     return alpha;
 }
 
@@ -251,17 +251,17 @@ static void *train_thread(void *arg_) {
     struct thread_arg *arg = arg_;
     w2v_trainer *tr = arg->trainer;
     const w2v_train_config *cfg = &tr->cfg;
-    const int64_t T = cfg->num_threads;
+    const int64_t T = cfg->workers;
     int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
     int64_t sentence_length = 0, sentence_position = 0;
-    int64_t word_count = 0, last_word_count = 0, local_iter = cfg->iter;
+    int64_t word_count = 0, last_word_count = 0, epochs_left = cfg->epochs;
     int64_t words_since_merge = 0;
     int eof = 0, err = 0;
     thread_state st;
     st.cfg = cfg;
     st.next_random = (uint64_t)arg->id + cfg->seed;
-    st.neu1 = calloc((size_t)cfg->size, sizeof(float));
-    st.neu1e = calloc((size_t)cfg->size, sizeof(float));
+    st.neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
+    st.neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
     st.negatives = calloc((size_t)cfg->negative + 1, sizeof(int64_t));
     id_reader rd;
     rd.fd = cfg->corpus_fd;
@@ -288,7 +288,7 @@ static void *train_thread(void *arg_) {
             __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
         }
         if (hot_on && words_since_merge >= W2V_HOT_MERGE_WORDS) {
-            w2v_hot_rows_merge(&st.hot, cfg->size, &tr->hot_merge_lock);
+            w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);
             words_since_merge = 0;
         }
         if (sentence_length == 0) {
@@ -301,7 +301,7 @@ static void *train_thread(void *arg_) {
                 word_count++;
                 words_since_merge++;
                 if (word == 0) break;
-                if (cfg->subsample) {
+                if (cfg->sample > 0) {
                     st.next_random = w2v_lcg_next(st.next_random);
                     if ((st.next_random & 0xFFFF) > cfg->keep_threshold[word]) continue;
                 }
@@ -318,8 +318,8 @@ static void *train_thread(void *arg_) {
          * train it first and end the epoch on the next pass. */
         if (eof && sentence_length == 0) {
             __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
-            local_iter--;
-            if (local_iter == 0) break;
+            epochs_left--;
+            if (epochs_left == 0) break;
             word_count = 0;
             last_word_count = 0;
             eof = 0;  /* word2vec.c forgets this reset (its issue #47) */
@@ -331,13 +331,13 @@ static void *train_thread(void *arg_) {
         /* An empty sentence (a bare newline, or every word subsampled away)
          * still takes the window draw above, as in word2vec.c. */
         if (sentence_length > 0) {
-            if (cfg->cbow) train_cbow(&st, sen, sentence_length, sentence_position, b, alpha);
-            else train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha);
+            if (cfg->sg) train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha);
+            else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha);
         }
         sentence_position++;
         if (sentence_position >= sentence_length) sentence_length = 0;
     }
-    w2v_hot_rows_merge(&st.hot, cfg->size, &tr->hot_merge_lock);  /* what was learned since the last merge */
+    w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);  /* what was learned since the last merge */
 done:
     w2v_hot_rows_close(&st.hot);
     free(st.neu1);
@@ -352,12 +352,12 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     w2v_trainer *tr = calloc(1, sizeof(*tr));
     if (tr == NULL) return NULL;
     tr->cfg = *config;
-    tr->alpha = config->starting_alpha;
+    tr->alpha = config->alpha;
     pthread_mutex_init(&tr->hot_merge_lock, NULL);
-    tr->threads = calloc((size_t)config->num_threads, sizeof(pthread_t));
-    tr->args = calloc((size_t)config->num_threads, sizeof(struct thread_arg));
+    tr->threads = calloc((size_t)config->workers, sizeof(pthread_t));
+    tr->args = calloc((size_t)config->workers, sizeof(struct thread_arg));
     if (!tr->threads || !tr->args) goto fail;
-    for (int t = 0; t < config->num_threads; t++) {
+    for (int t = 0; t < config->workers; t++) {
         tr->args[t].trainer = tr;
         tr->args[t].id = t;
         if (pthread_create(&tr->threads[t], NULL, train_thread, &tr->args[t]) != 0) {

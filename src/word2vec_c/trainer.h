@@ -27,7 +27,6 @@ typedef struct {
     float *syn1;          /* hierarchical softmax inner nodes, or NULL */
     float *syn1neg;       /* negative sampling output vectors, or NULL */
     int64_t vocab_size;
-    int64_t size;
     /* vocabulary-derived tables */
     const uint32_t *keep_threshold;  /* subsampling: keep iff (lcg & 0xFFFF) <= it */
     const int64_t *code_offsets;
@@ -35,18 +34,19 @@ typedef struct {
     const int32_t *points;
     const w2v_unigram_table *unigram_table;
     const float *sigmoid_table;
-    /* hyper-parameters */
-    int cbow;
+    /* the parameters, named as TrainingParams' fields (see parameters.py) */
+    int64_t vector_size;
+    int64_t window;
+    double sample;        /* > 0: subsample with keep_threshold */
     int hs;
     int negative;
-    int64_t window;
-    int subsample;        /* sample > 0 */
-    int64_t iter;
-    int num_threads;
-    float starting_alpha;
-    int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
+    int workers;
+    int64_t epochs;
+    float alpha;          /* the starting learning rate, the mode's default resolved */
+    int sg;               /* 1: skip-gram, 0: CBOW */
     uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
+    int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
     /* With more than one thread, each thread trains on its own copies of the
      * most visited output rows and adds what it learned to the shared rows
      * every W2V_HOT_MERGE_WORDS words (0 = word2vec.c's pure Hogwild): the

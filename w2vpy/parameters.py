@@ -1,0 +1,228 @@
+"""The parameters, each declared once.
+
+A declaration holds gensim's name, word2vec.c's flag, the type, the default
+(word2vec.c's), the bounds and one line of help.  ``w2v-train``'s flags and
+usage text, ``train()``'s keywords and the one validation both entry points
+share are all made from these declarations; the C core is filled from a
+validated ``TrainingParams`` by ``_core.TrainingRun`` and trusts it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from w2vpy.errors import W2VError
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+#: word2vec.c's vocab_hash_size * 0.7, the vocabulary size at which it prunes
+DEFAULT_MAX_VOCAB_SIZE = 21_000_000
+
+
+class ParameterError(W2VError):
+    """A parameter's value is refused; the message names the parameter the way
+    its entry point spells it (``vector_size`` in Python, ``-size`` on the CLI)."""
+
+    def __init__(self, parameter: "Parameter", problem: str):
+        super().__init__(f"{parameter.name} {problem}")
+        self.parameter = parameter
+        self.problem = problem
+
+    def for_command_line(self) -> W2VError:
+        return W2VError(f"{self.parameter.flag} {self.problem}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declaration.  ``kind`` is int, float, bool (a 0/1 switch) or str."""
+
+    name: str
+    kind: type
+    #: word2vec.c's spelling on the command line; None: Python only
+    flag: str | None
+    help: str
+    default: Any = None
+    minimum: float | None = None
+    #: the minimum itself is refused (alpha > 0)
+    exclusive_minimum: bool = False
+    maximum: float | None = None
+    #: None is a value (the default): it means what ``help`` says
+    optional: bool = False
+    #: the word the command line takes for None (``-hot-rows auto``)
+    none_word: str | None = None
+    #: the flag holds the opposite switch (``-cbow 1`` is ``sg=False``)
+    inverted_flag: bool = False
+    #: a flag word2vec.c does not have
+    addition: bool = False
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: object) -> object:
+        """The value, normalised (switches to bool, numpy scalars to Python), or
+        a ParameterError saying what is wrong with it."""
+        if value is None and self.optional:
+            return None
+        if self.kind is bool:
+            if not _is_switch(value):
+                raise ParameterError(self, f"must be True/False or 1/0, got {value!r}")
+            return bool(value)
+        if self.kind is int:
+            if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+                raise ParameterError(self, f"must be an integer, got {value!r}")
+            return self._in_bounds(int(value))
+        if self.kind is float:
+            if not _is_number(value) or not math.isfinite(value):
+                raise ParameterError(self, f"must be a finite number, got {value!r}")
+            return self._in_bounds(float(value))
+        if self.choices and value not in self.choices:
+            raise ParameterError(self, f"must be one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+    def _in_bounds(self, value: float) -> Any:
+        if self.minimum is not None:
+            if self.exclusive_minimum and not value > self.minimum:
+                raise ParameterError(self, f"must be > {self.minimum}, got {value}")
+            if value < self.minimum:
+                raise ParameterError(self, f"must be >= {self.minimum}, got {value}")
+        if self.maximum is not None and value > self.maximum:
+            raise ParameterError(self, f"is too large: {value} (at most {self.maximum})")
+        return value
+
+    def parse(self, text: str) -> object:
+        """The command line's text for this flag, as a value to check."""
+        if self.none_word is not None and text == self.none_word:
+            return None
+        if self.kind is bool:
+            if text not in ("0", "1"):
+                raise W2VError(f"{self.flag} must be 0 or 1, got {text!r}")
+            return (text == "1") != self.inverted_flag
+        try:
+            return int(text, 10) if self.kind is int else self.kind(text)
+        except ValueError:
+            kind = {int: "an integer", float: "a number"}[self.kind]
+            if self.none_word is not None:
+                kind += f" or {self.none_word!r}"
+            raise W2VError(f"invalid value for {self.flag}: {text!r} is not {kind}") from None
+
+    def usage(self) -> str:
+        """The two lines of word2vec.c's usage text for this flag."""
+        metavar = {int: "<int>", float: "<float>", bool: "<int>", str: "<file>"}[self.kind]
+        if self.choices:
+            metavar = f"<{'|'.join(self.choices)}>"
+        elif self.none_word is not None:
+            metavar = f"<int|{self.none_word}>"
+        text = self.help
+        if self.default is not None:
+            shown = int(self.default != self.inverted_flag) if self.kind is bool else self.default
+            text += f"; default {shown}"
+        return f"\t{self.flag} {metavar}\n\t\t{text}\n"
+
+
+def parameter(default: Any, flag: str | None, help: str, **declaration: Any) -> Any:
+    """A TrainingParams field declared with everything its Parameter needs
+    (name and kind come from the field)."""
+    return field(default=default, metadata={"declaration": dict(flag=flag, help=help,
+                                                                **declaration)})
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """word2vec.c's training parameters with gensim's names and word2vec.c's
+    defaults.  Constructing one validates it, so whatever holds one may trust it."""
+
+    vector_size: int = parameter(100, "-size", "Set size of word vectors",
+                                 minimum=1, maximum=100_000)
+    window: int = parameter(5, "-window", "Set max skip length between words",
+                            minimum=1, maximum=INT32_MAX)
+    sample: float = parameter(
+        1e-3, "-sample", "Set threshold for occurrence of words. Those that appear with higher "
+        "frequency in the training data will be randomly down-sampled; useful range is (0, 1e-5)",
+        minimum=0)
+    hs: bool = parameter(False, "-hs", "Use Hierarchical Softmax")
+    negative: int = parameter(5, "-negative", "Number of negative examples; common values are "
+                              "3 - 10 (0 = not used)", minimum=0, maximum=1000)
+    workers: int = parameter(12, "-threads", "Use <int> threads", minimum=1, maximum=1024)
+    epochs: int = parameter(5, "-iter", "Run more training iterations",
+                            minimum=1, maximum=INT32_MAX)
+    min_count: int = parameter(5, "-min-count", "This will discard words that appear less "
+                               "than <int> times", minimum=0, maximum=INT64_MAX)
+    alpha: float | None = parameter(
+        None, "-alpha", "Set the starting learning rate; default is 0.025 for skip-gram and "
+        "0.05 for CBOW", minimum=0, exclusive_minimum=True, optional=True)
+    sg: bool = parameter(False, "-cbow", "Use the continuous bag of words model (use 0 for "
+                         "skip-gram model)", inverted_flag=True)
+    seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
+                          "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True)
+    max_vocab_size: int = parameter(
+        DEFAULT_MAX_VOCAB_SIZE, "-max-vocab-size", "Prune rare words while counting when more "
+        "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True)
+    #: word2vec.c's summation order in dot products (slower; bit-identical
+    #: single-thread results with a word2vec.c built without FMA contraction)
+    sequential_dot: bool = parameter(
+        False, "-sequential-dot", "Sum dot products in word2vec.c's order (slower, "
+        "bit-identical single-thread)", addition=True)
+    #: see hot_rows.py: None chooses the rows from the vocabulary and the mode
+    hot_rows: int | None = parameter(
+        None, "-hot-rows", "With several threads, each trains private copies of the most "
+        "visited output rows, merged every 1024 words; auto (the default) chooses them, 0 is "
+        "word2vec.c's pure Hogwild", minimum=0, maximum=INT64_MAX, optional=True,
+        none_word="auto", addition=True)
+
+    def __post_init__(self) -> None:
+        for declared in TRAINING_PARAMETERS:
+            object.__setattr__(self, declared.name, declared.check(getattr(self, declared.name)))
+        if not self.hs and self.negative == 0:
+            raise W2VError("no training objective: hierarchical softmax is off (hs=0) "
+                           "and negative=0")
+
+    @property
+    def starting_alpha(self) -> float:
+        if self.alpha is not None:
+            return self.alpha
+        return 0.025 if self.sg else 0.05
+
+
+def _declared(dataclass_field) -> Parameter:
+    kinds = {"int": int, "float": float, "bool": bool, "float | None": float,
+             "int | None": int}
+    return Parameter(name=dataclass_field.name, kind=kinds[dataclass_field.type],
+                     default=dataclass_field.default, **dataclass_field.metadata["declaration"])
+
+
+TRAINING_PARAMETERS: tuple[Parameter, ...] = tuple(_declared(f) for f in fields(TrainingParams))
+
+#: what a run reads and writes besides the model: train()'s keywords and
+#: w2v-train's flags alike
+RUN_OPTIONS: tuple[Parameter, ...] = (
+    Parameter("save_vocab", str, "-save-vocab", "The vocabulary will be saved to <file>",
+              optional=True),
+    Parameter("read_vocab", str, "-read-vocab", "The vocabulary will be read from <file>, not "
+              "constructed from the training data", optional=True),
+    Parameter("backend", str, "-backend", "Train on the CPU or on a CUDA GPU through cupy",
+              default="cpu", choices=("cpu", "cuda"), addition=True),
+)
+
+
+def training_params(values: dict[str, object]) -> TrainingParams:
+    """TrainingParams from keywords, naming any that is not a parameter."""
+    known = {p.name for p in TRAINING_PARAMETERS}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise W2VError(f"unknown parameter {unknown[0]!r}; the parameters are "
+                       f"{', '.join(sorted(known))}")
+    return TrainingParams(**values)
+
+
+def _is_switch(value: object) -> bool:
+    """A bool, or the integer 0 or 1 (word2vec.c's flags take 0/1): never a
+    string or any other truthy object, which would silently turn a mode on."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    return isinstance(value, (int, np.integer)) and value in (0, 1)
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_)))
