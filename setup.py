@@ -10,6 +10,8 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 CORE_DIR = "src/word2vec_c"
+#: headers the core shares with the CUDA kernel, shipped in the package for NVRTC
+SHARED_INCLUDE_DIR = "w2vpy/include"
 
 if sys.platform == "win32":
     sys.exit("w2vpy does not build on Windows yet: its core needs POSIX threads and pread. "
@@ -38,7 +40,7 @@ core = Extension(
         f"{CORE_DIR}/subsampling.c",
         f"{CORE_DIR}/kmeans.c",
     ],
-    include_dirs=[CORE_DIR, numpy.get_include()],
+    include_dirs=[CORE_DIR, SHARED_INCLUDE_DIR, numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     extra_compile_args=PORTABLE_FLAGS,
     extra_link_args=["-pthread"],

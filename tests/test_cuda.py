@@ -1,5 +1,6 @@
 """The CUDA backend.  Training tests need a GPU and cupy (marker ``gpu``);
 the compile check needs only ``nvcc``."""
+import re
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from w2vpy import W2VError, train
-from w2vpy.cuda_backend import kernel_source, sentence_bounds
+from w2vpy.cuda_backend import kernel_options, kernel_source, sentence_bounds
 
 
 def gpu_available() -> bool:
@@ -26,9 +27,25 @@ gpu = pytest.mark.skipif(not gpu_available(), reason="no CUDA GPU with cupy visi
 def test_kernel_source_compiles(tmp_path):
     src = tmp_path / "k.cu"
     src.write_text(kernel_source())
-    r = subprocess.run(["nvcc", "-std=c++14", "-arch=sm_80", "-cubin", "-o", str(tmp_path / "k.cubin"),
-                        str(src)], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(["nvcc", *kernel_options(), "-arch=sm_80", "-cubin", "-o",
+                        str(tmp_path / "k.cubin"), str(src)],
+                       capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on the PATH")
+def test_kernel_takes_the_constants_and_schedule_from_the_core_s_header():
+    """The include path NVRTC gets resolves w2v_constants.h, the header the C
+    core is built with: the kernel's constants, LCG, schedule and window are
+    the core's, as device functions."""
+    includes = [o for o in kernel_options() if o.startswith("-I")]
+    r = subprocess.run(["cpp", "-P", "-x", "c++", "-D__CUDACC__", *includes, "-"],
+                       input=kernel_source(), capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    for helper in ("w2v_lcg_next", "w2v_schedule_alpha", "w2v_context", "w2v_sigmoid_index"):
+        defined = re.search(rf"static __device__ __forceinline__ [\w ]+ {helper}\(", r.stdout)
+        assert defined and r.stdout.count(f"{helper}(") >= 2, helper  # defined, and used
+    assert "25214903917ULL" in r.stdout and "__shared__ int sen_all[1000 * 4]" in r.stdout
 
 
 def test_sentence_bounds_split_at_sentence_token_and_length():

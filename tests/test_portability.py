@@ -21,8 +21,8 @@ WARNINGS = ["-Wall", "-Wextra", "-Werror"]
 
 
 
-def setup_list(name: str) -> list[str]:
-    """A list of flags as setup.py declares it (read, not run: importing
+def setup_constant(name: str):
+    """A constant as setup.py declares it (read, not run: importing
     setup.py would run the build)."""
     tree = ast.parse((REPO / "setup.py").read_text())
     for node in tree.body:
@@ -33,7 +33,8 @@ def setup_list(name: str) -> list[str]:
 
 
 #: the flags every compiler gets
-PORTABLE_FLAGS = setup_list("PORTABLE_FLAGS")
+PORTABLE_FLAGS = setup_constant("PORTABLE_FLAGS")
+INCLUDES = ["-I", str(CORE), "-I", str(REPO / setup_constant("SHARED_INCLUDE_DIR"))]
 
 
 def toolchain(name: str) -> str:
@@ -48,14 +49,14 @@ def toolchain(name: str) -> str:
 def compile_core(compiler: list[str], tmp_path: Path) -> None:
     for source in C_SOURCES:
         r = subprocess.run(compiler + PORTABLE_FLAGS + WARNINGS + [
-            "-I", str(CORE), "-c", str(source), "-o", str(tmp_path / (source.stem + ".o"))],
+            *INCLUDES, "-c", str(source), "-o", str(tmp_path / (source.stem + ".o"))],
             capture_output=True, text=True, timeout=120)
         assert r.returncode == 0 and not r.stderr, f"{source.name}:\n{r.stderr}"
 
 
 def dispatch_macro(compiler: list[str], *flags: str) -> str:
     """What W2V_TRAINING_CLONES expands to for that compiler and target."""
-    r = subprocess.run(compiler + list(flags) + ["-I", str(CORE), "-E", "-P", "-x", "c", "-"],
+    r = subprocess.run(compiler + list(flags) + INCLUDES + ["-E", "-P", "-x", "c", "-"],
                        input='#include "simd_dispatch.h"\nw2v_expansion[W2V_TRAINING_CLONES]\n',
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

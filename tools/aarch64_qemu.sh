@@ -53,7 +53,7 @@ fi
 
 step "cross-compiling the core"
 rm -rf "$pkg" && mkdir -p "$pkg" && cp -r "$repo/w2vpy" "$pkg/" && rm -f "$pkg"/w2vpy/_core*.so
-cython -3 -I "$repo/src/word2vec_c" "$repo/src/word2vec_c/_core.pyx" -o "$work/_core.c"
+cython -3 -I "$repo/src/word2vec_c" -I "$repo/w2vpy/include" "$repo/src/word2vec_c/_core.pyx" -o "$work/_core.c"
 flags=$(python - "$repo/setup.py" <<'PY'
 import ast, sys
 tree = ast.parse(open(sys.argv[1]).read())
@@ -63,7 +63,7 @@ PY
 )
 aarch64-linux-gnu-gcc -shared -fPIC $flags -Wall \
     -DNPY_NO_DEPRECATED_API=NPY_1_7_API_VERSION \
-    -I "$repo/src/word2vec_c" -I "$sysroot/usr/include/python3.11" \
+    -I "$repo/src/word2vec_c" -I "$repo/w2vpy/include" -I "$sysroot/usr/include/python3.11" \
     -idirafter "$sysroot/usr/include" -I "$site/numpy/_core/include" \
     "$work/_core.c" $(ls "$repo"/src/word2vec_c/*.c | grep -v '/_core.c$') \
     -o "$pkg/w2vpy/_core.cpython-311-aarch64-linux-gnu.so" -lm

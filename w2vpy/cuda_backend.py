@@ -17,7 +17,6 @@ from w2vpy import _core
 from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.subsampling import keep_thresholds
-from w2vpy.tokenizer import MAX_SENTENCE_LENGTH
 from w2vpy.parameters import TrainingParams
 from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
@@ -33,6 +32,12 @@ BATCH_TOKENS = 1 << 25
 
 def kernel_source() -> str:
     return (resources.files("w2vpy") / "cuda" / KERNEL_FILE).read_text()
+
+
+def kernel_options() -> tuple[str, ...]:
+    """NVRTC's options: the kernel includes w2v_constants.h, the C core's."""
+    include = resources.files("w2vpy") / "include"
+    return ("-std=c++14", f"-I{include}")
 
 
 def require_cuda():
@@ -51,7 +56,7 @@ def require_cuda():
     return cupy
 
 
-def sentence_bounds(ids: np.ndarray, max_sentence: int = MAX_SENTENCE_LENGTH) -> np.ndarray:
+def sentence_bounds(ids: np.ndarray, max_sentence: int = _core.MAX_SENTENCE_LENGTH) -> np.ndarray:
     """Start offsets of the sentences in ``ids`` (plus a final end offset):
     a sentence ends after each ``</s>`` (id 0) and every ``max_sentence`` tokens."""
     n = len(ids)
@@ -77,7 +82,7 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                        f"got {params.vector_size}")
     V, size = len(vocab), params.vector_size
     counts = vocab.counts
-    module = cp.RawModule(code=kernel_source(), options=("-std=c++14",))
+    module = cp.RawModule(code=kernel_source(), options=kernel_options())
     kernel = module.get_function(KERNEL_NAME)
 
     syn0 = cp.asarray(initial_input_vectors(vocab, params))
@@ -122,13 +127,12 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
             cp.cuda.Device().synchronize()
             if progress is not None:
                 done = int(words_done.get()[0])
-                alpha = max(params.starting_alpha * (1 - done / (total_words + 1)),
-                            params.starting_alpha * 1e-4)
-                progress(done, alpha, False)
+                progress(done, _core.schedule_alpha(params.starting_alpha, done, total_words),
+                         False)
     done = int(words_done.get()[0])
     seconds = time.perf_counter() - started
     if progress is not None:
-        progress(done, params.starting_alpha * 1e-4, True)
+        progress(done, _core.schedule_alpha(params.starting_alpha, done, total_words), True)
     result = cp.asnumpy(syn0)
     check_converged(result, params)
     return TrainedWeights(result, None, None, seconds, done)

@@ -11,8 +11,6 @@ from w2vpy import _core
 SENTENCE_END = b"</s>"
 #: Longest word kept, in bytes (word2vec.c's MAX_STRING - 2).
 MAX_WORD_BYTES: int = _core.MAX_WORD_BYTES
-#: Longest training sentence, in words, before it is split.
-MAX_SENTENCE_LENGTH: int = _core.MAX_SENTENCE_LENGTH
 
 
 def tokenize(data: bytes) -> list[bytes]:

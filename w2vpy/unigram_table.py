@@ -9,7 +9,7 @@ import numpy as np
 
 from w2vpy import _core
 
-TABLE_SIZE = 100_000_000
+TABLE_SIZE: int = _core.UNIGRAM_TABLE_SIZE
 POWER = 0.75
 
 

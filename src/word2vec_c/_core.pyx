@@ -97,8 +97,14 @@ cdef extern from "unigram_table.h":
     int64_t w2v_unigram_lookup(const w2v_unigram_table *t, int64_t index) nogil
 
 
-cdef extern from "sigmoid_table.h":
+cdef extern from "w2v_constants.h":
     enum: W2V_EXP_TABLE_SIZE
+    int64_t W2V_UNIGRAM_TABLE_SIZE
+    int W2V_MAX_SENTENCE_LENGTH
+    float w2v_schedule_alpha(float starting_alpha, long long words_done,
+                             long long total_words) nogil
+
+cdef extern from "sigmoid_table.h":
     void w2v_sigmoid_table_fill(float *table) nogil
 
 
@@ -118,7 +124,6 @@ cdef extern from "kmeans.h":
 
 
 cdef extern from "trainer.h":
-    int W2V_MAX_SENTENCE_LENGTH
     int W2V_HOT_MERGE_WORDS
     ctypedef struct w2v_train_config:
         float *syn0
@@ -168,6 +173,7 @@ VOCAB_LINE_STATUS = {
     "total too large": W2V_VOCAB_LINE_TOTAL_TOO_LARGE,
 }
 MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
+UNIGRAM_TABLE_SIZE = W2V_UNIGRAM_TABLE_SIZE
 HOT_MERGE_WORDS = W2V_HOT_MERGE_WORDS
 
 
@@ -400,7 +406,7 @@ def huffman_tree(counts, int32_t[::1] stop):
     return offsets, codes, points
 
 
-def unigram_table(counts, int64_t table_size=100_000_000, double power=0.75):
+def unigram_table(counts, int64_t table_size=W2V_UNIGRAM_TABLE_SIZE, double power=0.75):
     cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
     if c.shape[0] < 1 or table_size < 1:
         raise ValueError("the unigram table needs a vocabulary and a positive size")
@@ -416,7 +422,7 @@ cdef class NoiseTable:
     as one run per word (see unigram_table.h)."""
     cdef w2v_unigram_table table
 
-    def __cinit__(self, counts, int64_t table_size=100_000_000, double power=0.75):
+    def __cinit__(self, counts, int64_t table_size=W2V_UNIGRAM_TABLE_SIZE, double power=0.75):
         cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
         if c.shape[0] < 1 or table_size < 1:
             raise ValueError("the unigram table needs a vocabulary and a positive size")
@@ -452,6 +458,12 @@ cdef class NoiseTable:
                 raise IndexError(f"index {idx[i]} outside the table of {self.table.table_size}")
             o[i] = w2v_unigram_lookup(&self.table, idx[i])
         return out
+
+
+def schedule_alpha(float starting_alpha, long long words_done, long long total_words):
+    """word2vec.c's learning rate after words_done of total_words (the C
+    core's and the CUDA kernel's function, for a driver's progress line)."""
+    return w2v_schedule_alpha(starting_alpha, words_done, total_words)
 
 
 def sigmoid_table():

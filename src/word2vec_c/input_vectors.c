@@ -1,6 +1,6 @@
 #include "input_vectors.h"
 
-#include "lcg.h"
+#include "w2v_constants.h"
 
 int w2v_init_input_vectors(float *syn0, int64_t vocab_size, int64_t size, uint64_t init_seed,
                            const volatile int32_t *stop) {

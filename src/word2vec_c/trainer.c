@@ -6,9 +6,8 @@
 
 #include "hot_rows.h"
 #include "id_reader.h"
-#include "lcg.h"
-#include "sigmoid_table.h"
 #include "simd_dispatch.h"
+#include "w2v_constants.h"
 
 /* word2vec.c's progress granularity: alpha moves every ~10000 words. */
 #define W2V_PROGRESS_WORDS 10000
@@ -197,11 +196,10 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     float *restrict neu1 = st->neu1, *restrict neu1e = st->neu1e;
     memset(neu1, 0, size * sizeof(float));
     memset(neu1e, 0, size * sizeof(float));
+    const w2v_context_span span = w2v_context(sentence_position, sentence_length, window, b);
     int64_t cw = 0;
-    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
-        if (a == window) continue;
-        int64_t c = sentence_position - window + a;
-        if (c < 0 || c >= sentence_length) continue;
+    for (int64_t c = span.first; c < span.end; c++) {
+        if (c == sentence_position) continue;
         add_to(neu1, cfg->syn0 + sen[c] * size, size);
         cw++;
     }
@@ -209,10 +207,8 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
     if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha);
     if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha);
-    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
-        if (a == window) continue;
-        int64_t c = sentence_position - window + a;
-        if (c < 0 || c >= sentence_length) continue;
+    for (int64_t c = span.first; c < span.end; c++) {
+        if (c == sentence_position) continue;
         add_to(cfg->syn0 + sen[c] * size, neu1e, size);
     }
 }
@@ -220,12 +216,11 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
 W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
                            int64_t sentence_position, int64_t b, float alpha) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->vector_size, window = cfg->window;
+    const int64_t size = cfg->vector_size;
     const int64_t word = sen[sentence_position];
-    for (int64_t a = b; a < window * 2 + 1 - b; a++) {
-        if (a == window) continue;
-        int64_t c = sentence_position - window + a;
-        if (c < 0 || c >= sentence_length) continue;
+    const w2v_context_span span = w2v_context(sentence_position, sentence_length, cfg->window, b);
+    for (int64_t c = span.first; c < span.end; c++) {
+        if (c == sentence_position) continue;
         float *context = cfg->syn0 + sen[c] * size;
         memset(st->neu1e, 0, size * sizeof(float));
         if (cfg->hs) hierarchical_softmax(st, word, context, alpha);
@@ -237,11 +232,7 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
 /* ---- the thread ----------------------------------------------------------- */
 
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
-    /* word2vec.c's float arithmetic, floor included */
-    float alpha = cfg->alpha *
-                  (1 - word_count_actual / (float)(cfg->epochs * cfg->train_words + 1));
-    if (alpha < cfg->alpha * 0.0001) alpha = cfg->alpha * 0.0001;
-    return alpha;
+    return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->epochs * cfg->train_words);
 }
 
 /* Compiled for several instruction sets where the platform allows (see

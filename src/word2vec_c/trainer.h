@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 #include "unigram_table.h"
+#include "w2v_constants.h"
 
-#define W2V_MAX_SENTENCE_LENGTH 1000
 #define W2V_HOT_MERGE_WORDS 1024
 
 typedef struct {

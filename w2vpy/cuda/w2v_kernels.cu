@@ -12,15 +12,12 @@
 // thread's LCG stream, and sentences are cut every 1000 tokens before
 // subsampling instead of after.
 
-#define W2V_MAX_EXP 6
-#define W2V_EXP_SCALE 83  // word2vec.c's EXP_TABLE_SIZE / MAX_EXP / 2 in integers
-#define W2V_MAX_SENTENCE 1000
+#include "w2v_constants.h"  // w2vpy/include, shared with the C core
+
 #define W2V_WARP 32
 #define W2V_MAX_DIMS_PER_LANE 16  // vector size <= 512
 
 typedef unsigned long long u64;
-
-__device__ __forceinline__ u64 lcg_next(u64 r) { return r * 25214903917ULL + 11ULL; }
 
 __device__ __forceinline__ u64 splitmix64(u64 x) {
     x += 0x9E3779B97F4A7C15ULL;
@@ -99,7 +96,7 @@ __device__ __forceinline__ void output_layer(const Model& m, int word,
             float* row = m.syn1 + (long long)m.points[d] * m.size;
             float f = dot_row(h, row, m.size, lane);
             if (!(f > -W2V_MAX_EXP && f < W2V_MAX_EXP)) continue;
-            f = m.sigmoid_table[(int)((f + W2V_MAX_EXP) * W2V_EXP_SCALE)];
+            f = m.sigmoid_table[w2v_sigmoid_index(f)];
             float g = (1 - m.codes[d] - f) * alpha;
             update_row(row, e, h, g, m.size, lane);
         }
@@ -110,7 +107,7 @@ __device__ __forceinline__ void output_layer(const Model& m, int word,
             target = word;
             label = 1;
         } else {
-            next_random = lcg_next(next_random);
+            next_random = w2v_lcg_next(next_random);
             target = m.unigram_table[(next_random >> 16) % (u64)m.table_size];
             if (target == 0) target = (int)(next_random % (u64)(m.vocab_size - 1)) + 1;
             if (target == word) continue;
@@ -121,7 +118,7 @@ __device__ __forceinline__ void output_layer(const Model& m, int word,
         float g;
         if (f > W2V_MAX_EXP) g = (label - 1) * alpha;
         else if (f >= -W2V_MAX_EXP)
-            g = (label - m.sigmoid_table[(int)((f + W2V_MAX_EXP) * W2V_EXP_SCALE)]) * alpha;
+            g = (label - m.sigmoid_table[w2v_sigmoid_index(f)]) * alpha;
         else g = (label - 0) * alpha;
         update_row(row, e, h, g, m.size, lane);
     }
@@ -137,12 +134,12 @@ extern "C" __global__ void w2v_train_sentences(
     const float* __restrict__ sigmoid_table, int vocab_size, int size, int window, int negative,
     int hs, int cbow, int subsample, float starting_alpha, long long total_words,
     unsigned long long* __restrict__ words_done, unsigned long long seed, int epoch) {
-    __shared__ int sen_all[W2V_MAX_SENTENCE * 4];  // 4 warps a block, one sentence each
+    __shared__ int sen_all[W2V_MAX_SENTENCE_LENGTH * 4];  // 4 warps a block, one sentence each
     const int lane = threadIdx.x % W2V_WARP;
     const int warp_in_block = threadIdx.x / W2V_WARP;
     const int s = blockIdx.x * (blockDim.x / W2V_WARP) + warp_in_block;
     if (s >= n_sentences) return;
-    int* sen = sen_all + warp_in_block * W2V_MAX_SENTENCE;
+    int* sen = sen_all + warp_in_block * W2V_MAX_SENTENCE_LENGTH;
     Model m = {syn0, syn1, syn1neg, code_offsets, codes, points, unigram_table, table_size,
                sigmoid_table, vocab_size, size, negative, hs};
 
@@ -167,23 +164,22 @@ extern "C" __global__ void w2v_train_sentences(
     unsigned long long before = 0;
     if (lane == 0) before = atomicAdd(words_done, (unsigned long long)(end - begin));
     before = __shfl_sync(0xffffffffu, before, 0);
-    float alpha = starting_alpha * (1 - before / (float)(total_words + 1));
-    if (alpha < starting_alpha * 0.0001f) alpha = starting_alpha * 0.0001f;
+    const float alpha = w2v_schedule_alpha(starting_alpha, (long long)before, total_words);
 
     u64 next_random = splitmix64(seed * 0x100000001B3ULL + (u64)epoch * 0x9E3779B9ULL +
                                  (u64)(first_token + begin));
     float h[W2V_MAX_DIMS_PER_LANE], e[W2V_MAX_DIMS_PER_LANE];
     for (int pos = 0; pos < length; pos++) {
         const int word = sen[pos];
-        next_random = lcg_next(next_random);
+        next_random = w2v_lcg_next(next_random);
         const int b = (int)(next_random % (u64)window);
+        const w2v_context_span span = w2v_context(pos, length, window, b);
         if (cbow) {
             int cw = 0;
 #pragma unroll
             for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) h[k] = 0.f, e[k] = 0.f;
-            for (int a = b; a < window * 2 + 1 - b; a++) {
-                int c = pos - window + a;
-                if (a == window || c < 0 || c >= length) continue;
+            for (long long c = span.first; c < span.end; c++) {
+                if (c == pos) continue;
                 const float* row = syn0 + (long long)sen[c] * size;
 #pragma unroll
                 for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) {
@@ -196,15 +192,13 @@ extern "C" __global__ void w2v_train_sentences(
 #pragma unroll
             for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) h[k] /= cw;
             output_layer(m, word, h, e, alpha, next_random, lane);
-            for (int a = b; a < window * 2 + 1 - b; a++) {
-                int c = pos - window + a;
-                if (a == window || c < 0 || c >= length) continue;
+            for (long long c = span.first; c < span.end; c++) {
+                if (c == pos) continue;
                 add_to_row(syn0 + (long long)sen[c] * size, e, size, lane);
             }
         } else {
-            for (int a = b; a < window * 2 + 1 - b; a++) {
-                int c = pos - window + a;
-                if (a == window || c < 0 || c >= length) continue;
+            for (long long c = span.first; c < span.end; c++) {
+                if (c == pos) continue;
                 float* row = syn0 + (long long)sen[c] * size;
 #pragma unroll
                 for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) {
