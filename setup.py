@@ -31,6 +31,7 @@ core = Extension(
     sources=[
         f"{CORE_DIR}/_core.pyx",
         f"{CORE_DIR}/vocab_counter.c",
+        f"{CORE_DIR}/encoder.c",
         f"{CORE_DIR}/vocab_file.c",
         f"{CORE_DIR}/huffman.c",
         f"{CORE_DIR}/unigram_table.c",

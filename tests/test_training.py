@@ -82,7 +82,8 @@ def test_hot_rows_reach_the_shared_weights_through_the_merges(topics):
     from w2vpy.corpus import Corpus
     from w2vpy.trainer import train_weights
     from w2vpy.parameters import TrainingParams
-    from w2vpy.vocab import build_vocab, encode_corpus
+    from w2vpy.encoded_corpus import encode_corpus
+    from w2vpy.vocab import build_vocab
 
     path, _ = topics
     corpus = Corpus(path)

@@ -148,7 +148,7 @@ def test_read_vocab_missing_file(tmp_path):
 
 @pytest.mark.parametrize("record_tokens", [False, True])
 def test_encoding_drops_unknown_words(tmp_path, record_tokens):
-    from w2vpy.vocab import encode_corpus
+    from w2vpy.encoded_corpus import encode_corpus
     path = tmp_path / "c.txt"
     path.write_bytes(b"a a b\nc a\n")
     corpus = Corpus(path)
@@ -162,7 +162,7 @@ def test_encoding_drops_unknown_words(tmp_path, record_tokens):
 
 
 def _encoded_ids(corpus, vocab):
-    from w2vpy.vocab import encode_corpus
+    from w2vpy.encoded_corpus import encode_corpus
     spool, n = encode_corpus(corpus, vocab)
     with spool:
         spool.seek(0)
@@ -195,8 +195,8 @@ def test_recorded_encoding_equals_second_pass(tmp_path_factory, text, min_count,
 def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
     """Remapping in place across many blocks, with words dropped in each, and
     tokens recorded across chunk boundaries."""
-    from w2vpy import corpus as corpus_module, vocab as vocab_module
-    monkeypatch.setattr(vocab_module, "REMAP_BLOCK_IDS", 7)
+    from w2vpy import corpus as corpus_module, encoded_corpus
+    monkeypatch.setattr(encoded_corpus, "REMAP_BLOCK_IDS", 7)
     monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 5)  # words cut across chunks
     rng = np.random.default_rng(3)
     words = [b"w%d" % i for i in rng.zipf(1.5, size=2000) % 50]
@@ -209,7 +209,7 @@ def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
 
 
 def test_read_ids_reads_a_range_and_names_a_short_file(tmp_path):
-    from w2vpy.vocab import read_ids
+    from w2vpy.encoded_corpus import read_ids
     path = tmp_path / "ids.bin"
     np.arange(10, dtype=np.int32).tofile(path)
     with open(path, "rb") as f:

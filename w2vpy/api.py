@@ -15,7 +15,8 @@ from w2vpy.trainer import train_weights
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
 from w2vpy.training import ProgressLine, check_trainable
-from w2vpy.vocab import Vocabulary, build_vocab, encode_corpus, read_vocab, save_vocab
+from w2vpy.encoded_corpus import encode_corpus
+from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 
 def check_backend(params: TrainingParams, backend: str) -> None:
     """Rejects an option the chosen backend does not have, before any work."""

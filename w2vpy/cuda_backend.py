@@ -20,7 +20,8 @@ from w2vpy.subsampling import keep_thresholds
 from w2vpy.parameters import TrainingParams
 from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
-from w2vpy.vocab import Vocabulary, read_ids
+from w2vpy.encoded_corpus import read_ids
+from w2vpy.vocab import Vocabulary
 
 KERNEL_FILE = "w2v_kernels.cu"
 KERNEL_NAME = "w2v_train_sentences"

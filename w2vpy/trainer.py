@@ -23,7 +23,7 @@ from w2vpy.vocab import Vocabulary
 
 def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: TrainingParams,
                   progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
-    """Run word2vec.c's training on an encoded corpus (see vocab.encode_corpus).
+    """Run word2vec.c's training on an encoded corpus (see encoded_corpus).
 
     Ctrl-C stops the threads at their next sentence and re-raises
     KeyboardInterrupt; nothing is returned then."""

@@ -19,12 +19,11 @@ from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.paths import open_input_file
-from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
+from w2vpy.spool import flush_spool, open_spool, write_spool
 from w2vpy.tokenizer import MAX_WORD_BYTES
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
-ENCODED_CORPUS = "the encoded corpus"
 
 
 @dataclass
@@ -230,81 +229,3 @@ def _vocab_line_error(path: Path, lineno: int, lines: bytes, start: int, status:
         return CorruptInputError(f"{where}: word listed twice: {word[:80]!r}")
     return CorruptInputError(f"{where}: the counts add up to {total_before + int(count_text)}, "
                              f"more than {INT64_MAX}")
-
-
-def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None,
-                  read_ahead: bool = False):
-    """Write the corpus as int32 vocabulary ids to an unlinked temporary file.
-
-    Returns (file object, number of ids).  Words outside the vocabulary are
-    dropped here, as word2vec.c skips them while training."""
-    recorded = vocab._recorded
-    if recorded is not None and recorded.source is corpus:
-        vocab._recorded = None
-        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap,
-                                              spool_dir)
-    encoder = vocab.encoder()
-    spool = open_spool(ENCODED_CORPUS, spool_dir)
-    tokens = 0
-    try:
-        for chunk in corpus.chunks(read_ahead):
-            ids = encoder.feed(chunk)
-            write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
-            tokens += len(ids)
-        ids = encoder.finish()
-        write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
-        tokens += len(ids)
-        flush_spool(spool, ENCODED_CORPUS, spool_dir)
-    except BaseException:
-        spool.close()
-        raise
-    return spool, tokens
-
-
-REMAP_BLOCK_IDS = 1 << 20
-
-
-def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
-                    spool_dir: str | None) -> int:
-    """Rewrite a file of counter entries as final ids, dropping words outside
-    the vocabulary.  Ids never outnumber the entries read so far, so writing
-    behind the read position is safe and the disk holds one copy."""
-    fd = file.fileno()
-    read_at = written = 0
-    try:
-        while read_at < entries:
-            count = min(REMAP_BLOCK_IDS, entries - read_at)
-            ids = remap[read_ids(fd, read_at, count)]
-            ids = ids[ids >= 0]
-            _pwrite_all(fd, ids.tobytes(), written * 4)
-            read_at += count
-            written += len(ids)
-        os.ftruncate(fd, written * 4)
-    except OSError as exc:
-        file.close()
-        raise spool_error(exc, ENCODED_CORPUS, spool_dir) from None
-    except BaseException:
-        file.close()
-        raise
-    return written
-
-
-def read_ids(fd: int, first: int, count: int) -> np.ndarray:
-    """ids [first, first + count) of an encoded corpus file, as int32."""
-    parts, offset, size = [], first * 4, count * 4
-    while size > 0:
-        data = os.pread(fd, size, offset)
-        if not data:
-            raise W2VError(f"encoded corpus ended early at token {offset // 4}")
-        parts.append(data)
-        size -= len(data)
-        offset += len(data)
-    return np.frombuffer(b"".join(parts), dtype=np.int32)
-
-
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.pwrite(fd, view, offset)
-        view = view[n:]
-        offset += n

@@ -45,6 +45,8 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
+
+cdef extern from "encoder.h":
     ctypedef struct w2v_encoder:
         pass
     void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter,

@@ -167,31 +167,26 @@ static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t
 
 /* ---- look-ahead queue (see w2v_lookahead) ---------------------------------- */
 
-typedef void (*resolve_fn)(void *ctx, const w2v_pending_token *token);
-
 static inline w2v_pending_token *lookahead_at(w2v_lookahead *q, int i) {
     return &q->pending[(q->first + i) % W2V_COUNT_AHEAD];
 }
 
-static void lookahead_resolve_first(w2v_lookahead *q, resolve_fn resolve, void *ctx) {
+static void lookahead_resolve_first(w2v_lookahead *q, w2v_resolve_fn resolve, void *ctx) {
     resolve(ctx, lookahead_at(q, 0));
     q->first = (q->first + 1) % W2V_COUNT_AHEAD;
     q->count--;
 }
 
-/* Resolves every waiting token, in order: before the tokenizer's buffer or
- * the caller's output moves on. */
-static void lookahead_drain(w2v_lookahead *q, resolve_fn resolve, void *ctx) {
+void w2v_lookahead_drain(w2v_lookahead *q, w2v_resolve_fn resolve, void *ctx) {
     while (q->count > 0) lookahead_resolve_first(q, resolve, ctx);
 }
 
-/* Queues a token for lookup in table, resolving the oldest when full.  Each
- * link of the lookup is prefetched a few tokens before it is needed: the slot
- * when the token is hashed, the entry half-way through the queue, its bytes a
- * quarter before it is resolved.  The word is copied because the tokenizer
- * reuses its buffer. */
-static void lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
-                           const unsigned char *word, size_t len, resolve_fn resolve, void *ctx) {
+/* Each link of the lookup is prefetched a few tokens before it is needed: the
+ * slot when the token is hashed, the entry half-way through the queue, its
+ * bytes a quarter before it is resolved.  The word is copied because the
+ * tokenizer reuses its buffer. */
+void w2v_lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
+                        const unsigned char *word, size_t len, w2v_resolve_fn resolve, void *ctx) {
     uint64_t h = hash_word(word, len);
     __builtin_prefetch(&table->slots[h & table->slot_mask]);
     if (q->count == W2V_COUNT_AHEAD) lookahead_resolve_first(q, resolve, ctx);
@@ -229,7 +224,7 @@ static void count_pending_token(void *ctx, const w2v_pending_token *t) {
 /* The tokenizer's callback while counting. */
 static void count_token(void *ctx, const unsigned char *word, size_t len) {
     w2v_vocab_counter *c = ctx;
-    lookahead_push(&c->lookahead, c, word, len, count_pending_token, c);
+    w2v_lookahead_push(&c->lookahead, c, word, len, count_pending_token, c);
 }
 
 static void ensure_sentence_token(w2v_vocab_counter *c) {
@@ -246,14 +241,14 @@ static void ensure_sentence_token(w2v_vocab_counter *c) {
 int w2v_counter_feed(w2v_vocab_counter *c, const unsigned char *data, size_t n) {
     ensure_sentence_token(c);
     w2v_tokenize(&c->tokenizer, data, n, count_token, c);
-    lookahead_drain(&c->lookahead, count_pending_token, c);
+    w2v_lookahead_drain(&c->lookahead, count_pending_token, c);
     return c->failed ? -1 : 0;
 }
 
 int w2v_counter_finish(w2v_vocab_counter *c) {
     ensure_sentence_token(c);
     w2v_tokenize_finish(&c->tokenizer, count_token, c);
-    lookahead_drain(&c->lookahead, count_pending_token, c);
+    w2v_lookahead_drain(&c->lookahead, count_pending_token, c);
     return c->failed ? -1 : 0;
 }
 
@@ -274,51 +269,14 @@ int64_t w2v_counter_finish_recording(w2v_vocab_counter *c, int32_t *entries) {
     return rc != 0 ? -1 : c->recorded;
 }
 
+int64_t w2v_counter_find(const w2v_vocab_counter *c, const w2v_pending_token *token) {
+    uint64_t slot;
+    return find_hashed(c, token->word, token->len, token->hash, &slot);
+}
+
 int64_t w2v_counter_append(w2v_vocab_counter *c, const unsigned char *word, size_t len,
                            int64_t count) {
     uint64_t h = hash_word(word, len), slot;
     if (find_hashed(c, word, len, h, &slot) >= 0) return -2;
     return insert_new(c, word, len, h, slot, count);
-}
-
-void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const int32_t *remap) {
-    enc->counter = counter;
-    enc->remap = remap;
-    enc->out = NULL;
-    enc->written = 0;
-    w2v_tokenizer_init(&enc->tokenizer);
-    enc->lookahead.first = 0;
-    enc->lookahead.count = 0;
-}
-
-static void encode_pending_token(void *ctx, const w2v_pending_token *t) {
-    w2v_encoder *enc = ctx;
-    uint64_t slot;
-    int64_t e = find_hashed(enc->counter, t->word, t->len, t->hash, &slot);
-    if (e < 0) return;
-    int32_t id = enc->remap[e];
-    if (id < 0) return;
-    enc->out[enc->written++] = id;
-}
-
-/* The tokenizer's callback while encoding. */
-static void encode_token(void *ctx, const unsigned char *word, size_t len) {
-    w2v_encoder *enc = ctx;
-    lookahead_push(&enc->lookahead, enc->counter, word, len, encode_pending_token, enc);
-}
-
-int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out) {
-    enc->out = out;
-    enc->written = 0;
-    w2v_tokenize(&enc->tokenizer, data, n, encode_token, enc);
-    lookahead_drain(&enc->lookahead, encode_pending_token, enc);
-    return enc->written;
-}
-
-int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out) {
-    enc->out = out;
-    enc->written = 0;
-    w2v_tokenize_finish(&enc->tokenizer, encode_token, enc);
-    lookahead_drain(&enc->lookahead, encode_pending_token, enc);
-    return enc->written;
 }

@@ -82,20 +82,16 @@ int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entrie
  * ENOMEM, -2 when the word is already present. */
 int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                            int64_t count);
+/* The entry of a queued token, or -1 when the word is not counted. */
+int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_token *token);
 
-/* Second pass: map tokens to final vocabulary ids through remap (entry index
- * -> id, or -1 to drop).  Writes at most n + 1 ids to out per call. */
-typedef struct {
-    const w2v_vocab_counter *counter;
-    const int32_t *remap;
-    int32_t *out;
-    int64_t written;
-    w2v_tokenizer tokenizer;
-    w2v_lookahead lookahead;  /* tokens waiting to be encoded */
-} w2v_encoder;
-
-void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const int32_t *remap);
-int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out);
-int64_t w2v_encoder_finish(w2v_encoder *enc, int32_t *out);
+/* The look-ahead queue, shared by counting and encoding (encoder.h): push
+ * queues a token for lookup in table, resolving the oldest when full; drain
+ * resolves every waiting token, in order, before the tokenizer's buffer or the
+ * caller's output moves on. */
+typedef void (*w2v_resolve_fn)(void *ctx, const w2v_pending_token *token);
+void w2v_lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
+                        const unsigned char *word, size_t len, w2v_resolve_fn resolve, void *ctx);
+void w2v_lookahead_drain(w2v_lookahead *q, w2v_resolve_fn resolve, void *ctx);
 
 #endif

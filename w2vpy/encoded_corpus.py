@@ -1,0 +1,96 @@
+"""The encoded corpus: the training text as int32 vocabulary ids (0 = end of
+sentence) in an unnamed temporary file, written once before training and read
+in blocks by every backend, so that words are hashed once, not every epoch.
+"""
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+import numpy as np
+
+from w2vpy.corpus import Corpus
+from w2vpy.errors import W2VError
+from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
+from w2vpy.vocab import Vocabulary
+
+#: what the temporary file holds, for messages
+ENCODED_CORPUS = "the encoded corpus"
+
+
+def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None,
+                  read_ahead: bool = False):
+    """Write the corpus as int32 vocabulary ids to an unlinked temporary file.
+
+    Returns (file object, number of ids).  Words outside the vocabulary are
+    dropped here, as word2vec.c skips them while training."""
+    recorded = vocab._recorded
+    if recorded is not None and recorded.source is corpus:
+        vocab._recorded = None
+        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap,
+                                              spool_dir)
+    encoder = vocab.encoder()
+    spool = open_spool(ENCODED_CORPUS, spool_dir)
+    tokens = 0
+    try:
+        for chunk in corpus.chunks(read_ahead):
+            ids = encoder.feed(chunk)
+            write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
+            tokens += len(ids)
+        ids = encoder.finish()
+        write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
+        tokens += len(ids)
+        flush_spool(spool, ENCODED_CORPUS, spool_dir)
+    except BaseException:
+        spool.close()
+        raise
+    return spool, tokens
+
+
+REMAP_BLOCK_IDS = 1 << 20
+
+
+def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
+                    spool_dir: str | None) -> int:
+    """Rewrite a file of counter entries as final ids, dropping words outside
+    the vocabulary.  Ids never outnumber the entries read so far, so writing
+    behind the read position is safe and the disk holds one copy."""
+    fd = file.fileno()
+    read_at = written = 0
+    try:
+        while read_at < entries:
+            count = min(REMAP_BLOCK_IDS, entries - read_at)
+            ids = remap[read_ids(fd, read_at, count)]
+            ids = ids[ids >= 0]
+            _pwrite_all(fd, ids.tobytes(), written * 4)
+            read_at += count
+            written += len(ids)
+        os.ftruncate(fd, written * 4)
+    except OSError as exc:
+        file.close()
+        raise spool_error(exc, ENCODED_CORPUS, spool_dir) from None
+    except BaseException:
+        file.close()
+        raise
+    return written
+
+
+def read_ids(fd: int, first: int, count: int) -> np.ndarray:
+    """ids [first, first + count) of an encoded corpus file, as int32."""
+    parts, offset, size = [], first * 4, count * 4
+    while size > 0:
+        data = os.pread(fd, size, offset)
+        if not data:
+            raise W2VError(f"encoded corpus ended early at token {offset // 4}")
+        parts.append(data)
+        size -= len(data)
+        offset += len(data)
+    return np.frombuffer(b"".join(parts), dtype=np.int32)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view = view[n:]
+        offset += n
