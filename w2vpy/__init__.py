@@ -6,7 +6,7 @@
 """
 from w2vpy.api import train
 from w2vpy.errors import CorruptInputError, TrainingDiverged, W2VError
-from w2vpy.keyedvectors import WordVectors, load
+from w2vpy.word_vectors import WordVectors, load
 
 __all__ = ["train", "load", "WordVectors", "W2VError", "CorruptInputError", "TrainingDiverged"]
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from w2vpy.corpus import Corpus, open_corpus
 from w2vpy.errors import W2VError
-from w2vpy.keyedvectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 from w2vpy.paths import check_distinct
 from w2vpy.trainer import train_weights
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,

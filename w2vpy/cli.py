@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---- query tools -------------------------------------------------------------------
 
 def _load_for_query(path: str):
-    from w2vpy.keyedvectors import load
+    from w2vpy.word_vectors import load
     return load(path, unicode_errors="surrogateescape")
 
 
