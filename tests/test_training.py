@@ -160,3 +160,33 @@ def test_learns_from_the_bundled_corpus():
                "violet", "red", "gray", "grey", "reddish", "scarlet", "crimson", "colored"}
     near = [w for w, _ in kv.most_similar("red", topn=10)]
     assert len(colours.intersection(near)) >= 6, near
+
+
+def _one_thread_vectors(path, **params):
+    return train(path, vector_size=12, min_count=1, sample=0, workers=1, epochs=2, window=1,
+                 **params).vectors
+
+
+def test_cbow_mean_is_the_sum_divided_by_the_context_size(tmp_path):
+    """window=1 always draws shrink 0, so in two-word sentences every context
+    is the one other word: mean and sum agree bit for bit.  In three-word
+    sentences the middle word has two, and they part."""
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("red apple\ngreen pear\nred pear\ngreen apple\n" * 50)
+    triples = tmp_path / "triples.txt"
+    triples.write_text("red ripe apple\ngreen ripe pear\n" * 50)
+    assert np.array_equal(_one_thread_vectors(pairs, cbow_mean=True),
+                          _one_thread_vectors(pairs, cbow_mean=False))
+    summed = _one_thread_vectors(triples, cbow_mean=False)
+    assert not np.array_equal(_one_thread_vectors(triples, cbow_mean=True), summed)
+    # skip-gram has no hidden sum: the switch changes nothing there
+    assert np.array_equal(_one_thread_vectors(triples, sg=1, cbow_mean=False),
+                          _one_thread_vectors(triples, sg=1, cbow_mean=True))
+    assert np.isfinite(summed).all()
+
+
+def test_summed_cbow_learns_topics(topics):
+    path, topic_of = topics
+    kv = train(path, vector_size=32, min_count=1, workers=1, epochs=5, cbow_mean=False,
+               alpha=0.01)
+    assert topic_precision(kv, topic_of) > 0.8

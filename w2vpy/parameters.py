@@ -153,6 +153,9 @@ class TrainingParams:
         "0.05 for CBOW", minimum=0, exclusive_minimum=True, optional=True)
     sg: bool = parameter(False, "-cbow", "Use the continuous bag of words model (use 0 for "
                          "skip-gram model)", inverted_flag=True)
+    cbow_mean: bool = parameter(True, "-cbow-mean", "CBOW averages the context vectors, as "
+                                "word2vec.c (0: sums them, as gensim's cbow_mean=0)",
+                                addition=True)
     seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True)
     max_vocab_size: int = parameter(

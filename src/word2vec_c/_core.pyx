@@ -147,6 +147,7 @@ cdef extern from "trainer.h":
         int64_t epochs
         float alpha
         int sg
+        int cbow_mean
         uint64_t seed
         int sequential_dot
         int64_t train_words
@@ -548,6 +549,7 @@ cdef void fill_training_config(w2v_train_config *c, params) except *:
     c.epochs = params.epochs
     c.alpha = params.starting_alpha
     c.sg = params.sg
+    c.cbow_mean = params.cbow_mean
     c.seed = params.seed
     c.sequential_dot = params.sequential_dot
 

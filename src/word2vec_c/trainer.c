@@ -204,7 +204,8 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
         cw++;
     }
     if (!cw) return;
-    for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
+    if (cfg->cbow_mean)
+        for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
     if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha);
     if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha);
     for (int64_t c = span.first; c < span.end; c++) {

@@ -44,6 +44,7 @@ typedef struct {
     int64_t epochs;
     float alpha;          /* the starting learning rate, the mode's default resolved */
     int sg;               /* 1: skip-gram, 0: CBOW */
+    int cbow_mean;        /* 1: CBOW averages its context vectors (word2vec.c), 0: sums them */
     uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
     int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
