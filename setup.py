@@ -40,6 +40,7 @@ core = Extension(
         f"{CORE_DIR}/input_vectors.c",
         f"{CORE_DIR}/subsampling.c",
         f"{CORE_DIR}/kmeans.c",
+        f"{CORE_DIR}/vector_text.c",
     ],
     include_dirs=[CORE_DIR, SHARED_INCLUDE_DIR, numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],

@@ -168,3 +168,14 @@ def test_round_trip_property(tmp_path, words, size, binary):
     back = load(tmp_path / "p", binary=binary)
     assert back.index_to_key == words
     assert np.allclose(back.vectors, kv.vectors, atol=0 if binary else 5e-7)
+
+
+def test_text_rows_print_any_float_as_word2vec_c_s_percent_lf():
+    """The widest values fit the row buffer, and every value prints as C's
+    "%lf " (Python's "%f" is the same conversion)."""
+    from w2vpy import _core
+    extremes = np.array([[np.finfo(np.float32).max, -np.finfo(np.float32).max, np.inf, -np.inf,
+                          np.nan, 1e-45, -0.0, 0.5]], dtype=np.float32)
+    expected = b"w " + "".join("%f " % float(x) for x in extremes[0]).encode() + b"\n"
+    assert _core.format_text_rows([b"w"], extremes) == expected
+    assert _core.format_text_rows([b"a", b"b"], np.zeros((2, 0), np.float32)) == b"a \nb \n"

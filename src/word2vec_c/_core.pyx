@@ -7,7 +7,6 @@ table) with the GIL held; the training threads then run in C without it.
 import numpy as np
 cimport numpy as cnp
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.stdio cimport snprintf
 from libc.string cimport memcpy
 
 cnp.import_array()
@@ -31,7 +30,6 @@ cdef extern from "vocab_counter.h":
         int64_t *word_offsets
         uint8_t *word_lengths
         unsigned char *arena
-        int64_t min_reduce
         int64_t prune_events
         int64_t pruned_words
         int64_t tokens
@@ -124,6 +122,10 @@ cdef extern from "kmeans.h":
     int w2v_kmeans(const float *vectors, int64_t vocab_size, int64_t size, int64_t classes,
                    int iterations, int32_t *assignment, const int32_t *stop) nogil
 
+
+cdef extern from "vector_text.h":
+    enum: W2V_TEXT_VALUE_BYTES
+    size_t w2v_format_text_row(char *out, const float *row, int64_t size) nogil
 
 cdef extern from "trainer.h":
     int W2V_HOT_MERGE_WORDS
@@ -269,10 +271,6 @@ cdef class WordCounter:
         return rc != -2
 
     @property
-    def size(self):
-        return self.counter.size
-
-    @property
     def tokens(self):
         return self.counter.tokens
 
@@ -283,10 +281,6 @@ cdef class WordCounter:
     @property
     def pruned_words(self):
         return self.counter.pruned_words
-
-    @property
-    def min_reduce(self):
-        return self.counter.min_reduce
 
     def words(self, entries=None):
         """The words of the given entries (all, in entry order, by default)."""
@@ -519,18 +513,18 @@ def kmeans(vectors, int64_t classes, int iterations, int32_t[::1] stop):
 # ---- text output ---------------------------------------------------------------
 
 def format_text_rows(list words, vectors):
-    """word2vec.c's text lines: b"word " then "%lf " per value, then b"\\n"."""
+    """word2vec.c's text lines: b"word " then the row (vector_text.h), then b"\\n"."""
     cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
-    cdef Py_ssize_t i, j, n = v.shape[0], size = v.shape[1]
-    cdef char buf[512]
-    cdef int k
+    cdef Py_ssize_t i, n = v.shape[0], size = v.shape[1]
+    cdef bytearray row_text = bytearray(size * W2V_TEXT_VALUE_BYTES)
+    cdef char *buf = row_text
+    cdef size_t k
     cdef bytearray out = bytearray()
     for i in range(n):
         out += words[i]
         out += b" "
-        for j in range(size):
-            k = snprintf(buf, sizeof(buf), "%lf ", <double>v[i, j])
-            out += buf[:k]
+        k = w2v_format_text_row(buf, &v[i, 0], size) if size else 0
+        out += buf[:k]
         out += b"\n"
     return bytes(out)
 
