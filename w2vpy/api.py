@@ -12,17 +12,23 @@ from w2vpy.errors import W2VError
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 from w2vpy.paths import check_distinct
 from w2vpy.trainer import train_weights
+from w2vpy.encoded_corpus import encode_corpus
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
 from w2vpy.training import ProgressLine, check_trainable
-from w2vpy.encoded_corpus import encode_corpus
 from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 
-def check_backend(params: TrainingParams, backend: str) -> None:
-    """Rejects an option the chosen backend does not have, before any work."""
-    if backend == "cuda" and params.hot_rows:  # None (automatic) means none there
+def check_backend(params: TrainingParams, backend: str, will_train: bool = True) -> None:
+    """Before any work: an option the chosen backend does not have, or (when
+    training will follow) a cuda backend without cupy or a GPU."""
+    if backend != "cuda":
+        return
+    if params.hot_rows:  # None (automatic) means none there
         raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
                        "with the cuda backend")
+    if will_train:
+        from w2vpy.cuda_backend import require_cuda
+        require_cuda()
 
 
 @dataclass
@@ -106,9 +112,6 @@ def train(corpus: str | os.PathLike[str] | Corpus, *, progress: bool = False,
     run = {p.name: p.check(parameters.pop(p.name, p.default)) for p in RUN_OPTIONS}
     params = training_params(parameters)
     check_backend(params, run["backend"])
-    if run["backend"] == "cuda":
-        from w2vpy.cuda_backend import require_cuda
-        require_cuda()
     with open_corpus(corpus) as source:
         check_distinct(corpus_inputs(source, run["read_vocab"], "corpus", "read_vocab"),
                        [("save_vocab", run["save_vocab"])])

@@ -80,18 +80,15 @@ def train_command(argv: Sequence[str]) -> int:
         sys.stdout.write(USAGE)
         return 0
     params, options = parse_command_line(argv)
-    check_backend(params, options["backend"])
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
     output, debug = options["output"], options["debug"]
+    check_backend(params, options["backend"], will_train=output is not None)
     outputs = [("-output", output), ("-save-vocab", options["save_vocab"])]
     # Every path is checked for what it is before the long work, not after it.
     for _, path in outputs:
         if path is not None:
             output_target(path)
-    if options["backend"] == "cuda" and output is not None:
-        from w2vpy.cuda_backend import require_cuda
-        require_cuda()
     log = sys.stderr if debug > 0 else None
     with Corpus(options["train"]) as corpus:
         check_distinct(corpus_inputs(corpus, options["read_vocab"], "-train", "-read-vocab"),

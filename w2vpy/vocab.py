@@ -102,10 +102,6 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
     renumbered the words on the way, which falls back to that second pass).
     ``read_ahead`` reads and decompresses the text on a second thread while
     the counting goes on (see ``Corpus.chunks``)."""
-    if min_count < 0:
-        raise W2VError(f"min_count must be >= 0, got {min_count}")
-    if max_vocab_size < 2:
-        raise W2VError(f"max_vocab_size must be >= 2, got {max_vocab_size}")
     counter = _core.WordCounter(max_vocab_size)
     record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
     try:
