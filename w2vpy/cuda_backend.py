@@ -121,8 +121,8 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                 np.int64(first), thresholds, code_offsets, codes, points, table,
                 np.int64(table.size if params.negative else 1), sigmoid, np.int32(V),
                 np.int32(size), np.int32(params.window), np.int32(params.negative),
-                np.int32(params.hs), np.int32(not params.sg), np.int32(params.cbow_mean),
-                np.int32(params.sample > 0),
+                np.int32(params.hs), np.int32(params.sg), np.int32(params.cbow_mean),
+                np.float32(params.sample),
                 np.float32(params.starting_alpha), np.int64(total_words), words_done,
                 np.uint64(params.seed), np.int32(epoch)))
             # Synchronising per batch keeps Ctrl-C and progress responsive.

@@ -132,7 +132,7 @@ extern "C" __global__ void w2v_train_sentences(
     const long long* __restrict__ code_offsets, const unsigned char* __restrict__ codes,
     const int* __restrict__ points, const int* __restrict__ unigram_table, long long table_size,
     const float* __restrict__ sigmoid_table, int vocab_size, int size, int window, int negative,
-    int hs, int cbow, int cbow_mean, int subsample, float starting_alpha, long long total_words,
+    int hs, int sg, int cbow_mean, float sample, float starting_alpha, long long total_words,
     unsigned long long* __restrict__ words_done, unsigned long long seed, int epoch) {
     __shared__ int sen_all[W2V_MAX_SENTENCE_LENGTH * 4];  // 4 warps a block, one sentence each
     const int lane = threadIdx.x % W2V_WARP;
@@ -150,7 +150,7 @@ extern "C" __global__ void w2v_train_sentences(
         long long i = base + lane;
         int word = i < end ? ids[i] : 0;
         bool keep = word > 0;
-        if (keep && subsample) {
+        if (keep && sample > 0) {
             u64 r = splitmix64(seed ^ ((u64)epoch << 40) ^ (u64)(first_token + i));
             keep = (unsigned int)(r & 0xFFFF) <= keep_threshold[word];
         }
@@ -174,7 +174,7 @@ extern "C" __global__ void w2v_train_sentences(
         next_random = w2v_lcg_next(next_random);
         const int b = (int)(next_random % (u64)window);
         const w2v_context_span span = w2v_context(pos, length, window, b);
-        if (cbow) {
+        if (!sg) {
             int cw = 0;
 #pragma unroll
             for (int k = 0; k < W2V_MAX_DIMS_PER_LANE; k++) h[k] = 0.f, e[k] = 0.f;
