@@ -10,7 +10,7 @@ from w2vpy.cli import USAGE, parse_command_line
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, ParameterError,
                               TrainingParams)
 
-NUMERIC = [p for p in TRAINING_PARAMETERS if p.kind in (int, float) and p.flag]
+NUMERIC = [p for p in TRAINING_PARAMETERS if p.kind in (int, float)]
 
 
 def test_every_declaration_reaches_the_usage_and_train():

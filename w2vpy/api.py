@@ -8,15 +8,19 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from w2vpy.corpus import Corpus, open_corpus
-from w2vpy.errors import W2VError
-from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
-from w2vpy.paths import check_distinct
-from w2vpy.trainer import train_weights
 from w2vpy.encoded_corpus import encode_corpus
+from w2vpy.errors import W2VError
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
+from w2vpy.paths import check_distinct
+from w2vpy.trainer import train_weights
 from w2vpy.training import ProgressLine, check_trainable
 from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+
+#: train()'s keywords besides corpus and progress, in the table's order
+TRAIN_KEYWORDS: tuple[Parameter, ...] = (*TRAINING_PARAMETERS, *RUN_OPTIONS)
+
 
 def check_backend(params: TrainingParams, backend: str, will_train: bool = True) -> None:
     """Before any work: an option the chosen backend does not have, or (when
@@ -127,9 +131,9 @@ def _keyword(declared: Parameter) -> inspect.Parameter:
 
 
 # help(train) and editors show every keyword the declarations give it
-train.__signature__ = inspect.signature(train).replace(parameters=[  # type: ignore[attr-defined]
-    inspect.signature(train).parameters["corpus"],
-    *(_keyword(p) for p in (*TRAINING_PARAMETERS, *RUN_OPTIONS)),
-    inspect.signature(train).parameters["progress"]])
+_written = inspect.signature(train).parameters
+train.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [_written["corpus"], *(_keyword(p) for p in TRAIN_KEYWORDS), _written["progress"]],
+    return_annotation=inspect.signature(train).return_annotation)
 train.__doc__ = (train.__doc__ or "") + "\n\n    Parameters:\n" + "".join(
-    f"      {p.name}={p.default!r}: {p.help}\n" for p in (*TRAINING_PARAMETERS, *RUN_OPTIONS))
+    f"      {p.name}={p.default!r}: {p.help}\n" for p in TRAIN_KEYWORDS)

@@ -31,8 +31,8 @@ COMMAND_FLAGS: tuple[Parameter, ...] = (
     Parameter("binary", bool, "-binary", "Save the resulting vectors in binary mode",
               default=False),
 )
-ALL_FLAGS = (*COMMAND_FLAGS, *TRAINING_PARAMETERS, *RUN_OPTIONS)
-FLAGS: dict[str, Parameter] = {p.flag: p for p in ALL_FLAGS if p.flag is not None}
+FLAGS: dict[str, Parameter] = {p.flag: p for p in (*COMMAND_FLAGS, *TRAINING_PARAMETERS,
+                                                     *RUN_OPTIONS)}
 
 USAGE = ("WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)\n\n"
          "Options:\nParameters for training:\n"

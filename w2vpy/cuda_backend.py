@@ -14,13 +14,13 @@ from typing import Callable
 import numpy as np
 
 from w2vpy import _core
+from w2vpy.encoded_corpus import read_ids
 from w2vpy.errors import W2VError
 from w2vpy.huffman import build_huffman_tree
-from w2vpy.subsampling import keep_thresholds
 from w2vpy.parameters import TrainingParams
+from w2vpy.subsampling import keep_thresholds
 from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
 from w2vpy.unigram_table import build_unigram_table
-from w2vpy.encoded_corpus import read_ids
 from w2vpy.vocab import Vocabulary
 
 KERNEL_FILE = "w2v_kernels.cu"
@@ -122,7 +122,7 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                 np.int64(table.size if params.negative else 1), sigmoid, np.int32(V),
                 np.int32(size), np.int32(params.window), np.int32(params.negative),
                 np.int32(params.hs), np.int32(params.sg), np.int32(params.cbow_mean),
-                np.float32(params.sample),
+                np.float64(params.sample),
                 np.float32(params.starting_alpha), np.int64(total_words), words_done,
                 np.uint64(params.seed), np.int32(epoch)))
             # Synchronising per batch keeps Ctrl-C and progress responsive.

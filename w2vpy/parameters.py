@@ -16,6 +16,9 @@ import numpy as np
 
 from w2vpy.errors import W2VError
 
+#: window and epochs stay within int, as in word2vec.c (the CUDA launch passes
+#: them as int), the rest within int64_t, the C config's type: a bigger value
+#: is refused here, never an OverflowError from the binding
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 #: word2vec.c's vocab_hash_size * 0.7, the vocabulary size at which it prunes
@@ -41,8 +44,8 @@ class Parameter:
 
     name: str
     kind: type
-    #: word2vec.c's spelling on the command line; None: Python only
-    flag: str | None
+    #: word2vec.c's spelling on the command line
+    flag: str
     help: str
     default: Any = None
     minimum: float | None = None
@@ -120,7 +123,7 @@ class Parameter:
         return f"\t{self.flag} {metavar}\n\t\t{text}\n"
 
 
-def parameter(default: Any, flag: str | None, help: str, **declaration: Any) -> Any:
+def parameter(default: Any, flag: str, help: str, **declaration: Any) -> Any:
     """A TrainingParams field declared with everything its Parameter needs
     (name and kind come from the field)."""
     return field(default=default, metadata={"declaration": dict(flag=flag, help=help,

@@ -1,6 +1,6 @@
 """What every training backend shares: the checks made before any matrix is
-allocated, syn0's starting values, the learning-rate schedule, the progress
-line, and the result.  The CPU driver
+allocated, syn0's starting values, the progress line, and the result (the
+learning-rate schedule is the C core's, in w2vpy/include/w2v_constants.h).  The CPU driver
 (``trainer``) and the CUDA driver (``cuda_backend``) both build on this
 module; neither imports the other.
 """

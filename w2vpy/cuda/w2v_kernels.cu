@@ -132,7 +132,7 @@ extern "C" __global__ void w2v_train_sentences(
     const long long* __restrict__ code_offsets, const unsigned char* __restrict__ codes,
     const int* __restrict__ points, const int* __restrict__ unigram_table, long long table_size,
     const float* __restrict__ sigmoid_table, int vocab_size, int size, int window, int negative,
-    int hs, int sg, int cbow_mean, float sample, float starting_alpha, long long total_words,
+    int hs, int sg, int cbow_mean, double sample, float starting_alpha, long long total_words,
     unsigned long long* __restrict__ words_done, unsigned long long seed, int epoch) {
     __shared__ int sen_all[W2V_MAX_SENTENCE_LENGTH * 4];  // 4 warps a block, one sentence each
     const int lane = threadIdx.x % W2V_WARP;
