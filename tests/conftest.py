@@ -21,6 +21,26 @@ def have_gensim() -> bool:
     return True
 
 
+def required_tool(name: str, found, install: str):
+    """A compiler a test needs: skipped with a reason where absent, except
+    where W2V_REQUIRE_TOOLCHAINS is set (.ci/run sets it), so that in CI a
+    missing one fails instead of hiding."""
+    if found is None:
+        if os.environ.get("W2V_REQUIRE_TOOLCHAINS"):
+            pytest.fail(f"{name} is not installed, and W2V_REQUIRE_TOOLCHAINS is set")
+        pytest.skip(f"{name} is not installed ({install})")
+    return found
+
+
+@pytest.fixture(scope="session")
+def host_kernel(tmp_path_factory):
+    """The CUDA kernel built for the host (tests/host_kernel.py)."""
+    from host_kernel import HostKernel, build_host_kernel, host_compiler
+
+    compiler = required_tool("a C++ compiler", host_compiler(), "apt-get install g++")
+    return HostKernel(build_host_kernel(compiler, tmp_path_factory.mktemp("host_kernel")))
+
+
 requires_gensim = pytest.mark.skipif(not have_gensim(), reason="gensim is not installed")
 
 

@@ -1,15 +1,22 @@
-"""The CUDA backend.  Training tests need a GPU and cupy (marker ``gpu``);
-the compile check needs only ``nvcc``."""
+"""The CUDA backend's launch and build.  The launch's arguments are checked
+against the kernel's signature here with neither GPU nor cupy (the kernel's
+algorithm runs on the host in test_cuda_on_host.py); the compile check needs
+``nvcc``; training tests need a GPU and cupy (marker ``gpu``)."""
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from w2vpy import W2VError, train
-from w2vpy.cuda_backend import kernel_options, kernel_source, sentence_bounds
+from w2vpy.cuda_backend import (C_TYPES, MAX_VECTOR_SIZE, WARP_LANES, WARPS_PER_BLOCK,
+                                 KernelArrays, check_kernel_arguments, kernel_arguments,
+                                 kernel_include_dirs, kernel_options, kernel_signature,
+                                 kernel_source, sentence_bounds)
+from w2vpy.parameters import training_params
 
 
 def gpu_available() -> bool:
@@ -27,10 +34,13 @@ gpu = pytest.mark.skipif(not gpu_available(), reason="no CUDA GPU with cupy visi
 def test_kernel_source_compiles(tmp_path):
     src = tmp_path / "k.cu"
     src.write_text(kernel_source())
-    r = subprocess.run(["nvcc", *kernel_options(), "-arch=sm_80", "-cubin", "-o",
-                        str(tmp_path / "k.cubin"), str(src)],
+    r = subprocess.run(["nvcc", *kernel_options(), "-arch=sm_80", "-cubin", "-Xptxas", "-v",
+                        "-o", str(tmp_path / "k.cubin"), str(src)],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
+    # each lane's dimensions stay in registers: nothing spills to local memory
+    spills = re.findall(r"(\d+) bytes spill stores, (\d+) bytes spill loads", r.stderr)
+    assert spills and all(n == "0" for pair in spills for n in pair), r.stderr
 
 
 @pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on the PATH")
@@ -45,7 +55,10 @@ def test_kernel_takes_the_constants_and_schedule_from_the_core_s_header():
     for helper in ("w2v_lcg_next", "w2v_schedule_alpha", "w2v_context", "w2v_sigmoid_index"):
         defined = re.search(rf"static __device__ __forceinline__ [\w ]+ {helper}\(", r.stdout)
         assert defined and r.stdout.count(f"{helper}(") >= 2, helper  # defined, and used
-    assert "25214903917ULL" in r.stdout and "__shared__ int sen_all[1000 * 4]" in r.stdout
+    assert "25214903917ULL" in r.stdout
+    # the device lanes: a warp per sentence, four sentence buffers a block
+    assert "__shared__ int sentence_buffers[1000 * 4]" in r.stdout
+    assert "__shfl_xor_sync" in r.stdout and "__ballot_sync" in r.stdout
 
 
 def test_sentence_bounds_split_at_sentence_token_and_length():
@@ -82,3 +95,72 @@ def test_gpu_modes_learn_like_cpu(topics, sg, hs, negative):
     cpu = topic_precision(train(path, workers=2, **kw), topic_of)
     gpu_ = topic_precision(train(path, backend="cuda", **kw), topic_of)
     assert gpu_ > 0.8 and gpu_ >= cpu - 0.1
+
+
+def test_signature_is_read_from_the_source():
+    """Every parameter of the extern "C" entry point, with its C type."""
+    source = kernel_source()
+    signature = kernel_signature()
+    declared = re.search(r'W2V_KERNEL void w2v_train_sentences\(([^)]*)\)', source).group(1)
+    assert len(signature) == declared.count(",") + 1 == 27
+    by_name = {p.name: p for p in signature}
+    assert by_name["syn0"].array and by_name["syn0"].dtype == np.float32
+    assert by_name["codes"].array and by_name["codes"].dtype == np.uint8
+    assert not by_name["sample"].array and by_name["sample"].dtype == np.float64
+    assert not by_name["seed"].array and by_name["seed"].dtype == np.uint64
+    assert {p.dtype for p in signature} <= {np.dtype(t) for t in C_TYPES.values()}
+
+
+def launch_arrays(vocab_size: int = 5, size: int = 8) -> KernelArrays:
+    return KernelArrays(
+        syn0=np.zeros((vocab_size, size), np.float32), syn1=np.zeros(1, np.float32),
+        syn1neg=np.zeros((vocab_size, size), np.float32),
+        keep_threshold=np.zeros(vocab_size, np.uint32), code_offsets=np.zeros(1, np.int64),
+        codes=np.zeros(1, np.uint8), points=np.zeros(1, np.int32),
+        unigram_table=np.zeros(10, np.int32), sigmoid_table=np.zeros(1000, np.float32),
+        words_done=np.zeros(1, np.uint64))
+
+
+@pytest.mark.parametrize("mode", [dict(sg=0, hs=0, negative=5), dict(sg=1, hs=1, negative=0),
+                                  dict(sg=0, hs=1, negative=3, cbow_mean=False, sample=0)])
+def test_launch_arguments_match_the_signature(mode):
+    ids = np.array([1, 2, 0], np.int32)
+    arguments = kernel_arguments(launch_arrays(), ids, sentence_bounds(ids), 1, 0,
+                                 training_params(mode), total_words=10, epoch=0)
+    check_kernel_arguments(kernel_signature(), arguments)
+
+
+def test_a_wrong_argument_never_reaches_the_kernel():
+    ids = np.array([1, 2, 0], np.int32)
+    params = training_params({})
+    signature = kernel_signature()
+    good = kernel_arguments(launch_arrays(), ids, sentence_bounds(ids), 1, 0, params, 10, 0)
+    with pytest.raises(TypeError, match="takes 27 arguments, got 26"):
+        check_kernel_arguments(signature, good[:-1])
+    wrong_ids = kernel_arguments(launch_arrays(), ids.astype(np.int64), sentence_bounds(ids), 1,
+                                 0, params, 10, 0)
+    with pytest.raises(TypeError, match="argument ids: expected a int32 array, got ndarray of int64"):
+        check_kernel_arguments(signature, wrong_ids)
+    as_float = (*good[:-6], np.float32(params.sample), *good[-5:])
+    with pytest.raises(TypeError, match="argument sample: expected a float64 scalar"):
+        check_kernel_arguments(signature, as_float)
+    plain_int = (*good[:-1], 3)
+    with pytest.raises(TypeError, match="argument epoch: expected a int32 scalar, got int"):
+        check_kernel_arguments(signature, plain_int)
+    strided = (good[0][:, ::2], *good[1:])
+    with pytest.raises(TypeError, match="syn0: not C-contiguous"):
+        check_kernel_arguments(signature, strided)
+
+
+@pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on the PATH")
+def test_launch_geometry_is_the_device_lanes():
+    """The Python launch's warps a block, lanes a warp and largest vector are
+    the ones the device side of w2v_lanes.h sizes its buffers for."""
+    lanes = Path(kernel_include_dirs()[1]) / "w2v_lanes.h"
+    r = subprocess.run(["cpp", "-dM", "-x", "c++", "-D__CUDACC__", str(lanes)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    macros = dict(re.findall(r"#define (W2V_\w+) (\S+)", r.stdout))
+    assert int(macros["W2V_LANES"]) == WARP_LANES
+    assert int(macros["W2V_WARPS_PER_BLOCK"]) == WARPS_PER_BLOCK
+    assert int(macros["W2V_MAX_VECTOR_SIZE"]) == MAX_VECTOR_SIZE

@@ -5,13 +5,14 @@ The compilers these checks need are skipped with a reason where absent, except
 where W2V_REQUIRE_TOOLCHAINS is set (.ci/run installs them and sets it), so
 that in CI a missing compiler fails instead of hiding."""
 import ast
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import required_tool
 
 REPO = Path(__file__).resolve().parent.parent
 CORE = REPO / "src" / "word2vec_c"
@@ -38,12 +39,8 @@ INCLUDES = ["-I", str(CORE), "-I", str(REPO / setup_constant("SHARED_INCLUDE_DIR
 
 
 def toolchain(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("W2V_REQUIRE_TOOLCHAINS"):
-            pytest.fail(f"{name} is not installed, and W2V_REQUIRE_TOOLCHAINS is set")
-        pytest.skip(f"{name} is not installed (apt-get install clang gcc-aarch64-linux-gnu)")
-    return path
+    return required_tool(name, shutil.which(name),
+                         "apt-get install clang gcc-aarch64-linux-gnu")
 
 
 def compile_core(compiler: list[str], tmp_path: Path) -> None:

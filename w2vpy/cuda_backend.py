@@ -7,9 +7,11 @@ nowhere else, so the CPU path never needs it.
 """
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import dataclass, fields
 from importlib import resources
-from typing import Callable
+from typing import Any, Callable, Protocol
 
 import numpy as np
 
@@ -26,6 +28,7 @@ from w2vpy.vocab import Vocabulary
 KERNEL_FILE = "w2v_kernels.cu"
 KERNEL_NAME = "w2v_train_sentences"
 WARPS_PER_BLOCK = 4
+WARP_LANES = 32
 MAX_VECTOR_SIZE = 512
 #: ids moved to the GPU at a time; bounds host and device memory for any corpus
 BATCH_TOKENS = 1 << 25
@@ -35,10 +38,60 @@ def kernel_source() -> str:
     return (resources.files("w2vpy") / "cuda" / KERNEL_FILE).read_text()
 
 
+def kernel_include_dirs() -> tuple[str, ...]:
+    """The kernel includes w2v_constants.h (the C core's) and w2v_lanes.h."""
+    package = resources.files("w2vpy")
+    return (str(package / "include"), str(package / "cuda"))
+
+
 def kernel_options() -> tuple[str, ...]:
-    """NVRTC's options: the kernel includes w2v_constants.h, the C core's."""
-    include = resources.files("w2vpy") / "include"
-    return ("-std=c++14", f"-I{include}")
+    """NVRTC's options."""
+    return ("-std=c++14", *(f"-I{d}" for d in kernel_include_dirs()))
+
+
+@dataclass(frozen=True)
+class KernelParameter:
+    name: str
+    dtype: np.dtype
+    #: an array (a pointer in C) rather than a scalar
+    array: bool
+
+
+#: the C types the kernel's signature uses, as numpy's
+C_TYPES = {"float": np.float32, "double": np.float64, "int": np.int32, "long long": np.int64,
+           "unsigned int": np.uint32, "unsigned char": np.uint8, "unsigned long long": np.uint64}
+
+
+def kernel_signature(source: str | None = None) -> tuple[KernelParameter, ...]:
+    """The entry point's parameters, read from the kernel's source: what
+    every launch is checked against (check_kernel_arguments)."""
+    source = kernel_source() if source is None else source
+    found = re.search(rf"\bvoid\s+{KERNEL_NAME}\s*\(([^)]*)\)", source)
+    if found is None:
+        raise RuntimeError(f"{KERNEL_FILE} has no {KERNEL_NAME}")
+    parameters = []
+    for declaration in found.group(1).split(","):
+        words = declaration.replace("*", " * ").split()
+        name, array = words[-1], "*" in words
+        c_type = " ".join(w for w in words[:-1] if w not in ("const", "__restrict__", "*"))
+        parameters.append(KernelParameter(name, np.dtype(C_TYPES[c_type]), array))
+    return tuple(parameters)
+
+
+def check_kernel_arguments(signature: tuple[KernelParameter, ...], arguments: tuple) -> None:
+    """A launch's arguments against the kernel's signature, in count and type:
+    a wrong dtype is a TypeError here, never memory misread on the GPU."""
+    if len(arguments) != len(signature):
+        raise TypeError(f"{KERNEL_NAME} takes {len(signature)} arguments, got {len(arguments)}")
+    for declared, value in zip(signature, arguments):
+        is_array = hasattr(value, "__cuda_array_interface__") or isinstance(value, np.ndarray)
+        dtype = getattr(value, "dtype", None)
+        if declared.array != is_array or dtype != declared.dtype:
+            kind = "array" if declared.array else "scalar"
+            raise TypeError(f"{KERNEL_NAME} argument {declared.name}: expected a {declared.dtype} "
+                            f"{kind}, got {type(value).__name__} of {dtype}")
+        if is_array and not value.flags.c_contiguous:
+            raise TypeError(f"{KERNEL_NAME} argument {declared.name}: not C-contiguous")
 
 
 def require_cuda():
@@ -74,67 +127,130 @@ def sentence_bounds(ids: np.ndarray, max_sentence: int = _core.MAX_SENTENCE_LENG
     return np.concatenate([starts, [n]]).astype(np.int64)
 
 
+class Kernel(Protocol):
+    """Where the kernel runs: cupy on a GPU (CupyKernel), or the same source
+    built for the host by the tests (tests/host_kernel.py)."""
+
+    def to_device(self, array: np.ndarray): ...
+
+    def to_host(self, array) -> np.ndarray: ...
+
+    def launch(self, n_sentences: int, arguments: tuple) -> None:
+        """Train the batch's sentences; returns when they are done."""
+
+
+class CupyKernel:
+    def __init__(self) -> None:
+        self.cp = require_cuda()
+        module = self.cp.RawModule(code=kernel_source(), options=kernel_options())
+        self.function = module.get_function(KERNEL_NAME)
+
+    def to_device(self, array: np.ndarray):
+        return self.cp.asarray(array)
+
+    def to_host(self, array) -> np.ndarray:
+        return self.cp.asnumpy(array)
+
+    def launch(self, n_sentences: int, arguments: tuple) -> None:
+        grid = (n_sentences + WARPS_PER_BLOCK - 1) // WARPS_PER_BLOCK
+        self.function((grid,), (WARP_LANES * WARPS_PER_BLOCK,), arguments)
+        # Synchronising per batch keeps Ctrl-C and progress responsive.
+        self.cp.cuda.Device().synchronize()
+
+
+@dataclass
+class KernelArrays:
+    """The weights, the tables and the word counter, as the kernel reads them
+    (numpy arrays on the host, then the kernel's own); an absent table is one
+    zero, so that every argument is a real array."""
+    syn0: Any
+    syn1: Any
+    syn1neg: Any
+    keep_threshold: Any
+    code_offsets: Any
+    codes: Any
+    points: Any
+    unigram_table: Any
+    sigmoid_table: Any
+    #: words every sentence so far started with: the schedule's clock
+    words_done: Any
+
+    def moved(self, kernel: Kernel) -> KernelArrays:
+        return KernelArrays(**{f.name: kernel.to_device(getattr(self, f.name))
+                               for f in fields(self)})
+
+
+def kernel_arrays(vocab: Vocabulary, params: TrainingParams) -> KernelArrays:
+    counts = vocab.counts
+    syn0 = initial_input_vectors(vocab, params)
+    absent = np.zeros(1, dtype=np.float32)
+    if params.hs:
+        tree = build_huffman_tree(counts)
+        code_offsets, codes, points = tree.code_offsets, tree.codes, tree.points
+    else:
+        code_offsets, codes, points = (np.zeros(1, np.int64), np.zeros(1, np.uint8),
+                                       np.zeros(1, np.int32))
+    return KernelArrays(
+        syn0=syn0,
+        syn1=np.zeros_like(syn0) if params.hs else absent,
+        syn1neg=np.zeros_like(syn0) if params.negative else absent,
+        keep_threshold=keep_thresholds(counts, params.sample, vocab.train_words),
+        code_offsets=code_offsets, codes=codes, points=points,
+        unigram_table=(build_unigram_table(counts) if params.negative
+                       else np.zeros(1, np.int32)),
+        sigmoid_table=_core.sigmoid_table(),
+        words_done=np.zeros(1, dtype=np.uint64))
+
+
+def kernel_arguments(arrays: KernelArrays, ids, sentence_starts, n_sentences: int,
+                     first_token: int, params: TrainingParams, total_words: int,
+                     epoch: int) -> tuple:
+    """One launch's arguments, in the order of the kernel's signature."""
+    return (arrays.syn0, arrays.syn1, arrays.syn1neg, ids, sentence_starts,
+            np.int32(n_sentences), np.int64(first_token), arrays.keep_threshold,
+            arrays.code_offsets, arrays.codes, arrays.points, arrays.unigram_table,
+            np.int64(arrays.unigram_table.size), arrays.sigmoid_table,
+            np.int32(len(arrays.syn0)), np.int32(params.vector_size), np.int32(params.window),
+            np.int32(params.negative), np.int32(params.hs), np.int32(params.sg),
+            np.int32(params.cbow_mean), np.float64(params.sample),
+            np.float32(params.starting_alpha), np.int64(total_words), arrays.words_done,
+            np.uint64(params.seed), np.int32(epoch))
+
+
 def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                        params: TrainingParams,
-                       progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
-    cp = require_cuda()
+                       progress: Callable[[int, float, bool], None] | None = None,
+                       kernel: Kernel | None = None) -> TrainedWeights:
+    """Train on the encoded corpus with the kernel, a batch of ids at a time
+    (on the GPU unless another Kernel is given)."""
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
-    V, size = len(vocab), params.vector_size
-    counts = vocab.counts
-    module = cp.RawModule(code=kernel_source(), options=kernel_options())
-    kernel = module.get_function(KERNEL_NAME)
-
-    syn0 = cp.asarray(initial_input_vectors(vocab, params))
-    syn1 = cp.zeros((V, size), dtype=cp.float32) if params.hs else cp.zeros(1, cp.float32)
-    syn1neg = cp.zeros((V, size), dtype=cp.float32) if params.negative else cp.zeros(1, cp.float32)
-    if params.hs:
-        tree = build_huffman_tree(counts)
-        code_offsets, codes, points = (cp.asarray(tree.code_offsets), cp.asarray(tree.codes),
-                                       cp.asarray(tree.points))
-    else:
-        code_offsets = cp.zeros(1, cp.int64)
-        codes = cp.zeros(1, cp.uint8)
-        points = cp.zeros(1, cp.int32)
-    if params.negative:
-        table = cp.asarray(build_unigram_table(counts))
-    else:
-        table = cp.zeros(1, cp.int32)
-    thresholds = cp.asarray(keep_thresholds(counts, params.sample, vocab.train_words))
-    sigmoid = cp.asarray(_core.sigmoid_table())
-    words_done = cp.zeros(1, dtype=cp.uint64)
+    kernel = CupyKernel() if kernel is None else kernel
+    signature = kernel_signature()
+    arrays = kernel_arrays(vocab, params).moved(kernel)
     total_words = params.epochs * vocab.train_words
     started = time.perf_counter()
     fd = corpus_file.fileno()
     for epoch in range(params.epochs):
         for first in range(0, corpus_tokens, BATCH_TOKENS):
-            count = min(BATCH_TOKENS, corpus_tokens - first)
-            ids = read_ids(fd, first, count)
+            ids = read_ids(fd, first, min(BATCH_TOKENS, corpus_tokens - first))
             bounds = sentence_bounds(ids)
             n_sentences = len(bounds) - 1
             if n_sentences == 0:
                 continue
-            grid = (n_sentences + WARPS_PER_BLOCK - 1) // WARPS_PER_BLOCK
-            kernel((grid,), (32 * WARPS_PER_BLOCK,), (
-                syn0, syn1, syn1neg, cp.asarray(ids), cp.asarray(bounds), np.int32(n_sentences),
-                np.int64(first), thresholds, code_offsets, codes, points, table,
-                np.int64(table.size if params.negative else 1), sigmoid, np.int32(V),
-                np.int32(size), np.int32(params.window), np.int32(params.negative),
-                np.int32(params.hs), np.int32(params.sg), np.int32(params.cbow_mean),
-                np.float64(params.sample),
-                np.float32(params.starting_alpha), np.int64(total_words), words_done,
-                np.uint64(params.seed), np.int32(epoch)))
-            # Synchronising per batch keeps Ctrl-C and progress responsive.
-            cp.cuda.Device().synchronize()
+            arguments = kernel_arguments(arrays, kernel.to_device(ids), kernel.to_device(bounds),
+                                         n_sentences, first, params, total_words, epoch)
+            check_kernel_arguments(signature, arguments)
+            kernel.launch(n_sentences, arguments)
             if progress is not None:
-                done = int(words_done.get()[0])
+                done = int(kernel.to_host(arrays.words_done)[0])
                 progress(done, _core.schedule_alpha(params.starting_alpha, done, total_words),
                          False)
-    done = int(words_done.get()[0])
+    done = int(kernel.to_host(arrays.words_done)[0])
     seconds = time.perf_counter() - started
     if progress is not None:
         progress(done, _core.schedule_alpha(params.starting_alpha, done, total_words), True)
-    result = cp.asnumpy(syn0)
+    result = kernel.to_host(arrays.syn0)
     check_converged(result, params)
     return TrainedWeights(result, None, None, seconds, done)
