@@ -265,6 +265,19 @@ def test_subsampling_draws_depend_on_epoch_and_place_not_on_the_batch(load_sente
     assert whole != load_sentence(ids, thresholds, 1e-3, seed=9, epoch=2, first_token=0)
 
 
+def test_a_draw_equal_to_the_threshold_keeps_the_word(load_sentence):
+    """word2vec.c's rule, kept for the hash: keep iff draw <= threshold."""
+    seed, epoch, first_token = 11, 3, 1000
+
+    def draw(i: int) -> int:
+        return splitmix64(seed ^ (epoch << 40) ^ (first_token + i)) & 0xFFFF
+
+    ids = [1, 2, 0]
+    thresholds = [65536, draw(0), max(draw(1) - 1, 0)]
+    assert draw(1) > 0  # so that word 2's threshold sits just under its draw
+    assert load_sentence(ids, thresholds, 1e-3, seed, epoch, first_token) == [[1]]
+
+
 @settings(max_examples=60, deadline=None)
 @given(ids=st.lists(st.integers(0, 5), max_size=2600),
        thresholds=st.lists(st.integers(0, 65536), min_size=6, max_size=6),
