@@ -32,6 +32,7 @@ core = Extension(
         f"{CORE_DIR}/_core.pyx",
         f"{CORE_DIR}/vocab_counter.c",
         f"{CORE_DIR}/encoder.c",
+        f"{CORE_DIR}/phrases.c",
         f"{CORE_DIR}/vocab_file.c",
         f"{CORE_DIR}/huffman.c",
         f"{CORE_DIR}/unigram_table.c",

@@ -43,6 +43,25 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
+    int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,
+                                 size_t len) nogil
+
+cdef extern from "phrases.h":
+    ctypedef struct w2v_phrase_counter:
+        int64_t train_words
+    void w2v_phrase_counter_init(w2v_phrase_counter *pc, w2v_vocab_counter *counter) nogil
+    int w2v_phrase_count(w2v_phrase_counter *pc, const unsigned char *data, size_t n) nogil
+    int w2v_phrase_count_finish(w2v_phrase_counter *pc) nogil
+    ctypedef struct w2v_phrase_writer:
+        unsigned char *out
+        size_t out_len
+    void w2v_phrase_writer_init(w2v_phrase_writer *w, const w2v_vocab_counter *counts,
+                                int64_t min_count, float threshold, int64_t train_words) nogil
+    int w2v_phrase_rewrite(w2v_phrase_writer *w, const unsigned char *data, size_t n) nogil
+    int w2v_phrase_rewrite_finish(w2v_phrase_writer *w) nogil
+    void w2v_phrase_writer_release(w2v_phrase_writer *w) nogil
+    float w2v_phrase_score(int64_t pair_count, int64_t first_count, int64_t second_count,
+                           int64_t min_count, float train_words) nogil
 
 cdef extern from "encoder.h":
     ctypedef struct w2v_encoder:
@@ -261,6 +280,10 @@ cdef class WordCounter:
     def entries_valid(self):
         """False once pruning has renumbered the entries recorded so far."""
         return bool(self.counter.entries_valid)
+
+    def count_of(self, bytes key):
+        """The key's count, or -1 when it was never counted (or was pruned)."""
+        return w2v_counter_count_of(self.counter, <const unsigned char *>key, len(key))
 
     def append(self, bytes word, int64_t count):
         """Add a word with a known count (for -read-vocab); False if present."""
@@ -646,3 +669,70 @@ cdef class TrainingRun:
         self.keep_alive = []
         if err:
             raise OSError(err, "reading the encoded corpus failed during training")
+
+
+cdef class PhraseCounter:
+    """word2phrase's counting pass: words and "a_b" pair keys into one
+    WordCounter (pruned as ReduceVocab), fed in chunks."""
+    cdef w2v_phrase_counter pc
+    cdef readonly WordCounter table
+
+    def __cinit__(self, WordCounter table):
+        self.table = table
+        w2v_phrase_counter_init(&self.pc, table.counter)
+
+    def feed(self, const unsigned char[::1] data):
+        cdef int rc = 0
+        if data.shape[0] == 0:
+            return
+        with nogil:
+            rc = w2v_phrase_count(&self.pc, &data[0], data.shape[0])
+        if rc != 0:
+            raise MemoryError("out of memory while counting words and pairs")
+
+    def finish(self):
+        if w2v_phrase_count_finish(&self.pc) != 0:
+            raise MemoryError("out of memory while counting words and pairs")
+
+    @property
+    def train_words(self):
+        return self.pc.train_words
+
+
+cdef class PhraseWriter:
+    """word2phrase's rewrite: text in, text with the pairs that score above
+    the threshold joined by '_' out, chunk by chunk."""
+    cdef w2v_phrase_writer w
+    cdef readonly WordCounter table
+
+    def __cinit__(self, WordCounter table, int64_t min_count, float threshold,
+                  int64_t train_words):
+        self.table = table
+        w2v_phrase_writer_init(&self.w, table.counter, min_count, threshold, train_words)
+
+    def __dealloc__(self):
+        w2v_phrase_writer_release(&self.w)
+
+    cdef bytes _take(self, int rc):
+        if rc != 0:
+            raise MemoryError("out of memory while writing phrases")
+        out = (<char *>self.w.out)[:self.w.out_len] if self.w.out_len else b""
+        self.w.out_len = 0
+        return out
+
+    def feed(self, const unsigned char[::1] data):
+        cdef int rc = 0
+        if data.shape[0] == 0:
+            return b""
+        with nogil:
+            rc = w2v_phrase_rewrite(&self.w, &data[0], data.shape[0])
+        return self._take(rc)
+
+    def finish(self):
+        return self._take(w2v_phrase_rewrite_finish(&self.w))
+
+
+def phrase_score(int64_t pair_count, int64_t first_count, int64_t second_count,
+                 int64_t min_count, float train_words):
+    """word2phrase's score in its float arithmetic (for the tests)."""
+    return w2v_phrase_score(pair_count, first_count, second_count, min_count, train_words)

@@ -67,15 +67,23 @@ static inline void w2v_tokenizer_emit_word(w2v_tokenizer *tok, w2v_token_fn emit
     tok->nul_at = SIZE_MAX;
 }
 
-static inline void w2v_tokenize(w2v_tokenizer *restrict tok, const unsigned char *restrict data,
-                                size_t n, w2v_token_fn emit, void *ctx) {
+typedef void (*w2v_line_end_fn)(void *ctx);
+
+/* Tokenize a chunk: each word goes to emit; each newline to line_end, or,
+ * when line_end is NULL, to emit as the sentence token "</s>" (word2vec.c's
+ * reading; word2phrase.c keeps newlines apart from words). */
+static inline void w2v_tokenize_lines(w2v_tokenizer *restrict tok,
+                                      const unsigned char *restrict data, size_t n,
+                                      w2v_token_fn emit, w2v_line_end_fn line_end, void *ctx) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = data[i];
         if (c == '\r') continue;
         if (c == ' ' || c == '\t' || c == '\n') {
             if (tok->length > 0) w2v_tokenizer_emit_word(tok, emit, ctx);
-            if (c == '\n')
-                emit(ctx, (const unsigned char *)W2V_SENTENCE_TOKEN, W2V_SENTENCE_TOKEN_LEN);
+            if (c == '\n') {
+                if (line_end != NULL) line_end(ctx);
+                else emit(ctx, (const unsigned char *)W2V_SENTENCE_TOKEN, W2V_SENTENCE_TOKEN_LEN);
+            }
             continue;
         }
         if (tok->length <= W2V_MAX_WORD_BYTES) {
@@ -84,6 +92,11 @@ static inline void w2v_tokenize(w2v_tokenizer *restrict tok, const unsigned char
             tok->length++;
         }
     }
+}
+
+static inline void w2v_tokenize(w2v_tokenizer *restrict tok, const unsigned char *restrict data,
+                                size_t n, w2v_token_fn emit, void *ctx) {
+    w2v_tokenize_lines(tok, data, n, emit, NULL, ctx);
 }
 
 /* End of input: the pending word is a token (word2vec.c drops it). */

@@ -144,7 +144,7 @@ static int reduce_vocab(w2v_vocab_counter *c) {
     return rebuild_slots(c, c->slot_mask + 1);
 }
 
-static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h) {
+static void count_key(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h) {
     if (c->failed) return;
     uint64_t slot;
     c->tokens++;
@@ -162,7 +162,15 @@ static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t
         if (e > INT32_MAX) c->entries_valid = 0;
         c->record[c->recorded++] = (int32_t)e;
     }
-    if (c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
+}
+
+static void prune_if_full(w2v_vocab_counter *c) {
+    if (!c->failed && c->size > c->max_words && reduce_vocab(c) != 0) c->failed = 1;
+}
+
+static void count_hashed(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h) {
+    count_key(c, word, len, h);
+    prune_if_full(c);
 }
 
 /* ---- look-ahead queue (see w2v_lookahead) ---------------------------------- */
@@ -279,4 +287,21 @@ int64_t w2v_counter_append(w2v_vocab_counter *c, const unsigned char *word, size
     uint64_t h = hash_word(word, len), slot;
     if (find_hashed(c, word, len, h, &slot) >= 0) return -2;
     return insert_new(c, word, len, h, slot, count);
+}
+
+int w2v_counter_add(w2v_vocab_counter *c, const unsigned char *key, size_t len) {
+    ensure_sentence_token(c);
+    count_key(c, key, len, hash_word(key, len));
+    return c->failed ? -1 : 0;
+}
+
+int w2v_counter_prune_if_full(w2v_vocab_counter *c) {
+    prune_if_full(c);
+    return c->failed ? -1 : 0;
+}
+
+int64_t w2v_counter_count_of(const w2v_vocab_counter *c, const unsigned char *key, size_t len) {
+    uint64_t slot;
+    int64_t e = find_hashed(c, key, len, hash_word(key, len), &slot);
+    return e < 0 ? -1 : c->counts[e];
 }
