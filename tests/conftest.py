@@ -33,12 +33,19 @@ def required_tool(name: str, found, install: str):
 
 
 @pytest.fixture(scope="session")
-def host_kernel(tmp_path_factory):
-    """The CUDA kernel built for the host (tests/host_kernel.py)."""
-    from host_kernel import HostKernel, build_host_kernel, host_compiler
+def cxx():
+    """The C++ compiler the host builds of the CUDA kernel use (tests/host_kernel.py)."""
+    from host_kernel import host_compiler
 
-    compiler = required_tool("a C++ compiler", host_compiler(), "apt-get install g++")
-    return HostKernel(build_host_kernel(compiler, tmp_path_factory.mktemp("host_kernel")))
+    return required_tool("a C++ compiler", host_compiler(), "apt-get install g++")
+
+
+@pytest.fixture(scope="session")
+def host_kernel(cxx, tmp_path_factory):
+    """The CUDA kernel built for the host (tests/host_kernel.py)."""
+    from host_kernel import HostKernel, build_host_kernel
+
+    return HostKernel(build_host_kernel(cxx, tmp_path_factory.mktemp("host_kernel")))
 
 
 requires_gensim = pytest.mark.skipif(not have_gensim(), reason="gensim is not installed")

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vpy.cuda_backend import KERNEL_FILE, KERNEL_NAME, kernel_include_dirs, kernel_signature
+from w2vpy.cuda_backend import (KERNEL_FILE, KERNEL_NAME, kernel_dir, kernel_include_dirs,
+                                kernel_signature)
 
-REPO = Path(__file__).resolve().parent.parent
-KERNEL_SOURCE = REPO / "w2vpy" / "cuda" / KERNEL_FILE
 #: no fused multiply-add, so that results do not depend on the host's ISA
 #: (the C core is built the same way)
 HOST_FLAGS = ["-x", "c++", "-std=c++14", "-O3", "-ffp-contract=off", "-fPIC", "-shared",
@@ -45,7 +44,7 @@ def build_host_kernel(compiler: list[str], out_dir: Path, sources: tuple[Path, .
     """The kernel (plus any test-only sources that include it) as a shared library."""
     library = out_dir / name
     includes = [f"-I{d}" for d in kernel_include_dirs()]
-    inputs = [str(s) for s in sources] or [str(KERNEL_SOURCE)]
+    inputs = [str(s) for s in sources] or [str(kernel_dir() / KERNEL_FILE)]
     r = subprocess.run([*compiler, *HOST_FLAGS, *includes, *inputs, "-o", str(library)],
                        capture_output=True, text=True, timeout=300)
     if r.returncode != 0:

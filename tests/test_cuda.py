@@ -6,7 +6,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from w2vpy import W2VError, train
 from w2vpy.cuda_backend import (C_TYPES, MAX_VECTOR_SIZE, WARP_LANES, WARPS_PER_BLOCK,
                                  KernelArrays, check_kernel_arguments, kernel_arguments,
-                                 kernel_include_dirs, kernel_options, kernel_signature,
+                                 kernel_dir, kernel_options, kernel_signature,
                                  kernel_source, sentence_bounds)
 from w2vpy.parameters import training_params
 
@@ -156,7 +155,7 @@ def test_a_wrong_argument_never_reaches_the_kernel():
 def test_launch_geometry_is_the_device_lanes():
     """The Python launch's warps a block, lanes a warp and largest vector are
     the ones the device side of w2v_lanes.h sizes its buffers for."""
-    lanes = Path(kernel_include_dirs()[1]) / "w2v_lanes.h"
+    lanes = kernel_dir() / "w2v_lanes.h"
     r = subprocess.run(["cpp", "-dM", "-x", "c++", "-D__CUDACC__", str(lanes)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DEMO_CORPUS, required_tool
-from host_kernel import HostKernel, build_host_kernel, host_compiler
+from conftest import DEMO_CORPUS
+from host_kernel import HostKernel, build_host_kernel
 from test_training import MODES
 from w2vpy import _core, train
 from w2vpy.api import prepare_vocab
@@ -216,10 +216,9 @@ def reference_sentences(ids: list[int], thresholds: list[int], sample: float, se
 
 
 @pytest.fixture(scope="module")
-def load_sentence(tmp_path_factory):
-    compiler = required_tool("a C++ compiler", host_compiler(), "apt-get install g++")
+def load_sentence(cxx, tmp_path_factory):
     library = ctypes.CDLL(str(build_host_kernel(
-        compiler, tmp_path_factory.mktemp("probes"), sources=(PROBES,), name="probes.so")))
+        cxx, tmp_path_factory.mktemp("probes"), sources=(PROBES,), name="probes.so")))
     probe = library.w2v_probe_load_sentence
     probe.restype = ctypes.c_int
     probe.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64,

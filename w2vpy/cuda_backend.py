@@ -11,6 +11,7 @@ import re
 import time
 from dataclasses import dataclass, fields
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable, Protocol
 
 import numpy as np
@@ -34,14 +35,18 @@ MAX_VECTOR_SIZE = 512
 BATCH_TOKENS = 1 << 25
 
 
+def kernel_dir() -> Path:
+    """Where the kernel and its lanes header (w2v_lanes.h) are shipped."""
+    return Path(str(resources.files("w2vpy") / "cuda"))
+
+
 def kernel_source() -> str:
-    return (resources.files("w2vpy") / "cuda" / KERNEL_FILE).read_text()
+    return (kernel_dir() / KERNEL_FILE).read_text()
 
 
 def kernel_include_dirs() -> tuple[str, ...]:
     """The kernel includes w2v_constants.h (the C core's) and w2v_lanes.h."""
-    package = resources.files("w2vpy")
-    return (str(package / "include"), str(package / "cuda"))
+    return (str(resources.files("w2vpy") / "include"), str(kernel_dir()))
 
 
 def kernel_options() -> tuple[str, ...]:
