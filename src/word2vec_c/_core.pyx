@@ -24,16 +24,18 @@ cdef extern from "tokenizer.h":
 
 
 cdef extern from "vocab_counter.h":
+    ctypedef struct w2v_counter_entry:
+        int64_t count
     ctypedef struct w2v_vocab_counter:
         int64_t size
-        int64_t *counts
-        int64_t *word_offsets
-        uint8_t *word_lengths
+        w2v_counter_entry *entries
         unsigned char *arena
         int64_t prune_events
         int64_t pruned_words
         int64_t tokens
         int entries_valid
+    size_t w2v_counter_key_length(const w2v_vocab_counter *c, int64_t entry) nogil
+    const unsigned char *w2v_counter_key(const w2v_vocab_counter *c, int64_t entry) nogil
     w2v_vocab_counter *w2v_counter_new(int64_t max_words) nogil
     void w2v_counter_free(w2v_vocab_counter *counter) nogil
     int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n) nogil
@@ -55,6 +57,7 @@ cdef extern from "phrases.h":
     ctypedef struct w2v_phrase_writer:
         unsigned char *out
         size_t out_len
+        int64_t pairs_joined
     void w2v_phrase_writer_init(w2v_phrase_writer *w, const w2v_vocab_counter *counts,
                                 int64_t min_count, float threshold, int64_t train_words) nogil
     int w2v_phrase_rewrite(w2v_phrase_writer *w, const unsigned char *data, size_t n) nogil
@@ -276,6 +279,9 @@ cdef class WordCounter:
             raise MemoryError("out of memory while counting words")
         return out[:n]
 
+    def __len__(self):
+        return self.counter.size
+
     @property
     def entries_valid(self):
         """False once pruning has renumbered the entries recorded so far."""
@@ -308,7 +314,6 @@ cdef class WordCounter:
     def words(self, entries=None):
         """The words of the given entries (all, in entry order, by default)."""
         cdef int64_t i
-        cdef const char *arena = <const char *>self.counter.arena
         cdef cnp.ndarray[int64_t, ndim=1, mode="c"] which
         if entries is None:
             entries = np.arange(self.counter.size, dtype=np.int64)
@@ -317,14 +322,15 @@ cdef class WordCounter:
         if outside.any():
             raise IndexError(f"entry {which[outside][0]} outside the counter's "
                              f"{self.counter.size}")
-        return [arena[self.counter.word_offsets[i]:self.counter.word_offsets[i] +
-                      self.counter.word_lengths[i]] for i in which]
+        return [(<const char *>w2v_counter_key(self.counter, i))[
+                    :w2v_counter_key_length(self.counter, i)] for i in which]
 
     def counts(self):
         out = np.empty(self.counter.size, dtype=np.int64)
         cdef int64_t[::1] view = out
-        if self.counter.size:
-            memcpy(&view[0], self.counter.counts, self.counter.size * sizeof(int64_t))
+        cdef int64_t i
+        for i in range(self.counter.size):
+            view[i] = self.counter.entries[i].count
         return out
 
 
@@ -730,6 +736,10 @@ cdef class PhraseWriter:
 
     def finish(self):
         return self._take(w2v_phrase_rewrite_finish(&self.w))
+
+    @property
+    def pairs_joined(self):
+        return self.w.pairs_joined
 
 
 def phrase_score(int64_t pair_count, int64_t first_count, int64_t second_count,

@@ -22,7 +22,7 @@ static void encode_pending_token(void *ctx, const w2v_pending_token *t) {
 /* The tokenizer's callback while encoding. */
 static void encode_token(void *ctx, const unsigned char *word, size_t len) {
     w2v_encoder *enc = ctx;
-    w2v_lookahead_push(&enc->lookahead, enc->counter, word, len, encode_pending_token, enc);
+    w2v_lookahead_push(&enc->lookahead, enc->counter, word, len, 0, encode_pending_token, enc);
 }
 
 int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n, int32_t *out) {

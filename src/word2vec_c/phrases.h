@@ -15,11 +15,9 @@
 #include "tokenizer.h"
 #include "vocab_counter.h"
 
-/* a pair key: two words and the '_' between them */
-#define W2V_MAX_PAIR_BYTES (2 * W2V_MAX_WORD_BYTES + 1)
 
 typedef struct {
-    unsigned char bytes[W2V_MAX_PAIR_BYTES];
+    unsigned char bytes[W2V_MAX_KEY_BYTES];  /* two words and the '_' between them */
     size_t first_len;  /* the previous word's length, at the front of bytes */
     int have_first;
 } w2v_pair_key;
@@ -29,6 +27,7 @@ typedef struct {
     int64_t train_words;         /* word tokens, line ends not counted */
     w2v_pair_key pair;
     w2v_tokenizer tokenizer;
+    w2v_lookahead lookahead;     /* keys waiting to be counted */
 } w2v_phrase_counter;
 
 void w2v_phrase_counter_init(w2v_phrase_counter *pc, w2v_vocab_counter *counter);
@@ -45,7 +44,10 @@ typedef struct {
     /* the previous word's count, or -1 when it cannot start a pair (absent,
      * already joined, or a line end came between) */
     int64_t previous_count;
+    int64_t pair_count;          /* the pair ending at the word being resolved, or -1 */
+    int64_t pairs_joined;
     w2v_tokenizer tokenizer;
+    w2v_lookahead lookahead;     /* keys waiting to be looked up, in text order */
     unsigned char *out;
     size_t out_len, out_capacity;
     int failed;

@@ -1,7 +1,28 @@
 #include "vocab_counter.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* The tables are looked up at random: on a big vocabulary (word2phrase's
+ * pair keys run to millions) nearly every lookup would also miss the TLB
+ * with 4 KiB pages, so big arrays ask for transparent huge pages where the
+ * system offers them on request. */
+static void advise_huge_pages(void *p, size_t bytes) {
+#if defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (bytes < huge) return;
+    uintptr_t first = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > first) madvise((void *)first, end - first, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 static inline uint64_t hash_word(const unsigned char *word, size_t len) {
     /* FNV-1a; word2vec.c's own hash only decides table placement, never order. */
@@ -13,9 +34,12 @@ static inline uint64_t hash_word(const unsigned char *word, size_t len) {
     return h ^ (h >> 29);
 }
 
+static inline uint32_t slot_tag(uint64_t hash) { return (uint32_t)(hash >> 32); }
+
 static int grow_array(void **ptr, int64_t count, size_t elem) {
     void *p = realloc(*ptr, (size_t)count * elem);
     if (p == NULL) return -1;
+    advise_huge_pages(p, (size_t)count * elem);
     *ptr = p;
     return 0;
 }
@@ -23,14 +47,15 @@ static int grow_array(void **ptr, int64_t count, size_t elem) {
 static int rebuild_slots(w2v_vocab_counter *c, uint64_t nslots) {
     w2v_counter_slot *slots = calloc(nslots, sizeof(w2v_counter_slot));
     if (slots == NULL) return -1;
+    advise_huge_pages(slots, nslots * sizeof(w2v_counter_slot));
     free(c->slots);
     c->slots = slots;
     c->slot_mask = nslots - 1;
     for (int64_t i = 0; i < c->size; i++) {
         uint64_t s = c->hashes[i] & c->slot_mask;
         while (slots[s].entry != 0) s = (s + 1) & c->slot_mask;
-        slots[s].hash = c->hashes[i];
-        slots[s].entry = i + 1;
+        slots[s].tag = slot_tag(c->hashes[i]);
+        slots[s].entry = (uint32_t)(i + 1);
     }
     return 0;
 }
@@ -43,13 +68,11 @@ w2v_vocab_counter *w2v_counter_new(int64_t max_words) {
     c->entries_valid = 1;
     c->capacity = 1024;
     c->arena_capacity = 1 << 16;
-    c->counts = malloc(c->capacity * sizeof(int64_t));
-    c->word_offsets = malloc(c->capacity * sizeof(int64_t));
-    c->word_lengths = malloc(c->capacity * sizeof(uint8_t));
+    c->entries = malloc(c->capacity * sizeof(w2v_counter_entry));
     c->hashes = malloc(c->capacity * sizeof(uint64_t));
     c->arena = malloc(c->arena_capacity);
     w2v_tokenizer_init(&c->tokenizer);
-    if (!c->counts || !c->word_offsets || !c->word_lengths || !c->hashes || !c->arena ||
+    if (!c->entries || !c->hashes || !c->arena ||
         rebuild_slots(c, 4096) != 0) {
         w2v_counter_free(c);
         return NULL;
@@ -59,9 +82,7 @@ w2v_vocab_counter *w2v_counter_new(int64_t max_words) {
 
 void w2v_counter_free(w2v_vocab_counter *c) {
     if (c == NULL) return;
-    free(c->counts);
-    free(c->word_offsets);
-    free(c->word_lengths);
+    free(c->entries);
     free(c->hashes);
     free(c->arena);
     free(c->slots);
@@ -77,9 +98,9 @@ static inline int64_t find_hashed(const w2v_vocab_counter *c, const unsigned cha
             *slot_out = s;
             return -1;
         }
-        if (slot->hash == h) {
+        if (slot->tag == slot_tag(h)) {
             int64_t e = slot->entry - 1;
-            if (c->word_lengths[e] == len && memcmp(c->arena + c->word_offsets[e], word, len) == 0) {
+            if (w2v_counter_key_length(c, e) == len && memcmp(w2v_counter_key(c, e), word, len) == 0) {
                 *slot_out = s;
                 return e;
             }
@@ -90,11 +111,10 @@ static inline int64_t find_hashed(const w2v_vocab_counter *c, const unsigned cha
 
 static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_t len, uint64_t h,
                           uint64_t slot, int64_t count) {
+    if (c->size >= W2V_COUNTER_MAX_ENTRIES) return -1;
     if (c->size == c->capacity) {
         int64_t cap = c->capacity * 2;
-        if (grow_array((void **)&c->counts, cap, sizeof(int64_t)) ||
-            grow_array((void **)&c->word_offsets, cap, sizeof(int64_t)) ||
-            grow_array((void **)&c->word_lengths, cap, sizeof(uint8_t)) ||
+        if (grow_array((void **)&c->entries, cap, sizeof(w2v_counter_entry)) ||
             grow_array((void **)&c->hashes, cap, sizeof(uint64_t)))
             return -1;
         c->capacity = cap;
@@ -107,13 +127,12 @@ static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_
     }
     int64_t e = c->size++;
     memcpy(c->arena + c->arena_used, word, len);
-    c->word_offsets[e] = c->arena_used;
-    c->word_lengths[e] = (uint8_t)len;
+    c->entries[e].place = (uint64_t)c->arena_used << 8 | (uint64_t)len;
+    c->entries[e].count = count;
     c->arena_used += (int64_t)len;
     c->hashes[e] = h;
-    c->counts[e] = count;
-    c->slots[slot].hash = h;
-    c->slots[slot].entry = e + 1;
+    c->slots[slot].tag = slot_tag(h);
+    c->slots[slot].entry = (uint32_t)(e + 1);
     /* keep the table at most half full */
     if ((uint64_t)c->size * 2 > c->slot_mask + 1) {
         if (rebuild_slots(c, (c->slot_mask + 1) * 2) != 0) return -1;
@@ -125,14 +144,14 @@ static int64_t insert_new(w2v_vocab_counter *c, const unsigned char *word, size_
 static int reduce_vocab(w2v_vocab_counter *c) {
     int64_t kept = 0, arena_used = 0;
     for (int64_t e = 0; e < c->size; e++) {
-        if (e != 0 && c->counts[e] <= c->min_reduce) continue;
+        if (e != 0 && c->entries[e].count <= c->min_reduce) continue;
         /* entries only move toward the front, so copying in place is safe */
-        memmove(c->arena + arena_used, c->arena + c->word_offsets[e], c->word_lengths[e]);
-        c->counts[kept] = c->counts[e];
-        c->word_offsets[kept] = arena_used;
-        c->word_lengths[kept] = c->word_lengths[e];
+        const size_t len = w2v_counter_key_length(c, e);
+        memmove(c->arena + arena_used, w2v_counter_key(c, e), len);
+        c->entries[kept].count = c->entries[e].count;
+        c->entries[kept].place = (uint64_t)arena_used << 8 | (uint64_t)len;
         c->hashes[kept] = c->hashes[e];
-        arena_used += c->word_lengths[e];
+        arena_used += (int64_t)len;
         kept++;
     }
     c->pruned_words += c->size - kept;
@@ -150,7 +169,7 @@ static void count_key(w2v_vocab_counter *c, const unsigned char *word, size_t le
     c->tokens++;
     int64_t e = find_hashed(c, word, len, h, &slot);
     if (e >= 0) {
-        c->counts[e]++;
+        c->entries[e].count++;
     } else {
         e = insert_new(c, word, len, h, slot, 1);
         if (e < 0) {
@@ -194,7 +213,8 @@ void w2v_lookahead_drain(w2v_lookahead *q, w2v_resolve_fn resolve, void *ctx) {
  * bytes a quarter before it is resolved.  The word is copied because the
  * tokenizer reuses its buffer. */
 void w2v_lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
-                        const unsigned char *word, size_t len, w2v_resolve_fn resolve, void *ctx) {
+                        const unsigned char *word, size_t len, int role,
+                        w2v_resolve_fn resolve, void *ctx) {
     uint64_t h = hash_word(word, len);
     __builtin_prefetch(&table->slots[h & table->slot_mask]);
     if (q->count == W2V_COUNT_AHEAD) lookahead_resolve_first(q, resolve, ctx);
@@ -202,24 +222,23 @@ void w2v_lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
     t->hash = h;
     t->entry_hint = -1;
     t->len = len;
+    t->role = role;
     memcpy(t->word, word, len);
     q->count++;
     if (q->count > W2V_COUNT_AHEAD / 2) {
         w2v_pending_token *mid = lookahead_at(q, q->count - 1 - W2V_COUNT_AHEAD / 2);
         const w2v_counter_slot *slot = &table->slots[mid->hash & table->slot_mask];
-        if (slot->hash == mid->hash && slot->entry != 0) {
+        if (slot->tag == slot_tag(mid->hash) && slot->entry != 0) {
             int64_t e = slot->entry - 1;
             mid->entry_hint = e;
-            __builtin_prefetch(&table->counts[e]);
-            __builtin_prefetch(&table->word_offsets[e]);
-            __builtin_prefetch(&table->word_lengths[e]);
+            __builtin_prefetch(&table->entries[e]);
         }
     }
     if (q->count > 3 * W2V_COUNT_AHEAD / 4) {
         const w2v_pending_token *near = lookahead_at(q, q->count - 1 - 3 * W2V_COUNT_AHEAD / 4);
         /* entries only move on pruning, and then only toward the front */
         if (near->entry_hint >= 0 && near->entry_hint < table->size)
-            __builtin_prefetch(table->arena + table->word_offsets[near->entry_hint]);
+            __builtin_prefetch(w2v_counter_key(table, near->entry_hint));
     }
 }
 
@@ -232,7 +251,7 @@ static void count_pending_token(void *ctx, const w2v_pending_token *t) {
 /* The tokenizer's callback while counting. */
 static void count_token(void *ctx, const unsigned char *word, size_t len) {
     w2v_vocab_counter *c = ctx;
-    w2v_lookahead_push(&c->lookahead, c, word, len, count_pending_token, c);
+    w2v_lookahead_push(&c->lookahead, c, word, len, 0, count_pending_token, c);
 }
 
 static void ensure_sentence_token(w2v_vocab_counter *c) {
@@ -295,6 +314,12 @@ int w2v_counter_add(w2v_vocab_counter *c, const unsigned char *key, size_t len) 
     return c->failed ? -1 : 0;
 }
 
+int w2v_counter_add_pending(w2v_vocab_counter *c, const w2v_pending_token *token) {
+    ensure_sentence_token(c);
+    count_key(c, token->word, token->len, token->hash);
+    return c->failed ? -1 : 0;
+}
+
 int w2v_counter_prune_if_full(w2v_vocab_counter *c) {
     prune_if_full(c);
     return c->failed ? -1 : 0;
@@ -303,5 +328,5 @@ int w2v_counter_prune_if_full(w2v_vocab_counter *c) {
 int64_t w2v_counter_count_of(const w2v_vocab_counter *c, const unsigned char *key, size_t len) {
     uint64_t slot;
     int64_t e = find_hashed(c, key, len, hash_word(key, len), &slot);
-    return e < 0 ? -1 : c->counts[e];
+    return e < 0 ? -1 : c->entries[e].count;
 }

@@ -13,18 +13,27 @@
 #include <stdint.h>
 #include "tokenizer.h"
 
+/* Eight bytes, so that a slot table of millions of keys (word2phrase's pairs)
+ * stays small: the index is the hash's low bits, the tag its high half. */
 typedef struct {
-    uint64_t hash;
-    int64_t entry;  /* entry index + 1; 0 = empty */
+    uint32_t tag;    /* the hash's high 32 bits: most mismatches need no key compare */
+    uint32_t entry;  /* entry index + 1; 0 = empty */
 } w2v_counter_slot;
 
+/* entries are numbered in 32 bits (slots) */
+#define W2V_COUNTER_MAX_ENTRIES ((int64_t)UINT32_MAX - 1)
+
 #define W2V_COUNT_AHEAD 16
+/* the longest key the table holds (word_lengths are bytes): a word, or
+ * word2phrase's pair key of two words */
+#define W2V_MAX_KEY_BYTES (2 * W2V_MAX_WORD_BYTES + 1)
 
 typedef struct {
     uint64_t hash;
     int64_t entry_hint;  /* the entry its first slot named when looked at early, or -1 */
     size_t len;
-    unsigned char word[W2V_MAX_WORD_BYTES];
+    int role;            /* what the key stands for, to whoever pushed it */
+    unsigned char word[W2V_MAX_KEY_BYTES];
 } w2v_pending_token;
 
 /* Tokens hashed but not yet looked up: a lookup is a chain of cache misses
@@ -35,13 +44,17 @@ typedef struct {
     int first, count;
 } w2v_lookahead;
 
+/* An entry: what a lookup reads after its slot, in one cache line. */
+typedef struct {
+    int64_t count;
+    uint64_t place;  /* the key's offset in the arena << 8 | its length in bytes */
+} w2v_counter_entry;
+
 typedef struct {
     /* entries, in first-seen order */
     int64_t size, capacity;
-    int64_t *counts;
-    int64_t *word_offsets;      /* into arena */
-    uint8_t *word_lengths;
-    uint64_t *hashes;
+    w2v_counter_entry *entries;
+    uint64_t *hashes;           /* each entry's, for rebuilding the slots */
     /* word bytes */
     unsigned char *arena;
     int64_t arena_used, arena_capacity;
@@ -68,6 +81,14 @@ typedef struct {
     w2v_tokenizer tokenizer;
 } w2v_vocab_counter;
 
+static inline size_t w2v_counter_key_length(const w2v_vocab_counter *c, int64_t entry) {
+    return (size_t)(c->entries[entry].place & 0xFF);
+}
+
+static inline const unsigned char *w2v_counter_key(const w2v_vocab_counter *c, int64_t entry) {
+    return c->arena + (c->entries[entry].place >> 8);
+}
+
 w2v_vocab_counter *w2v_counter_new(int64_t max_words);
 void w2v_counter_free(w2v_vocab_counter *counter);
 /* Tokenize a chunk of raw text and count its words; returns 0, -1 on ENOMEM. */
@@ -92,6 +113,8 @@ int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned ch
                              size_t len);
 /* The entry of a queued token, or -1 when the word is not counted. */
 int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_token *token);
+/* w2v_counter_add for a queued token (hashed already). */
+int w2v_counter_add_pending(w2v_vocab_counter *counter, const w2v_pending_token *token);
 
 /* The look-ahead queue, shared by counting and encoding (encoder.h): push
  * queues a token for lookup in table, resolving the oldest when full; drain
@@ -99,7 +122,8 @@ int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_tok
  * caller's output moves on. */
 typedef void (*w2v_resolve_fn)(void *ctx, const w2v_pending_token *token);
 void w2v_lookahead_push(w2v_lookahead *q, const w2v_vocab_counter *table,
-                        const unsigned char *word, size_t len, w2v_resolve_fn resolve, void *ctx);
+                        const unsigned char *word, size_t len, int role,
+                        w2v_resolve_fn resolve, void *ctx);
 void w2v_lookahead_drain(w2v_lookahead *q, w2v_resolve_fn resolve, void *ctx);
 
 #endif
