@@ -1,6 +1,6 @@
-"""Command-line tools: ``w2v-train`` takes word2vec.c's flags; ``w2v-distance``,
-``w2v-analogy`` and ``w2v-accuracy`` mirror word2vec.c's distance, word-analogy
-and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
+"""Command-line tools: ``w2v-train`` takes word2vec.c's flags and ``w2v-phrase``
+word2phrase.c's; ``w2v-distance``, ``w2v-analogy`` and ``w2v-accuracy`` mirror
+word2vec.c's distance, word-analogy and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
 Ctrl-C exits 130 and leaves earlier output files as they were."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import sys
 from typing import Callable, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
-from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, ParameterError,
-                              TrainingParams)
+from w2vpy.parameters import (PHRASE_PARAMETERS, RUN_OPTIONS, TRAINING_PARAMETERS, Parameter,
+                              ParameterError, PhraseParams, TrainingParams)
 
 EXIT_ERROR = 1
 #: a signal N ends a command with status 128 + N, as a shell reports it
@@ -43,26 +43,40 @@ USAGE = ("WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)\n\
          "-sample 1e-4 -negative 5 -hs 0 -binary 0 -cbow 1 -iter 3\n")
 
 
-def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, object]]:
-    """The flags as word2vec.c reads them (each ``-flag value``), checked by
-    the declarations they come from; messages name the flag."""
+def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -> dict[str, object]:
+    """The flags as word2vec.c reads them (each ``-flag value``), each parsed
+    by its declaration; messages name the flag."""
     given: dict[str, object] = {}
     i = 0
     while i < len(argv):
         flag = argv[i]
-        if flag not in FLAGS:
-            raise W2VError(f"unknown option {flag!r} (run w2v-train with no arguments for help)")
+        if flag not in flags:
+            raise W2VError(f"unknown option {flag!r} (run {command} with no arguments for help)")
         if i + 1 >= len(argv):
             raise W2VError(f"argument missing for {flag}")
-        declared = FLAGS[flag]
+        declared = flags[flag]
         if declared.name in given:
             raise W2VError(f"option {flag} given twice")
         given[declared.name] = declared.parse(argv[i + 1])
         i += 2
-    model = {p.name: given[p.name] for p in TRAINING_PARAMETERS if p.name in given}
+    return given
+
+
+def split_flags(given: dict[str, object], model: tuple[Parameter, ...],
+                options: tuple[Parameter, ...]) -> tuple[dict[str, object], dict[str, object]]:
+    """The model's values as given, and every option checked (defaults filled)."""
     try:
-        options = {p.name: p.check(given.get(p.name, p.default))
-                   for p in (*COMMAND_FLAGS, *RUN_OPTIONS)}
+        return ({p.name: given[p.name] for p in model if p.name in given},
+                {p.name: p.check(given.get(p.name, p.default)) for p in options})
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
+
+
+def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, object]]:
+    """w2v-train's flags, checked by the declarations they come from."""
+    given = read_flags(argv, FLAGS, "w2v-train")
+    model, options = split_flags(given, TRAINING_PARAMETERS, (*COMMAND_FLAGS, *RUN_OPTIONS))
+    try:
         return TrainingParams(**model), options
     except ParameterError as exc:
         raise exc.for_command_line() from None
@@ -149,6 +163,66 @@ def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str]
 
 def main(argv: Sequence[str] | None = None) -> int:
     return _run(train_command, "w2v-train", argv)
+
+
+# ---- w2v-phrase ----------------------------------------------------------------------
+
+#: w2v-phrase's own flags; the phrase model's are PhraseParams'
+PHRASE_COMMAND_FLAGS: tuple[Parameter, ...] = (
+    Parameter("train", str, "-train", "Use text data from <file> to train the model "
+              "(.gz/.bz2/.xz, a directory, or - for stdin)", optional=True),
+    Parameter("output", str, "-output", "Use <file> to save the resulting word vectors / "
+              "word clusters / phrases", optional=True),
+    Parameter("debug", int, "-debug", "Set the debug mode (2 = more info during training)",
+              default=2, minimum=0),
+)
+PHRASE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (*PHRASE_COMMAND_FLAGS,
+                                                            *PHRASE_PARAMETERS)}
+
+PHRASE_USAGE = ("WORD2PHRASE tool (w2vpy, word2phrase.c compatible)\n\n"
+                "Options:\nParameters for training:\n"
+                + "".join(p.usage() for p in PHRASE_FLAGS.values() if not p.addition)
+                + "w2vpy additions:\n"
+                + "".join(p.usage() for p in PHRASE_FLAGS.values() if p.addition)
+                + "\nExamples:\nw2v-phrase -train text.txt -output phrases.txt "
+                "-threshold 100 -debug 2\n"
+                "w2v-phrase -train text.txt -output phrases.txt -threshold 200,100\n")
+
+
+def phrase_command(argv: Sequence[str]) -> int:
+    from w2vpy.corpus import Corpus
+    from w2vpy.paths import check_distinct, output_target
+    from w2vpy.phrases import run_passes
+
+    if not argv:
+        sys.stdout.write(PHRASE_USAGE)
+        return 0
+    given = read_flags(argv, PHRASE_FLAGS, "w2v-phrase")
+    model, options = split_flags(given, PHRASE_PARAMETERS, PHRASE_COMMAND_FLAGS)
+    try:
+        params = PhraseParams(**model)
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
+    if options["train"] is None:
+        raise W2VError("no training file: give -train <file>")
+    if options["output"] is None:
+        raise W2VError("no output file: give -output <file>")
+    output_target(options["output"])  # before the counting, not after it
+    debug = options["debug"]
+    with Corpus(options["train"]) as corpus:
+        check_distinct([("-train", p) for p in corpus.input_paths],
+                       [("-output", options["output"])])
+        if debug > 0:
+            for path, why in corpus.skipped:
+                sys.stderr.write(f"Skipped {path}: {why}\n")
+            sys.stderr.write(f"Starting training using file {corpus.name}\n")
+        run_passes(corpus, options["output"], params, sys.stderr if debug > 0 else None,
+                   progress=debug > 1)
+    return 0
+
+
+def phrase_main(argv: Sequence[str] | None = None) -> int:
+    return _run(phrase_command, "w2v-phrase", argv)
 
 
 # ---- query tools -------------------------------------------------------------------

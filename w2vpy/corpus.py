@@ -187,15 +187,7 @@ class Corpus:
     stream (``-`` for stdin, a named pipe, a character device)."""
 
     def __init__(self, source: str | os.PathLike[str], spool_dir: str | None = None):
-        self.name = str(source)
-        self.spool_dir = spool_dir
-        #: (path, why) of directory entries that are not read
-        self.skipped: list[tuple[Path, str]] = []
-        #: the paths read, as named (for checking that no output overwrites one)
-        self.input_paths: list[Path] = []
-        self._stream: Path | None = None   # read once into _spool on first use
-        self._spool: BinaryIO | None = None
-        self._sources: list[tuple[Source, str | None, str]] = []  # (source, compression, name)
+        self._start(str(source), spool_dir)
         if self.name == STDIN:
             self._stream = Path(STDIN)
             return
@@ -218,6 +210,28 @@ class Corpus:
             self._check_readable(f)
         self.input_paths = files
         self._sources = [(f, _sniff(f, str(f)), str(f)) for f in files]
+
+    def _start(self, name: str, spool_dir: str | None) -> None:
+        self.name = name
+        self.spool_dir = spool_dir
+        #: (path, why) of directory entries that are not read
+        self.skipped: list[tuple[Path, str]] = []
+        #: the paths read, as named (for checking that no output overwrites one)
+        self.input_paths: list[Path] = []
+        self._stream: Path | None = None   # read once into _spool on first use
+        self._spool: BinaryIO | None = None
+        self._sources: list[tuple[Source, str | None, str]] = []  # (source, compression, name)
+
+    @classmethod
+    def from_spool(cls, spool: BinaryIO, name: str, spool_dir: str | None = None) -> "Corpus":
+        """Plain text this process wrote into a spool (``open_spool``), read as
+        a corpus: a pass's output that the next pass reads.  Closing the
+        corpus closes the spool."""
+        corpus = cls.__new__(cls)
+        corpus._start(name, spool_dir)
+        corpus._spool = spool
+        corpus._sources = [(spool, None, name)]
+        return corpus
 
     def _directory_files(self, path: Path) -> list[Path]:
         files = []

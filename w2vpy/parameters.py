@@ -5,6 +5,7 @@ A declaration holds gensim's name, word2vec.c's flag, the type, the default
 usage text, ``train()``'s keywords and the one validation both entry points
 share are all made from these declarations; the C core is filled from a
 validated ``TrainingParams`` by ``_core.TrainingRun`` and trusts it.
+``PhraseParams`` does the same for word2phrase (``w2v-phrase``, ``phrases()``).
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 #: word2vec.c's vocab_hash_size * 0.7, the vocabulary size at which it prunes
 DEFAULT_MAX_VOCAB_SIZE = 21_000_000
+#: word2phrase.c's, for its table of words and pairs (0.7 of 500M entries)
+DEFAULT_MAX_PHRASE_VOCAB_SIZE = 350_000_000
 
 
 class ParameterError(W2VError):
@@ -61,12 +64,23 @@ class Parameter:
     #: a flag word2vec.c does not have
     addition: bool = False
     choices: tuple[str, ...] = ()
+    #: a tuple of values (one per pass): a single value is a tuple of one;
+    #: the command line separates them with commas (``-threshold 200,100``)
+    listed: bool = False
 
     def check(self, value: object) -> object:
         """The value, normalised (switches to bool, numpy scalars to Python), or
         a ParameterError saying what is wrong with it."""
         if value is None and self.optional:
             return None
+        if self.listed:
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            if not values:
+                raise ParameterError(self, "needs at least one value")
+            return tuple(self._check_one(v) for v in values)
+        return self._check_one(value)
+
+    def _check_one(self, value: object) -> object:
         if self.kind is bool:
             if not _is_switch(value):
                 raise ParameterError(self, f"must be True/False or 1/0, got {value!r}")
@@ -97,6 +111,11 @@ class Parameter:
         """The command line's text for this flag, as a value to check."""
         if self.none_word is not None and text == self.none_word:
             return None
+        if self.listed:
+            return tuple(self._parse_one(part) for part in text.split(","))
+        return self._parse_one(text)
+
+    def _parse_one(self, text: str) -> object:
         if self.kind is bool:
             if text not in ("0", "1"):
                 raise W2VError(f"{self.flag} must be 0 or 1, got {text!r}")
@@ -116,9 +135,13 @@ class Parameter:
             metavar = f"<{'|'.join(self.choices)}>"
         elif self.none_word is not None:
             metavar = f"<int|{self.none_word}>"
+        elif self.listed:
+            metavar = f"{metavar}[,{metavar}...]"
         text = self.help
         if self.default is not None:
             shown = int(self.default != self.inverted_flag) if self.kind is bool else self.default
+            if self.listed:
+                shown = ",".join(f"{v:g}" for v in self.default)
             text += f"; default {shown}"
         return f"\t{self.flag} {metavar}\n\t\t{text}\n"
 
@@ -177,8 +200,7 @@ class TrainingParams:
         none_word="auto", addition=True)
 
     def __post_init__(self) -> None:
-        for declared in TRAINING_PARAMETERS:
-            object.__setattr__(self, declared.name, declared.check(getattr(self, declared.name)))
+        _check_declared(self, TRAINING_PARAMETERS)
         if not self.hs and self.negative == 0:
             raise W2VError("no training objective: hierarchical softmax is off (hs=0) "
                            "and negative=0")
@@ -190,14 +212,54 @@ class TrainingParams:
         return 0.025 if self.sg else 0.05
 
 
+@dataclass(frozen=True)
+class PhraseParams:
+    """word2phrase.c's parameters (gensim's ``Phrases`` names, word2phrase's
+    defaults), checked on construction like TrainingParams."""
+
+    min_count: int = parameter(5, "-min-count", "This will discard words that appear less "
+                               "than <int> times", minimum=1, maximum=INT64_MAX)
+    threshold: tuple[float, ...] = parameter(
+        (100.0,), "-threshold", "The <float> value represents threshold for forming the "
+        "phrases (higher means less phrases); one value per pass", minimum=0, listed=True)
+    passes: int | None = parameter(
+        None, "-passes", "Join pairs <int> times over, each pass reading the last one's "
+        "output (so 2 passes reach four-word phrases); default one per -threshold value",
+        minimum=1, maximum=1000, optional=True, addition=True)
+    max_vocab_size: int = parameter(
+        DEFAULT_MAX_PHRASE_VOCAB_SIZE, "-max-vocab-size", "Prune rare words and pairs while "
+        "counting when more distinct ones are seen", minimum=2, maximum=INT64_MAX,
+        addition=True)
+
+    def __post_init__(self) -> None:
+        _check_declared(self, PHRASE_PARAMETERS)
+        if self.passes is not None and len(self.threshold) not in (1, self.passes):
+            raise W2VError(f"{self.passes} passes need 1 or {self.passes} threshold values, "
+                           f"got {len(self.threshold)}: {self.threshold}")
+
+    @property
+    def pass_thresholds(self) -> tuple[float, ...]:
+        """The threshold of each pass, in order."""
+        if self.passes is None or len(self.threshold) == self.passes:
+            return self.threshold
+        return self.threshold * self.passes
+
+
 def _declared(dataclass_field) -> Parameter:
     kinds = {"int": int, "float": float, "bool": bool, "float | None": float,
-             "int | None": int}
+             "int | None": int, "tuple[float, ...]": float}
     return Parameter(name=dataclass_field.name, kind=kinds[dataclass_field.type],
                      default=dataclass_field.default, **dataclass_field.metadata["declaration"])
 
 
+def _check_declared(values: object, declarations: tuple[Parameter, ...]) -> None:
+    """Replaces each declared field of a frozen dataclass by its checked value."""
+    for declared in declarations:
+        object.__setattr__(values, declared.name, declared.check(getattr(values, declared.name)))
+
+
 TRAINING_PARAMETERS: tuple[Parameter, ...] = tuple(_declared(f) for f in fields(TrainingParams))
+PHRASE_PARAMETERS: tuple[Parameter, ...] = tuple(_declared(f) for f in fields(PhraseParams))
 
 #: what a run reads and writes besides the model: train()'s keywords and
 #: w2v-train's flags alike
@@ -213,12 +275,22 @@ RUN_OPTIONS: tuple[Parameter, ...] = (
 
 def training_params(values: dict[str, object]) -> TrainingParams:
     """TrainingParams from keywords, naming any that is not a parameter."""
-    known = {p.name for p in TRAINING_PARAMETERS}
+    _check_known(values, TRAINING_PARAMETERS)
+    return TrainingParams(**values)
+
+
+def phrase_params(values: dict[str, object]) -> PhraseParams:
+    """PhraseParams from keywords, naming any that is not a parameter."""
+    _check_known(values, PHRASE_PARAMETERS)
+    return PhraseParams(**values)
+
+
+def _check_known(values: dict[str, object], declarations: tuple[Parameter, ...]) -> None:
+    known = {p.name for p in declarations}
     unknown = sorted(set(values) - known)
     if unknown:
         raise W2VError(f"unknown parameter {unknown[0]!r}; the parameters are "
                        f"{', '.join(sorted(known))}")
-    return TrainingParams(**values)
 
 
 def _is_switch(value: object) -> bool:

@@ -12,12 +12,13 @@ end kept), on newline-terminated text whose words fit in 58 bytes.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from contextlib import contextmanager
+import sys
+import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
 import numpy as np
 
@@ -25,54 +26,101 @@ from w2vpy import _core
 from w2vpy.atomic import atomic_write
 from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.paths import check_distinct, open_input_file
+from w2vpy.parameters import PhraseParams, phrase_params
+from w2vpy.paths import check_distinct, open_input_file, output_target
+from w2vpy.spool import flush_spool, open_spool, write_spool
 
-#: word2phrase.c's ReduceVocab limit: 0.7 of its 500M-entry hash table
-DEFAULT_MAX_PHRASE_KEYS = 350_000_000
-DEFAULT_MIN_COUNT = 5
-DEFAULT_THRESHOLD = 100.0
 #: the first line of a saved model: the format and its version
 FORMAT = "w2vpy-phrases"
 FORMAT_VERSION = 1
+PROGRESS_INTERVAL_S = 0.5
+
+@dataclass(frozen=True)
+class PassReport:
+    """What one pass did: its threshold, the words it read, the words and
+    pairs its table held, the pairs it joined, the prunings."""
+
+    threshold: float
+    train_words: int
+    vocab_size: int
+    pairs_joined: int
+    prune_events: int
+
+    def describe(self, max_vocab_size: int) -> str:
+        pruned = (f" (pruned {self.prune_events} time(s) to stay under {max_vocab_size})"
+                  if self.prune_events else "")
+        return (f"words in train file: {self.train_words}; vocab size (words + pairs): "
+                f"{self.vocab_size}{pruned}; pairs joined: {self.pairs_joined}")
 
 
-def check_phrase_settings(min_count: int, thresholds: Sequence[float]) -> None:
-    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise W2VError(f"min_count must be an integer >= 1, got {min_count!r}")
-    if not thresholds:
-        raise W2VError("threshold needs at least one value (one per pass)")
-    for threshold in thresholds:
-        if (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
-                or not np.isfinite(threshold) or threshold < 0):
-            raise W2VError(f"threshold must be a number >= 0, got {threshold!r}")
+class _ProgressLine:
+    """One updating line on a stream (``-debug 2``), at most every half second."""
+
+    def __init__(self, stream: TextIO | None, label: str):
+        self.stream, self.label, self.last = stream, label, 0.0
+
+    def __call__(self, text: str) -> None:
+        now = time.perf_counter()
+        if self.stream is None or now - self.last < PROGRESS_INTERVAL_S:
+            return
+        self.last = now
+        self.stream.write(f"\r{self.label}: {text}   ")
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.stream is not None and self.last:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _silent(text: str) -> None:
+    pass
 
 
 @dataclass
 class PhraseModel:
     table: _core.WordCounter
     train_words: int
-    min_count: int = DEFAULT_MIN_COUNT
-    threshold: float = DEFAULT_THRESHOLD
+    min_count: int = PhraseParams.min_count
+    threshold: float = PhraseParams.threshold[0]
 
     @classmethod
-    def learn(cls, source: str | os.PathLike[str] | Corpus, min_count: int = DEFAULT_MIN_COUNT,
-              threshold: float = DEFAULT_THRESHOLD,
-              max_keys: int = DEFAULT_MAX_PHRASE_KEYS) -> PhraseModel:
-        """word2phrase's counting pass over a corpus (anything ``train`` reads)."""
-        check_phrase_settings(min_count, [threshold])
-        table = _core.WordCounter(max_keys)
-        counter = _core.PhraseCounter(table)
+    def learn(cls, source: str | os.PathLike[str] | Corpus, *,
+              min_count: int = PhraseParams.min_count,
+              threshold: float = PhraseParams.threshold[0],
+              max_vocab_size: int = PhraseParams.max_vocab_size) -> PhraseModel:
+        """word2phrase's counting pass over a corpus (anything ``train`` reads).
+        ``threshold`` is the one ``rewrite``/``apply`` use unless given theirs."""
+        params = phrase_params(dict(min_count=min_count, threshold=threshold,
+                                    max_vocab_size=max_vocab_size))
+        if len(params.threshold) != 1:
+            raise W2VError(f"a phrase model applies one threshold, got {threshold!r} "
+                           "(phrases() takes one per pass)")
         with _reading(source) as corpus:
-            for chunk in corpus.chunks(True):
-                counter.feed(chunk)
-            counter.finish()
-            if counter.train_words == 0:
-                raise W2VError(f"phrase input {corpus.name} is empty (no words)")
-        return cls(table, counter.train_words, min_count, float(threshold))
+            return cls._count(corpus, params, params.threshold[0], _silent)
+
+    @classmethod
+    def _count(cls, corpus: Corpus, params: PhraseParams, threshold: float,
+               progress: Callable[[str], None]) -> PhraseModel:
+        table = _core.WordCounter(params.max_vocab_size)
+        counter = _core.PhraseCounter(table)
+        for chunk in corpus.chunks(True):
+            counter.feed(chunk)
+            progress(f"{counter.train_words // 1000}K words, "
+                     f"{len(table) // 1000}K words and pairs")
+        counter.finish()
+        if counter.train_words == 0:
+            raise W2VError(f"phrase input {corpus.name} is empty (no words)")
+        return cls(table, counter.train_words, params.min_count, threshold)
 
     @property
     def prune_events(self) -> int:
         return self.table.prune_events
+
+    @property
+    def vocab_size(self) -> int:
+        """Words and pairs counted (every key, those under min_count too)."""
+        return len(self.table)
 
     def count(self, key: str | bytes) -> int:
         """A word's or an "a_b" pair's count; 0 when under min_count or unseen."""
@@ -92,8 +140,10 @@ class PhraseModel:
             yield out
 
     def _writer(self, threshold: float | None) -> _core.PhraseWriter:
-        threshold = self.threshold if threshold is None else threshold
-        check_phrase_settings(self.min_count, [threshold])
+        if threshold is None:
+            threshold = self.threshold
+        else:
+            (threshold,) = phrase_params(dict(threshold=threshold)).threshold
         return _core.PhraseWriter(self.table, self.min_count, threshold, self.train_words)
 
     def apply(self, source: str | os.PathLike[str] | Corpus, output: str | os.PathLike[str],
@@ -103,8 +153,20 @@ class PhraseModel:
             check_distinct([("phrase input", p) for p in corpus.input_paths],
                            [("phrase output", output)])
             with atomic_write(output) as f:
-                for out in self.rewrite(corpus.chunks(True), threshold):
-                    f.write(out)
+                self._write(corpus, f.write, threshold, _silent)
+
+    def _write(self, corpus: Corpus, write: Callable[[bytes], object],
+               threshold: float | None, progress: Callable[[str], None]) -> int:
+        """Rewrites ``corpus`` through ``write``; returns the pairs joined."""
+        writer = self._writer(threshold)
+        written = 0
+        for chunk in corpus.chunks(True):
+            out = writer.feed(chunk)
+            write(out)
+            written += len(out)
+            progress(f"{written >> 20} MB written")
+        write(writer.finish())
+        return writer.pairs_joined
 
     def apply_lines(self, lines: Iterable[str], threshold: float | None = None) -> Iterator[str]:
         """Each line (a str, with or without its newline) rewritten, without
@@ -147,10 +209,15 @@ class PhraseModel:
                                             f"got {line[:80]!r}")
                 if not table.append(parts[0], int(parts[1])):
                     raise CorruptInputError(f"{path}:{lineno}: key listed twice: {parts[0]!r}")
-        return cls(table, int(found.group(2)), int(found.group(3)), float(found.group(4)))
+        try:
+            params = phrase_params(dict(min_count=int(found.group(3)),
+                                        threshold=float(found.group(4))))
+        except (W2VError, ValueError) as exc:
+            raise CorruptInputError(f"{path}: bad settings in its header ({exc})") from None
+        return cls(table, int(found.group(2)), params.min_count, params.threshold[0])
 
 
-@contextmanager
+@contextlib.contextmanager
 def _reading(source: str | os.PathLike[str] | Corpus) -> Iterator[Corpus]:
     """A corpus to read; one opened here is closed here, one given is left open."""
     if isinstance(source, Corpus):
@@ -161,26 +228,59 @@ def _reading(source: str | os.PathLike[str] | Corpus) -> Iterator[Corpus]:
 
 
 def phrases(source: str | os.PathLike[str] | Corpus, output: str | os.PathLike[str], *,
-            min_count: int = DEFAULT_MIN_COUNT,
-            threshold: float | Sequence[float] = DEFAULT_THRESHOLD,
-            max_keys: int = DEFAULT_MAX_PHRASE_KEYS) -> None:
-    """word2phrase in one call: learn and apply, once per threshold
-    (``threshold=(200, 100)`` runs two passes, as word2vec's demo-phrases.sh,
-    and reaches four-word phrases); ``output`` is written atomically."""
-    thresholds = list(threshold) if isinstance(threshold, (list, tuple)) else [threshold]
-    check_phrase_settings(min_count, thresholds)
-    output = Path(output)
+            min_count: int = PhraseParams.min_count,
+            threshold: float | Sequence[float] = PhraseParams.threshold,
+            passes: int | None = PhraseParams.passes,
+            max_vocab_size: int = PhraseParams.max_vocab_size,
+            progress: bool = False) -> list[PassReport]:
+    """word2phrase in one call: count and rewrite, once per pass, each pass
+    reading the last one's output.  ``threshold=(200, 100)`` runs two passes,
+    as word2vec's demo-phrases.sh, and reaches four-word phrases; ``passes=N``
+    with one threshold runs it N times.  ``output`` is written atomically (the
+    text between passes goes to an unnamed temporary file); ``progress=True``
+    reports each pass on stderr.  Returns what each pass did."""
+    params = phrase_params(dict(min_count=min_count, threshold=threshold, passes=passes,
+                                max_vocab_size=max_vocab_size))
+    output_target(output)  # before the counting, not after it
     with _reading(source) as corpus:
         check_distinct([("phrase input", p) for p in corpus.input_paths],
                        [("phrase output", output)])
-        current: str | os.PathLike[str] | Corpus = corpus
-        passes = [output.with_name(f".{output.name}.pass{i + 1}")
-                  for i in range(len(thresholds) - 1)] + [output]
-        try:
-            for value, target in zip(thresholds, passes):
-                model = PhraseModel.learn(current, min_count, value, max_keys)
-                model.apply(current, target)
-                current = target
-        finally:
-            for between in passes[:-1]:
-                between.unlink(missing_ok=True)
+        return run_passes(corpus, output, params, sys.stderr if progress else None)
+
+
+def run_passes(corpus: Corpus, output: str | os.PathLike[str], params: PhraseParams,
+               log: TextIO | None = None, progress: bool = True) -> list[PassReport]:
+    """The passes of ``params`` over a checked corpus into a checked output;
+    with ``log``, a summary of each pass (and a progress line if ``progress``)."""
+    thresholds = params.pass_thresholds
+    reports: list[PassReport] = []
+    with contextlib.ExitStack() as between:
+        current = corpus
+        for number, threshold in enumerate(thresholds, start=1):
+            label = f"Pass {number}/{len(thresholds)} (threshold {threshold:g})"
+            line = _ProgressLine(log if progress else None, label)
+            if number == len(thresholds):
+                with atomic_write(output) as f:
+                    report = _one_pass(current, f.write, params, threshold, line)
+            else:
+                what = f"the output of phrase pass {number}"
+                spool = between.enter_context(open_spool(what, corpus.spool_dir))
+                report = _one_pass(current, lambda data: write_spool(spool, data, what,
+                                                                     corpus.spool_dir),
+                                   params, threshold, line)
+                flush_spool(spool, what, corpus.spool_dir)
+                current = Corpus.from_spool(spool, f"pass {number}'s output")
+            line.end()
+            reports.append(report)
+            if log is not None:
+                log.write(f"{label}: {report.describe(params.max_vocab_size)}\n")
+    return reports
+
+
+def _one_pass(source: Corpus, write: Callable[[bytes], object], params: PhraseParams,
+              threshold: float, progress: Callable[[str], None]) -> PassReport:
+    """Counts ``source`` and writes it rewritten; the table is freed on return."""
+    model = PhraseModel._count(source, params, threshold, progress)
+    joined = model._write(source, write, None, progress)
+    return PassReport(threshold, model.train_words, model.vocab_size, joined,
+                      model.prune_events)
