@@ -18,29 +18,39 @@ EXIT_ERROR = 1
 #: (Ctrl-C 130, SIGTERM 143, SIGHUP 129)
 EXIT_SIGNAL_BASE = 128
 
+#: read by both commands: word2vec.c and word2phrase.c declare them alike
+TRAIN_FLAG = Parameter("train", str, "-train", "Use text data from <file> to train the model "
+                       "(.gz/.bz2/.xz, a directory, or - for stdin)", optional=True)
+DEBUG_FLAG = Parameter("debug", int, "-debug", "Set the debug mode (2 = more info during "
+                       "training)", default=2, minimum=0)
+
 #: w2v-train's own flags; the model's are TrainingParams', the run's RUN_OPTIONS
 COMMAND_FLAGS: tuple[Parameter, ...] = (
-    Parameter("train", str, "-train", "Use text data from <file> to train the model "
-              "(.gz/.bz2/.xz, a directory, or - for stdin)", optional=True),
+    TRAIN_FLAG,
     Parameter("output", str, "-output", "Use <file> to save the resulting word vectors / "
               "word clusters", optional=True),
     Parameter("classes", int, "-classes", "Output word classes rather than word vectors "
               "(0: vectors are written)", default=0, minimum=0),
-    Parameter("debug", int, "-debug", "Set the debug mode (2 = more info during training)",
-              default=2, minimum=0),
+    DEBUG_FLAG,
     Parameter("binary", bool, "-binary", "Save the resulting vectors in binary mode",
               default=False),
 )
 FLAGS: dict[str, Parameter] = {p.flag: p for p in (*COMMAND_FLAGS, *TRAINING_PARAMETERS,
                                                      *RUN_OPTIONS)}
 
-USAGE = ("WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)\n\n"
-         "Options:\nParameters for training:\n"
-         + "".join(p.usage() for p in FLAGS.values() if not p.addition)
-         + "w2vpy additions:\n"
-         + "".join(p.usage() for p in FLAGS.values() if p.addition)
-         + "\nExamples:\nw2v-train -train data.txt -output vec.txt -size 200 -window 5 "
-         "-sample 1e-4 -negative 5 -hs 0 -binary 0 -cbow 1 -iter 3\n")
+
+def usage_text(title: str, flags: dict[str, Parameter], examples: str) -> str:
+    """word2vec.c's usage text: its flags, then w2vpy's additions."""
+    return (f"{title}\n\nOptions:\nParameters for training:\n"
+            + "".join(p.usage() for p in flags.values() if not p.addition)
+            + "w2vpy additions:\n"
+            + "".join(p.usage() for p in flags.values() if p.addition)
+            + f"\nExamples:\n{examples}")
+
+
+USAGE = usage_text("WORD VECTOR estimation toolkit (w2vpy, word2vec.c v0.1c compatible)", FLAGS,
+                   "w2v-train -train data.txt -output vec.txt -size 200 -window 5 -sample 1e-4 "
+                   "-negative 5 -hs 0 -binary 0 -cbow 1 -iter 3\n")
 
 
 def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -> dict[str, object]:
@@ -169,24 +179,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 #: w2v-phrase's own flags; the phrase model's are PhraseParams'
 PHRASE_COMMAND_FLAGS: tuple[Parameter, ...] = (
-    Parameter("train", str, "-train", "Use text data from <file> to train the model "
-              "(.gz/.bz2/.xz, a directory, or - for stdin)", optional=True),
+    TRAIN_FLAG,
     Parameter("output", str, "-output", "Use <file> to save the resulting word vectors / "
               "word clusters / phrases", optional=True),
-    Parameter("debug", int, "-debug", "Set the debug mode (2 = more info during training)",
-              default=2, minimum=0),
+    DEBUG_FLAG,
 )
 PHRASE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (*PHRASE_COMMAND_FLAGS,
                                                             *PHRASE_PARAMETERS)}
 
-PHRASE_USAGE = ("WORD2PHRASE tool (w2vpy, word2phrase.c compatible)\n\n"
-                "Options:\nParameters for training:\n"
-                + "".join(p.usage() for p in PHRASE_FLAGS.values() if not p.addition)
-                + "w2vpy additions:\n"
-                + "".join(p.usage() for p in PHRASE_FLAGS.values() if p.addition)
-                + "\nExamples:\nw2v-phrase -train text.txt -output phrases.txt "
-                "-threshold 100 -debug 2\n"
-                "w2v-phrase -train text.txt -output phrases.txt -threshold 200,100\n")
+PHRASE_USAGE = usage_text("WORD2PHRASE tool (w2vpy, word2phrase.c compatible)", PHRASE_FLAGS,
+                          "w2v-phrase -train text.txt -output phrases.txt -threshold 100 "
+                          "-debug 2\nw2v-phrase -train text.txt -output phrases.txt "
+                          "-threshold 200,100\n")
 
 
 def phrase_command(argv: Sequence[str]) -> int:
