@@ -50,7 +50,8 @@ class Job:
 def comparable_input(corpus: Path, workdir: Path) -> Path:
     """The corpus as plain text on which word2phrase.c's output is defined."""
     out = workdir / "input.txt"
-    opener = gzip.open if corpus.read_bytes()[:2] == b"\x1f\x8b" else open
+    with open(corpus, "rb") as f:
+        opener = gzip.open if f.read(2) == b"\x1f\x8b" else open
     line = b""
     with opener(corpus, "rb") as src, open(out, "wb") as dst:
         for line in src:

@@ -374,9 +374,14 @@ def test_cli_unwritable_output_is_found_before_the_pass(capsys, tmp_path):
     assert code == 1 and "not writable" in err and "Starting" not in err
 
 
-def test_cli_ctrl_c_keeps_the_old_output(tmp_path):
-    """Interrupted while it reads its input (stdin that never ends), w2v-phrase
-    exits 130 and leaves the old output and no temporary file."""
+@pytest.mark.parametrize("signum, status, said", [
+    (signal.SIGINT, 130, b"interrupted; no output was written"),
+    (signal.SIGTERM, 143, b"interrupted by SIGTERM; no output was written"),
+])
+def test_cli_ctrl_c_keeps_the_old_output(tmp_path, signum, status, said):
+    """Interrupted (Ctrl-C, or SIGTERM) while it reads its input (stdin that
+    never ends), w2v-phrase exits 128 + the signal and leaves the old output
+    and no temporary file."""
     output = tmp_path / "out.txt"
     output.write_bytes(b"previous result")
     proc = subprocess.Popen([sys.executable, "-c", "from w2vpy.cli import phrase_main; "
@@ -390,9 +395,9 @@ def test_cli_ctrl_c_keeps_the_old_output(tmp_path):
         chunk = proc.stderr.read1(4096)
         assert chunk, seen
         seen += chunk
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(10) == 130
+    proc.send_signal(signum)
+    assert proc.wait(10) == status
     proc.stdin.close()
-    assert b"interrupted; no output was written" in proc.stderr.read()
+    assert said in proc.stderr.read()
     assert output.read_bytes() == b"previous result"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.parameters import (PHRASE_PARAMETERS, RUN_OPTIONS, TRAINING_PARAMETERS, Parameter,
@@ -72,24 +72,24 @@ def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -
     return given
 
 
-def split_flags(given: dict[str, object], model: tuple[Parameter, ...],
-                options: tuple[Parameter, ...]) -> tuple[dict[str, object], dict[str, object]]:
-    """The model's values as given, and every option checked (defaults filled)."""
+def parse_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str,
+                model_type: type, model: tuple[Parameter, ...],
+                options: tuple[Parameter, ...]) -> tuple[Any, dict[str, object]]:
+    """A command's flags: the model's values as a ``model_type`` (TrainingParams,
+    PhraseParams), which checks them, and every option checked, defaults filled;
+    a refused value is named by its flag."""
+    given = read_flags(argv, flags, command)
     try:
-        return ({p.name: given[p.name] for p in model if p.name in given},
-                {p.name: p.check(given.get(p.name, p.default)) for p in options})
+        checked = {p.name: p.check(given.get(p.name, p.default)) for p in options}
+        return model_type(**{p.name: given[p.name] for p in model if p.name in given}), checked
     except ParameterError as exc:
         raise exc.for_command_line() from None
 
 
 def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, object]]:
     """w2v-train's flags, checked by the declarations they come from."""
-    given = read_flags(argv, FLAGS, "w2v-train")
-    model, options = split_flags(given, TRAINING_PARAMETERS, (*COMMAND_FLAGS, *RUN_OPTIONS))
-    try:
-        return TrainingParams(**model), options
-    except ParameterError as exc:
-        raise exc.for_command_line() from None
+    return parse_flags(argv, FLAGS, "w2v-train", TrainingParams, TRAINING_PARAMETERS,
+                       (*COMMAND_FLAGS, *RUN_OPTIONS))
 
 
 def train_command(argv: Sequence[str]) -> int:
@@ -201,12 +201,8 @@ def phrase_command(argv: Sequence[str]) -> int:
     if not argv:
         sys.stdout.write(PHRASE_USAGE)
         return 0
-    given = read_flags(argv, PHRASE_FLAGS, "w2v-phrase")
-    model, options = split_flags(given, PHRASE_PARAMETERS, PHRASE_COMMAND_FLAGS)
-    try:
-        params = PhraseParams(**model)
-    except ParameterError as exc:
-        raise exc.for_command_line() from None
+    params, options = parse_flags(argv, PHRASE_FLAGS, "w2v-phrase", PhraseParams,
+                                  PHRASE_PARAMETERS, PHRASE_COMMAND_FLAGS)
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
     if options["output"] is None:

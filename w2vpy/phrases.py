@@ -130,14 +130,7 @@ class PhraseModel:
 
     def rewrite(self, chunks: Iterable[bytes], threshold: float | None = None) -> Iterator[bytes]:
         """The text of ``chunks`` with the pairs that pass the threshold joined."""
-        writer = self._writer(threshold)
-        for chunk in chunks:
-            out = writer.feed(chunk)
-            if out:
-                yield out
-        out = writer.finish()
-        if out:
-            yield out
+        yield from _rewritten(self._writer(threshold), chunks)
 
     def _writer(self, threshold: float | None) -> _core.PhraseWriter:
         if threshold is None:
@@ -160,12 +153,10 @@ class PhraseModel:
         """Rewrites ``corpus`` through ``write``; returns the pairs joined."""
         writer = self._writer(threshold)
         written = 0
-        for chunk in corpus.chunks(True):
-            out = writer.feed(chunk)
+        for out in _rewritten(writer, corpus.chunks(True)):
             write(out)
             written += len(out)
             progress(f"{written >> 20} MB written")
-        write(writer.finish())
         return writer.pairs_joined
 
     def apply_lines(self, lines: Iterable[str], threshold: float | None = None) -> Iterator[str]:
@@ -215,6 +206,17 @@ class PhraseModel:
         except (W2VError, ValueError) as exc:
             raise CorruptInputError(f"{path}: bad settings in its header ({exc})") from None
         return cls(table, int(found.group(2)), params.min_count, params.threshold[0])
+
+
+def _rewritten(writer: _core.PhraseWriter, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The writer's output for each chunk, then for what the last one left."""
+    for chunk in chunks:
+        out = writer.feed(chunk)
+        if out:
+            yield out
+    out = writer.finish()
+    if out:
+        yield out
 
 
 @contextlib.contextmanager

@@ -308,12 +308,6 @@ int64_t w2v_counter_append(w2v_vocab_counter *c, const unsigned char *word, size
     return insert_new(c, word, len, h, slot, count);
 }
 
-int w2v_counter_add(w2v_vocab_counter *c, const unsigned char *key, size_t len) {
-    ensure_sentence_token(c);
-    count_key(c, key, len, hash_word(key, len));
-    return c->failed ? -1 : 0;
-}
-
 int w2v_counter_add_pending(w2v_vocab_counter *c, const w2v_pending_token *token) {
     ensure_sentence_token(c);
     count_key(c, token->word, token->len, token->hash);

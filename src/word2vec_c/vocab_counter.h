@@ -103,17 +103,15 @@ int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entrie
  * ENOMEM, -2 when the word is already present. */
 int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                            int64_t count);
-/* Count one key (any bytes, at most 255) as a token, without pruning;
- * returns 0, or -1 on ENOMEM.  word2phrase's counting (phrases.h), which
- * prunes once per word, after the word and its pair key. */
-int w2v_counter_add(w2v_vocab_counter *counter, const unsigned char *key, size_t len);
 int w2v_counter_prune_if_full(w2v_vocab_counter *counter);
 /* The count of a key, or -1 when it is not in the table. */
 int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,
                              size_t len);
 /* The entry of a queued token, or -1 when the word is not counted. */
 int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_token *token);
-/* w2v_counter_add for a queued token (hashed already). */
+/* Count a queued key (any bytes, at most W2V_MAX_KEY_BYTES) as a token,
+ * without pruning; returns 0, or -1 on ENOMEM.  word2phrase's counting
+ * (phrases.h), which prunes once per word, after the word and its pair key. */
 int w2v_counter_add_pending(w2v_vocab_counter *counter, const w2v_pending_token *token);
 
 /* The look-ahead queue, shared by counting and encoding (encoder.h): push
