@@ -15,7 +15,7 @@ from conftest import DEMO_CORPUS
 from host_kernel import HostKernel, build_host_kernel
 from test_training import MODES
 from w2vpy import _core, train
-from w2vpy.api import prepare_vocab
+from w2vpy.model import prepare_vocab
 from w2vpy.corpus import open_corpus
 from w2vpy.cuda_backend import (KernelArrays, check_kernel_arguments, kernel_arguments,
                                 kernel_signature, sentence_bounds, train_weights_cuda)
@@ -32,7 +32,8 @@ def train_on_host(kernel: HostKernel, corpus, **parameters) -> WordVectors:
     params = training_params(parameters)
     with open_corpus(corpus) as source:
         vocab = prepare_vocab(source, params, record_tokens=True)
-        spool, tokens = encode_corpus(source, vocab)
+        encoded = encode_corpus(source, vocab)
+        spool, tokens = encoded.file, encoded.tokens
         with spool:
             weights = train_weights_cuda(vocab, spool, tokens, params, kernel=kernel)
     return WordVectors([w.decode() for w in vocab.words], weights.syn0, vocab.counts)

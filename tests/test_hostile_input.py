@@ -258,7 +258,7 @@ def test_hard_link_and_relative_spellings_are_the_same_file(tmp_path, corpus):
                 str(tmp_path / "." / "v.bin"), *FAST)
     assert r.returncode == 1
     assert "are the same file" in r.stderr.decode()
-    with pytest.raises(W2VError, match="save_vocab .* is the same file as corpus"):
+    with pytest.raises(W2VError, match="save_vocab .* is the same file as source"):
         w2vpy.train(corpus, save_vocab=twin, workers=1, epochs=1, min_count=1)
 
 

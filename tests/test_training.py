@@ -79,20 +79,14 @@ def test_hot_rows_change_nothing_with_one_thread(topics):
 def test_hot_rows_reach_the_shared_weights_through_the_merges(topics):
     """Every output row private to both threads (hot_rows above the row
     count): the shared matrices learn only through the merges."""
-    from w2vpy.corpus import Corpus
-    from w2vpy.trainer import train_weights
-    from w2vpy.parameters import TrainingParams
-    from w2vpy.encoded_corpus import encode_corpus
-    from w2vpy.vocab import build_vocab
+    from w2vpy import Word2Vec
 
     path, _ = topics
-    corpus = Corpus(path)
-    vocab = build_vocab(corpus, min_count=1)
-    params = TrainingParams(vector_size=16, min_count=1, sample=0, hs=True, negative=5,
-                            workers=2, epochs=2, hot_rows=10**6)
-    spool, tokens = encode_corpus(corpus, vocab)
-    with spool:
-        weights = train_weights(vocab, spool, tokens, params)
+    model = Word2Vec(vector_size=16, min_count=1, sample=0, hs=True, negative=5, workers=2,
+                     epochs=2, hot_rows=10**6)
+    model.build_vocab(path)
+    model.train(path)
+    weights, vocab = model.weights, model.vocab
     inner_nodes = weights.syn1[:len(vocab) - 1]
     assert np.all(np.any(inner_nodes != 0, axis=1))  # every node is on some word's path
     # every word is a positive target; </s> (row 0) never is, nor a negative

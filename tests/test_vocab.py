@@ -154,7 +154,8 @@ def test_encoding_drops_unknown_words(tmp_path, record_tokens):
     corpus = Corpus(path)
     v = build_vocab(corpus, min_count=2, record_tokens=record_tokens)
     assert (v._recorded is not None) == record_tokens
-    spool, n = encode_corpus(corpus, v)
+    encoded = encode_corpus(corpus, v)
+    spool, n = encoded.file, encoded.tokens
     spool.seek(0)
     ids = np.frombuffer(spool.read(), dtype=np.int32)
     # </s>=0, a=1; b and c are under min_count and vanish
@@ -163,7 +164,8 @@ def test_encoding_drops_unknown_words(tmp_path, record_tokens):
 
 def _encoded_ids(corpus, vocab):
     from w2vpy.encoded_corpus import encode_corpus
-    spool, n = encode_corpus(corpus, vocab)
+    encoded = encode_corpus(corpus, vocab)
+    spool, n = encoded.file, encoded.tokens
     with spool:
         spool.seek(0)
         ids = np.frombuffer(spool.read(), dtype=np.int32)

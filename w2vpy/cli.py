@@ -93,12 +93,15 @@ def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, o
 
 
 def train_command(argv: Sequence[str]) -> int:
-    from w2vpy.api import check_backend, corpus_inputs, prepare_vocab, train_on_vocab
+    from dataclasses import asdict
+
     from w2vpy.classes import check_class_count, kmeans_classes
     from w2vpy.corpus import Corpus
     from w2vpy.formats import write_classes
     from w2vpy.memory import describe_model
+    from w2vpy.model import Word2Vec, check_backend, corpus_inputs, resumed_model
     from w2vpy.paths import check_distinct, output_target
+    from w2vpy.vocab import save_vocab
 
     if not argv:
         sys.stdout.write(USAGE)
@@ -106,41 +109,85 @@ def train_command(argv: Sequence[str]) -> int:
     params, options = parse_command_line(argv)
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
-    output, debug = options["output"], options["debug"]
+    output, debug, resume = options["output"], options["debug"], options["resume"]
     check_backend(params, options["backend"], will_train=output is not None)
     outputs = [("-output", output), ("-save-vocab", options["save_vocab"])]
     # Every path is checked for what it is before the long work, not after it.
-    for _, path in outputs:
+    for path in (output, options["save_vocab"], options["checkpoint"]):
         if path is not None:
             output_target(path)
     log = sys.stderr if debug > 0 else None
+    resumed = None
+    if resume is not None:
+        given = read_flags(argv, FLAGS, "w2v-train")
+        resumed = resumed_model(options, {p.name: given[p.name] for p in TRAINING_PARAMETERS
+                                          if p.name in given}, lambda declared: declared.flag)
     with Corpus(options["train"]) as corpus:
-        check_distinct(corpus_inputs(corpus, options["read_vocab"], "-train", "-read-vocab"),
-                       outputs)
+        inputs = corpus_inputs(corpus, options["read_vocab"], "-train", "-read-vocab")
+        check_distinct(inputs + ([("-resume", resume)] if resume is not None else []), outputs)
+        check_distinct(inputs, [("-checkpoint", options["checkpoint"])])
         if debug > 0:
             for path, why in corpus.skipped:
                 sys.stderr.write(f"Skipped {path}: {why}\n")
             sys.stderr.write(f"Starting training using file {corpus.name}\n")
-        vocab = prepare_vocab(corpus, params, options["read_vocab"], options["save_vocab"], log,
-                              record_tokens=output is not None)
+        if resumed is not None:
+            model = resumed
+            if log is not None:
+                log.write(f"Resuming {resume}: {model.state.epochs_done} of "
+                          f"{model.state.schedule_end_epoch} epochs done\n")
+            if options["save_vocab"] is not None:
+                save_vocab(model.vocab, options["save_vocab"])
+        else:
+            model = Word2Vec(backend=options["backend"], **asdict(params))
+            model._build_vocab(corpus, options["read_vocab"], options["save_vocab"], log,
+                               record_tokens=output is not None)
         if output is None:
             return 0
-        check_class_count(options["classes"], len(vocab))  # now, not after the training
+        check_class_count(options["classes"], len(model.vocab))  # now, not after the training
         if debug > 0:
-            model = describe_model(len(vocab), params.vector_size, params.hs, params.negative)
-            sys.stderr.write(f"Model: {model}\n")
-        vectors, report = train_on_vocab(corpus, vocab, params, options["backend"],
-                                         progress=debug > 1)
+            described = describe_model(len(model.vocab), model.params.vector_size,
+                                       model.params.hs, model.params.negative)
+            sys.stderr.write(f"Model: {described}\n")
+        report = _train_saving(model, corpus, options, debug, resume)
     if debug > 0:
         rate = report.words_trained / max(report.seconds, 1e-9)
         sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
                          f"({rate / 1000:.1f}k words/s)\n")
     if options["classes"] > 0:
-        classes = kmeans_classes(vectors.vectors, options["classes"])
-        write_classes(output, vectors.words_bytes(), classes)
+        classes = kmeans_classes(model.wv.vectors, options["classes"])
+        write_classes(output, model.wv.words_bytes(), classes)
     else:
-        vectors.save(output, binary=options["binary"])
+        model.wv.save(output, binary=options["binary"])
     return 0
+
+
+class EpochLossLine:
+    """-debug 2 with -compute-loss: each epoch's loss as it ends."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def on_epoch_end(self, model) -> None:
+        loss = model.get_latest_training_loss()
+        self.stream.write(f"\nEpoch {model.epochs_trained}: loss {loss:.6g} "
+                          f"({loss / max(model.corpus_tokens, 1):.4f} per word)\n")
+
+
+def _train_saving(model, corpus, options: dict[str, object], debug: int, resume):
+    """Train (the rest of a resumed run), saying where the checkpoint stands
+    when the run is interrupted."""
+    checkpoint = options["checkpoint"]
+    callbacks = (EpochLossLine(sys.stderr),) if debug > 1 and model.params.compute_loss else ()
+    epochs_before = model.epochs_trained
+    try:
+        return model._train(corpus, epochs=model.state.epochs_left if resume else None,
+                            callbacks=callbacks, progress=debug > 1, checkpoint=checkpoint,
+                            expect_tokens=model.corpus_tokens if resume else None)
+    except KeyboardInterrupt:
+        if checkpoint is not None and model.epochs_trained > epochs_before:
+            sys.stderr.write(f"\n{checkpoint} holds the model after epoch "
+                             f"{model.epochs_trained}: -resume {checkpoint} finishes the run")
+        raise
 
 
 def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str] | None) -> int:

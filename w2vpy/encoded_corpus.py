@@ -5,6 +5,7 @@ in blocks by every backend, so that words are hashed once, not every epoch.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
@@ -18,17 +19,32 @@ from w2vpy.vocab import Vocabulary
 ENCODED_CORPUS = "the encoded corpus"
 
 
+@dataclass
+class EncodedCorpus:
+    file: BinaryIO
+    #: ids in the file
+    tokens: int
+    #: tokens of the text outside the vocabulary, dropped
+    skipped: int
+
+    def __enter__(self) -> EncodedCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+
 def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = None,
-                  read_ahead: bool = False):
+                  read_ahead: bool = False) -> EncodedCorpus:
     """Write the corpus as int32 vocabulary ids to an unlinked temporary file.
 
-    Returns (file object, number of ids).  Words outside the vocabulary are
-    dropped here, as word2vec.c skips them while training."""
+    Words outside the vocabulary are dropped here, as word2vec.c skips them
+    while training."""
     recorded = vocab._recorded
     if recorded is not None and recorded.source is corpus:
         vocab._recorded = None
-        return recorded.file, _remap_in_place(recorded.file, recorded.tokens, vocab._remap,
-                                              spool_dir)
+        tokens = _remap_in_place(recorded.file, recorded.tokens, vocab._remap, spool_dir)
+        return EncodedCorpus(recorded.file, tokens, recorded.tokens - tokens)
     encoder = vocab.encoder()
     spool = open_spool(ENCODED_CORPUS, spool_dir)
     tokens = 0
@@ -44,7 +60,7 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
     except BaseException:
         spool.close()
         raise
-    return spool, tokens
+    return EncodedCorpus(spool, tokens, encoder.skipped)
 
 
 REMAP_BLOCK_IDS = 1 << 20

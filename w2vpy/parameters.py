@@ -198,6 +198,10 @@ class TrainingParams:
         "visited output rows, merged every 1024 words; auto (the default) chooses them, 0 is "
         "word2vec.c's pure Hogwild", minimum=0, maximum=INT64_MAX, optional=True,
         none_word="auto", addition=True)
+    #: off, training compiles the loss out (trainer.c): as fast as without it
+    compute_loss: bool = parameter(
+        False, "-compute-loss", "Sum the training loss (negative log-likelihood) of every "
+        "epoch in float64; -debug 2 shows it at each epoch end", addition=True)
 
     def __post_init__(self) -> None:
         _check_declared(self, TRAINING_PARAMETERS)
@@ -270,6 +274,11 @@ RUN_OPTIONS: tuple[Parameter, ...] = (
               "constructed from the training data", optional=True),
     Parameter("backend", str, "-backend", "Train on the CPU or on a CUDA GPU through cupy",
               default="cpu", choices=("cpu", "cuda"), addition=True),
+    Parameter("checkpoint", str, "-checkpoint", "Save the model to <file> at every epoch end "
+              "(atomically), for -resume", optional=True, addition=True),
+    Parameter("resume", str, "-resume", "Finish the run saved in the checkpoint <file> (its "
+              "vocabulary, parameters and schedule) on the same training text", optional=True,
+              addition=True),
 )
 
 

@@ -3,48 +3,146 @@ compiled Hogwild threads without it, and reports progress.
 
 This module holds word2vec.c's TrainModel; the per-word arithmetic is in
 ``src/word2vec_c/trainer.c``; what every backend shares is in ``training``.
+A schedule may be trained in several runs (an epoch at a time, or more later):
+``TrainingState`` is what one run hands the next.
 """
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.hot_rows import resolve_hot_rows
-from w2vpy.huffman import build_huffman_tree
-from w2vpy.subsampling import keep_thresholds
+from w2vpy.hot_rows import HotRows, resolve_hot_rows
+from w2vpy.huffman import HuffmanTree, build_huffman_tree
 from w2vpy.parameters import TrainingParams
-from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
+from w2vpy.subsampling import keep_thresholds
+from w2vpy.training import initial_input_vectors
 from w2vpy.unigram_table import build_noise_table
 from w2vpy.vocab import Vocabulary
 
+#: (words done in this run, alpha, final)
+Progress = Callable[[int, float, bool], None]
 
-def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: TrainingParams,
-                  progress: Callable[[int, float, bool], None] | None = None) -> TrainedWeights:
-    """Run word2vec.c's training on an encoded corpus (see encoded_corpus).
+
+@dataclass
+class Weights:
+    """The model's matrices: syn0 is the word vectors; the output layers are
+    what further training needs."""
+    syn0: np.ndarray
+    syn1: np.ndarray | None      # hierarchical softmax's inner nodes
+    syn1neg: np.ndarray | None   # negative sampling's output vectors
+
+
+def new_weights(vocab: Vocabulary, params: TrainingParams) -> Weights:
+    """word2vec.c's InitNet: syn0 from its LCG, the output layers zero."""
+    syn0 = initial_input_vectors(vocab, params)
+    return Weights(syn0, np.zeros_like(syn0) if params.hs else None,
+                   np.zeros_like(syn0) if params.negative > 0 else None)
+
+
+@dataclass
+class TrainingState:
+    """Where training stands between runs.
+
+    The learning rate follows one linear schedule (word2vec.c's): from
+    ``schedule_alpha`` down to 1e-4 of it over ``schedule_words`` words, which
+    ends at epoch ``schedule_end_epoch``.  Each thread's random stream and
+    last computed rate are carried, so that resuming at an epoch end goes on
+    exactly as the run would have (bit-identical with one thread)."""
+    schedule_alpha: float
+    schedule_words: int
+    words_done: int
+    schedule_end_epoch: int
+    epochs_done: int
+    thread_random: np.ndarray  # uint64, one per worker
+    thread_alpha: np.ndarray   # float32, one per worker
+
+    @classmethod
+    def start(cls, params: TrainingParams, train_words: int) -> TrainingState:
+        """word2vec.c's: params.epochs passes of the vocabulary's counted words,
+        thread t's stream seeded t (+ seed)."""
+        return cls(params.starting_alpha, params.epochs * train_words, 0, params.epochs, 0,
+                   *_fresh_threads(params.workers, params.seed, params.starting_alpha))
+
+    @property
+    def alpha(self) -> float:
+        """The rate the schedule has reached."""
+        return _core.schedule_alpha(self.schedule_alpha, self.words_done, self.schedule_words)
+
+    @property
+    def epochs_left(self) -> int:
+        return max(self.schedule_end_epoch - self.epochs_done, 0)
+
+    def extend(self, alpha: float, epochs: int, epoch_words: int, params: TrainingParams) -> None:
+        """A new schedule from ``alpha`` to its floor over ``epochs`` passes of
+        ``epoch_words`` words; the threads' streams go on."""
+        self.schedule_alpha = alpha
+        self.schedule_words = epochs * epoch_words
+        self.words_done = 0
+        self.schedule_end_epoch = self.epochs_done + epochs
+        self.thread_alpha = np.full(params.workers, alpha, dtype=np.float32)
+
+
+def _fresh_threads(workers: int, seed: int, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    return (np.arange(workers, dtype=np.uint64) + np.uint64(seed),
+            np.full(workers, alpha, dtype=np.float32))
+
+
+@dataclass
+class TrainingTables:
+    """What the threads read besides the weights, made once per vocabulary."""
+    keep_threshold: np.ndarray
+    tree: HuffmanTree | None
+    noise_table: _core.NoiseTable | None
+    hot: HotRows
+
+    @classmethod
+    def build(cls, vocab: Vocabulary, params: TrainingParams) -> TrainingTables:
+        counts = vocab.counts
+        tree = build_huffman_tree(counts) if params.hs else None
+        return cls(keep_thresholds(counts, params.sample, vocab.train_words), tree,
+                   build_noise_table(counts) if params.negative > 0 else None,
+                   resolve_hot_rows(params, counts, tree))
+
+
+@dataclass
+class EpochsTrained:
+    seconds: float
+    #: tokens the threads went through, every pass counted
+    words: int
+    #: one per pass (compute_loss), else None
+    losses: np.ndarray | None
+
+
+def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_tokens: int,
+                 params: TrainingParams, state: TrainingState, epochs: int,
+                 progress: Progress | None = None) -> EpochsTrained:
+    """Train ``epochs`` passes over an encoded corpus (see encoded_corpus) from
+    where ``state`` stands, and move it on.
 
     Ctrl-C stops the threads at their next sentence and re-raises
-    KeyboardInterrupt; nothing is returned then."""
-    counts = vocab.counts
-    syn0 = initial_input_vectors(vocab, params)
-    syn1 = np.zeros_like(syn0) if params.hs else None
-    syn1neg = np.zeros_like(syn0) if params.negative > 0 else None
-    tree = build_huffman_tree(counts) if params.hs else None
-    hot = resolve_hot_rows(params, counts, tree)
+    KeyboardInterrupt; the weights and state are then mid-epoch."""
+    if len(state.thread_random) != params.workers:
+        raise ValueError("the training state was made for another number of workers")
+    losses = np.zeros(epochs, dtype=np.float64)
     run = _core.TrainingRun()
     started = time.perf_counter()
-    run.start(params, syn0=syn0, syn1=syn1, syn1neg=syn1neg,
-              keep_threshold=keep_thresholds(counts, params.sample, vocab.train_words),
-              tree=tree, noise_table=build_noise_table(counts) if params.negative > 0 else None,
-              train_words=vocab.train_words, corpus_fd=corpus_file.fileno(),
-              corpus_tokens=corpus_tokens, hot_hs_rows=hot.hs_rows, hot_ns_rows=hot.ns_rows)
+    run.start(params, syn0=weights.syn0, syn1=weights.syn1, syn1neg=weights.syn1neg,
+              keep_threshold=tables.keep_threshold, tree=tables.tree,
+              noise_table=tables.noise_table, epochs=epochs,
+              schedule_alpha=state.schedule_alpha, schedule_words=state.schedule_words,
+              words_before=state.words_done, thread_random=state.thread_random,
+              thread_alpha=state.thread_alpha, epoch_loss=losses,
+              corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens,
+              hot_hs_rows=tables.hot.hs_rows, hot_ns_rows=tables.hot.ns_rows)
     try:
         while not run.finished:
             time.sleep(0.05)
             if progress is not None:
-                progress(run.words_done, run.alpha, False)
+                progress(run.words_done - state.words_done, run.alpha, False)
     except BaseException:
         run.request_stop()
         run.join()
@@ -53,8 +151,8 @@ def train_weights(vocab: Vocabulary, corpus_file, corpus_tokens: int, params: Tr
     run.join()
     seconds = time.perf_counter() - started
     if progress is not None:
-        progress(words_done, alpha, True)
-    check_converged(syn0, params)
-    return TrainedWeights(syn0, syn1, syn1neg, seconds, words_done)
-
-
+        progress(words_done - state.words_done, alpha, True)
+    words = words_done - state.words_done
+    state.words_done = words_done
+    state.epochs_done += epochs
+    return EpochsTrained(seconds, words, losses if params.compute_loss else None)

@@ -59,13 +59,17 @@ class Vocabulary:
 
     def release_encoder(self) -> None:
         """Frees the counter's hash table once no more text will be encoded
-        (it is as large as the rest of the vocabulary together)."""
+        (it is as large as the rest of the vocabulary together); encoder()
+        makes a new one from the words if more text comes."""
         self._counter = None
         self._remap = None
 
     def encoder(self) -> _core.Encoder:
         if self._counter is None or self._remap is None:
-            raise RuntimeError("this vocabulary was not built by w2vpy and cannot encode text")
+            self._counter = _core.WordCounter(2**62)
+            for word, count in zip(self.words, self.counts.tolist()):
+                self._counter.append(word, count)
+            self._remap = np.arange(len(self.words), dtype=np.int32)
         return _core.Encoder(self._counter, self._remap)
 
 

@@ -161,6 +161,24 @@ class WordVectors:
 
     save_word2vec_format = save
 
+    def to_gensim(self):
+        """gensim's ``KeyedVectors`` holding a copy of these vectors, with the
+        word counts as its ``count`` attribute when there are any."""
+        try:
+            from gensim.models import KeyedVectors
+        except ImportError:
+            raise W2VError("to_gensim needs gensim: pip install gensim") from None
+        kv = KeyedVectors(self.vector_size, count=0, dtype=np.float32)
+        kv.add_vectors(self.index_to_key, self.vectors.copy())
+        if self.counts is not None:
+            kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
+            kv.expandos["count"][:] = self.counts
+        return kv
+
+    def vectors_changed(self) -> None:
+        """The rows were trained further in place: drop what was derived from them."""
+        self._unit = None
+
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words x {self.vector_size})"
 

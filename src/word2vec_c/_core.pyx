@@ -8,6 +8,9 @@ import numpy as np
 cimport numpy as cnp
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
+from libc.stdlib cimport free, malloc, realloc
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_Check
 
 cnp.import_array()
 
@@ -68,7 +71,7 @@ cdef extern from "phrases.h":
 
 cdef extern from "encoder.h":
     ctypedef struct w2v_encoder:
-        pass
+        int64_t skipped
     void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter,
                           const int32_t *remap) nogil
     int64_t w2v_encoder_feed(w2v_encoder *enc, const unsigned char *data, size_t n,
@@ -174,7 +177,12 @@ cdef extern from "trainer.h":
         int cbow_mean
         uint64_t seed
         int sequential_dot
-        int64_t train_words
+        int compute_loss
+        int64_t schedule_words
+        int64_t words_before
+        uint64_t *thread_random
+        float *thread_alpha
+        double *epoch_loss
         int64_t hot_hs_rows
         int64_t hot_ns_rows
         int corpus_fd
@@ -222,6 +230,94 @@ def tokenize(const unsigned char[::1] data):
 
 
 # ---- vocabulary counting -----------------------------------------------------
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
+
+
+cdef class _TextBuffer:
+    """A growing C buffer of bytes (freed with the object)."""
+    cdef char *data
+    cdef Py_ssize_t used, capacity
+
+    def __cinit__(self):
+        self.capacity = 1 << 16
+        self.used = 0
+        self.data = <char *>malloc(self.capacity)
+        if self.data == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        free(self.data)
+
+    cdef int reserve(self, Py_ssize_t more) except -1:
+        cdef char *grown
+        if self.used + more <= self.capacity:
+            return 0
+        while self.used + more > self.capacity:
+            self.capacity *= 2
+        grown = <char *>realloc(self.data, self.capacity)
+        if grown == NULL:
+            raise MemoryError()
+        self.data = grown
+        return 0
+
+
+cdef inline bint _is_separator(char c) noexcept nogil:
+    return c == b' ' or c == b'\t' or c == b'\n' or c == b'\r'
+
+
+def join_sentences(list sentences):
+    """The sentences (each a sequence of str tokens) as the text a file would
+    hold: tokens joined by spaces, one sentence per line, in UTF-8 (lone
+    surrogates as ``surrogateescape`` bytes).  None when a sentence or a token
+    is not what a file could hold (the caller finds and names it): a str or
+    bytes sentence, a non-str token, an empty token or one with a space, tab
+    or line break in it."""
+    cdef _TextBuffer out = _TextBuffer()
+    cdef Py_ssize_t i, k, size
+    cdef const char *text
+    cdef bytes encoded
+    cdef object tokens
+    cdef list items
+    for sentence in sentences:
+        if type(sentence) is list:
+            items = <list>sentence
+        elif isinstance(sentence, (str, bytes, bytearray)):
+            return None
+        else:
+            try:
+                items = list(sentence)
+            except TypeError:
+                return None
+        for i in range(len(items)):
+            token = items[i]
+            if not PyUnicode_Check(token):
+                return None
+            try:
+                text = PyUnicode_AsUTF8AndSize(token, &size)
+            except UnicodeEncodeError:
+                encoded = (<str>token).encode("utf-8", "surrogateescape")
+                text = encoded
+                size = len(encoded)
+            if size == 0:
+                return None
+            out.reserve(size + 1)
+            for k in range(size):
+                if _is_separator(text[k]):
+                    return None
+                out.data[out.used + k] = text[k]
+            out.used += size
+            out.data[out.used] = b' '
+            out.used += 1
+        if len(items):
+            out.data[out.used - 1] = b'\n'
+        else:
+            out.reserve(1)
+            out.data[out.used] = b'\n'
+            out.used += 1
+    return PyBytes_FromStringAndSize(out.data, out.used)
+
 
 cdef object _token_ids_buffer(Py_ssize_t chunk_bytes):
     """Room for the ids of the tokens a chunk ends: at most one per byte, plus
@@ -392,6 +488,11 @@ cdef class Encoder:
         cdef int32_t[::1] o = out
         cdef int64_t n = w2v_encoder_finish(&self.encoder, &o[0])
         return out[:n]
+
+    @property
+    def skipped(self):
+        """Tokens fed so far that are not in the vocabulary."""
+        return self.encoder.skipped
 
 
 # ---- tables ------------------------------------------------------------------
@@ -569,12 +670,11 @@ cdef void fill_training_config(w2v_train_config *c, params) except *:
     c.hs = params.hs
     c.negative = params.negative
     c.workers = params.workers
-    c.epochs = params.epochs
-    c.alpha = params.starting_alpha
     c.sg = params.sg
     c.cbow_mean = params.cbow_mean
     c.seed = params.seed
     c.sequential_dot = params.sequential_dot
+    c.compute_loss = params.compute_loss
 
 
 cdef class TrainingRun:
@@ -598,10 +698,16 @@ cdef class TrainingRun:
             self.trainer = NULL
 
     def start(self, params, *, syn0, syn1, syn1neg, keep_threshold, tree, noise_table,
-              int64_t train_words, int corpus_fd, int64_t corpus_tokens, int64_t hot_hs_rows=0,
+              int64_t epochs, float schedule_alpha, int64_t schedule_words,
+              int64_t words_before, thread_random, thread_alpha, epoch_loss,
+              int corpus_fd, int64_t corpus_tokens, int64_t hot_hs_rows=0,
               int64_t hot_ns_rows=0):
         """Starts the threads on a validated TrainingParams and the tables made
-        from the vocabulary (``tree``: a HuffmanTree when ``params.hs``)."""
+        from the vocabulary (``tree``: a HuffmanTree when ``params.hs``) for
+        ``epochs`` passes of a schedule (see trainer.h).  ``thread_random``
+        (uint64) and ``thread_alpha`` (float32) hold one entry per worker and
+        are updated in place; ``epoch_loss`` (float64, one per pass, zeroed)
+        receives the losses when ``params.compute_loss``."""
         cdef float[:, ::1] s0 = syn0
         cdef float[:, ::1] s1
         cdef float[:, ::1] sn
@@ -610,11 +716,29 @@ cdef class TrainingRun:
         cdef uint8_t[::1] cd
         cdef int32_t[::1] pt
         cdef NoiseTable noise
+        cdef uint64_t[::1] randoms = thread_random
+        cdef float[::1] alphas = thread_alpha
+        cdef double[::1] losses
         cdef w2v_train_config *c = &self.config
         if self.trainer != NULL:
             raise RuntimeError("this run has already started")
-        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, tree, noise_table]
+        if randoms.shape[0] != params.workers or alphas.shape[0] != params.workers:
+            raise ValueError("thread_random and thread_alpha need one entry per worker")
+        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, tree, noise_table,
+                           thread_random, thread_alpha, epoch_loss]
         fill_training_config(c, params)
+        c.epochs = epochs
+        c.alpha = schedule_alpha
+        c.schedule_words = schedule_words
+        c.words_before = words_before
+        c.thread_random = &randoms[0]
+        c.thread_alpha = &alphas[0]
+        c.epoch_loss = NULL
+        if c.compute_loss:
+            losses = epoch_loss
+            if losses.shape[0] < epochs:
+                raise ValueError("epoch_loss needs one entry per pass")
+            c.epoch_loss = &losses[0]
         c.syn0 = &s0[0, 0]
         c.vocab_size = s0.shape[0]
         c.syn1 = NULL
@@ -639,7 +763,6 @@ cdef class TrainingRun:
             c.unigram_table = &noise.table
         c.keep_threshold = &kt[0]
         c.sigmoid_table = self.sigmoid
-        c.train_words = train_words
         c.hot_hs_rows = hot_hs_rows
         c.hot_ns_rows = hot_ns_rows
         c.corpus_fd = corpus_fd

@@ -5,6 +5,7 @@ void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const 
     enc->remap = remap;
     enc->out = NULL;
     enc->written = 0;
+    enc->skipped = 0;
     w2v_tokenizer_init(&enc->tokenizer);
     enc->lookahead.first = 0;
     enc->lookahead.count = 0;
@@ -13,9 +14,11 @@ void w2v_encoder_init(w2v_encoder *enc, const w2v_vocab_counter *counter, const 
 static void encode_pending_token(void *ctx, const w2v_pending_token *t) {
     w2v_encoder *enc = ctx;
     int64_t e = w2v_counter_find(enc->counter, t);
-    if (e < 0) return;
-    int32_t id = enc->remap[e];
-    if (id < 0) return;
+    int32_t id = e < 0 ? -1 : enc->remap[e];
+    if (id < 0) {
+        enc->skipped++;
+        return;
+    }
     enc->out[enc->written++] = id;
 }
 

@@ -17,6 +17,7 @@ typedef struct {
     const int32_t *remap;
     int32_t *out;
     int64_t written;
+    int64_t skipped;  /* tokens outside the vocabulary, over every call */
     w2v_tokenizer tokenizer;
     w2v_lookahead lookahead;  /* tokens waiting to be encoded */
 } w2v_encoder;

@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct w2v_trainer {
     float alpha;                /* atomic: last alpha computed by any thread (for display) */
     int stop;                   /* atomic: set by the driver, polled by every thread */
     pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
+    pthread_mutex_t loss_lock;       /* serialises the threads' additions to epoch_loss */
     int threads_done;           /* atomic */
     int read_errno;             /* atomic */
 };
@@ -119,7 +121,16 @@ typedef struct {
     float *neu1e;
     int64_t *negatives;  /* negative + 1 entries */
     uint64_t next_random;
+    double loss;         /* this thread's sum over the current epoch (compute_loss) */
 } thread_state;
+
+/* -log P(label | f): -log sigmoid(f) for the word's own side (label 1),
+ * -log sigmoid(-f) for the other; in double, exact at any f (word2vec.c's
+ * table is clamped at +-6, where a confident wrong answer still costs). */
+W2V_ALWAYS_INLINE static inline double log_loss(float f, int label) {
+    const double x = label ? -(double)f : (double)f;
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
 
 /* The row a thread trains for inner node `point`: its private copy when the
  * node is hot (first == INT64_MAX when the mode is off). */
@@ -135,8 +146,9 @@ W2V_ALWAYS_INLINE static inline float *ns_row(const thread_state *st, int64_t ta
     return st->cfg->syn1neg + target * size;
 }
 
+/* with_loss is a constant at every call: the loss is compiled in or out. */
 W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int64_t word, const float *restrict hidden,
-                                        float alpha) {
+                                        float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size;
     const int64_t first = cfg->code_offsets[word], last = cfg->code_offsets[word + 1];
@@ -148,6 +160,7 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
         float *row = hs_row(st, cfg->points[d]);
         if (d + 1 < last) prefetch_row(hs_row(st, cfg->points[d + 1]), size);
         float f = dot(hidden, row, size, cfg->sequential_dot);
+        if (with_loss) st->loss += log_loss(f, 1 - cfg->codes[d]);
         /* word2vec.c's 'f <= -MAX_EXP || f >= MAX_EXP', written so that a NaN
          * (diverged weights) is skipped instead of indexing the table. */
         if (!(f > -W2V_MAX_EXP && f < W2V_MAX_EXP)) continue;
@@ -158,7 +171,7 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
 }
 
 W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
-                                     float alpha) {
+                                     float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size;
     const int negative = cfg->negative;
@@ -179,6 +192,7 @@ W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t
         if (d > 0 && target == word) continue;
         float *row = ns_row(st, target);
         float f = dot(hidden, row, size, cfg->sequential_dot);
+        if (with_loss) st->loss += log_loss(f, label);
         float g;
         /* word2vec.c's clamps, ordered so that a NaN takes a clamp branch */
         if (f > W2V_MAX_EXP) g = (label - 1) * alpha;
@@ -189,7 +203,7 @@ W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t
 }
 
 W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t *sen, int64_t sentence_length,
-                       int64_t sentence_position, int64_t b, float alpha) {
+                       int64_t sentence_position, int64_t b, float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size, window = cfg->window;
     const int64_t word = sen[sentence_position];
@@ -206,8 +220,8 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     if (!cw) return;
     if (cfg->cbow_mean)
         for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
-    if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha);
-    if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha);
+    if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha, with_loss);
+    if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha, with_loss);
     for (int64_t c = span.first; c < span.end; c++) {
         if (c == sentence_position) continue;
         add_to(cfg->syn0 + sen[c] * size, neu1e, size);
@@ -215,7 +229,7 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
 }
 
 W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int64_t *sen, int64_t sentence_length,
-                           int64_t sentence_position, int64_t b, float alpha) {
+                           int64_t sentence_position, int64_t b, float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size;
     const int64_t word = sen[sentence_position];
@@ -224,8 +238,8 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
         if (c == sentence_position) continue;
         float *context = cfg->syn0 + sen[c] * size;
         memset(st->neu1e, 0, size * sizeof(float));
-        if (cfg->hs) hierarchical_softmax(st, word, context, alpha);
-        if (cfg->negative > 0) negative_sampling(st, word, context, alpha);
+        if (cfg->hs) hierarchical_softmax(st, word, context, alpha, with_loss);
+        if (cfg->negative > 0) negative_sampling(st, word, context, alpha, with_loss);
         add_to(context, st->neu1e, size);
     }
 }
@@ -233,14 +247,12 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
 /* ---- the thread ----------------------------------------------------------- */
 
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
-    return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->epochs * cfg->train_words);
+    return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->schedule_words);
 }
 
-/* Compiled for several instruction sets where the platform allows (see
- * simd_dispatch.h). */
-W2V_TRAINING_CLONES
-static void *train_thread(void *arg_) {
-    struct thread_arg *arg = arg_;
+/* The thread's passes, with the loss compiled in or out (with_loss is a
+ * constant at both calls), so that training without it pays nothing. */
+W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const int with_loss) {
     w2v_trainer *tr = arg->trainer;
     const w2v_train_config *cfg = &tr->cfg;
     const int64_t T = cfg->workers;
@@ -251,7 +263,8 @@ static void *train_thread(void *arg_) {
     int eof = 0, err = 0;
     thread_state st;
     st.cfg = cfg;
-    st.next_random = (uint64_t)arg->id + cfg->seed;
+    st.next_random = cfg->thread_random[arg->id];
+    st.loss = 0;
     st.neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
     st.neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
     st.negatives = calloc((size_t)cfg->negative + 1, sizeof(int64_t));
@@ -263,7 +276,7 @@ static void *train_thread(void *arg_) {
     rd.block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
     rd.block_start = 0;
     rd.block_len = 0;
-    float alpha = schedule_alpha(cfg, __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED));
+    float alpha = cfg->thread_alpha[arg->id];
     int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock);
     const int hot_on = w2v_hot_rows_active(&st.hot);
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
@@ -310,6 +323,12 @@ static void *train_thread(void *arg_) {
          * train it first and end the epoch on the next pass. */
         if (eof && sentence_length == 0) {
             __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
+            if (with_loss) {
+                pthread_mutex_lock(&tr->loss_lock);
+                cfg->epoch_loss[cfg->epochs - epochs_left] += st.loss;
+                pthread_mutex_unlock(&tr->loss_lock);
+                st.loss = 0;
+            }
             epochs_left--;
             if (epochs_left == 0) break;
             word_count = 0;
@@ -323,13 +342,15 @@ static void *train_thread(void *arg_) {
         /* An empty sentence (a bare newline, or every word subsampled away)
          * still takes the window draw above, as in word2vec.c. */
         if (sentence_length > 0) {
-            if (cfg->sg) train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha);
-            else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha);
+            if (cfg->sg) train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
+            else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
         }
         sentence_position++;
         if (sentence_position >= sentence_length) sentence_length = 0;
     }
     w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);  /* what was learned since the last merge */
+    cfg->thread_random[arg->id] = st.next_random;
+    cfg->thread_alpha[arg->id] = alpha;
 done:
     w2v_hot_rows_close(&st.hot);
     free(st.neu1);
@@ -337,6 +358,15 @@ done:
     free(st.negatives);
     free(rd.block);
     __atomic_add_fetch(&tr->threads_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Compiled for several instruction sets where the platform allows (see
+ * simd_dispatch.h). */
+W2V_TRAINING_CLONES
+static void *train_thread(void *arg_) {
+    struct thread_arg *arg = arg_;
+    if (arg->trainer->cfg.compute_loss) run_thread(arg, 1);
+    else run_thread(arg, 0);
     return NULL;
 }
 
@@ -344,8 +374,10 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     w2v_trainer *tr = calloc(1, sizeof(*tr));
     if (tr == NULL) return NULL;
     tr->cfg = *config;
-    tr->alpha = config->alpha;
+    tr->alpha = config->thread_alpha[0];
+    tr->word_count_actual = config->words_before;
     pthread_mutex_init(&tr->hot_merge_lock, NULL);
+    pthread_mutex_init(&tr->loss_lock, NULL);
     tr->threads = calloc((size_t)config->workers, sizeof(pthread_t));
     tr->args = calloc((size_t)config->workers, sizeof(struct thread_arg));
     if (!tr->threads || !tr->args) goto fail;
@@ -362,6 +394,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     return tr;
 fail:
     pthread_mutex_destroy(&tr->hot_merge_lock);
+    pthread_mutex_destroy(&tr->loss_lock);
     free(tr->threads);
     free(tr->args);
     free(tr);
@@ -388,6 +421,7 @@ int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
     int err = tr->read_errno;
     pthread_mutex_destroy(&tr->hot_merge_lock);
+    pthread_mutex_destroy(&tr->loss_lock);
     free(tr->threads);
     free(tr->args);
     free(tr);

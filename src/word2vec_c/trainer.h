@@ -7,9 +7,17 @@
  * stays bounded whatever the corpus size.
  *
  * Everything the threads read is set up (with the GIL held) in w2v_train_config
- * before w2v_trainer_start; the threads only write the weights and the shared
- * progress counters (and, with several threads, merge their private
- * copies of the hottest output rows under one lock). */
+ * before w2v_trainer_start; the threads only write the weights, the shared
+ * progress counters, their own entries of the carried state and (with
+ * compute_loss) the epoch losses (and, with several threads, merge their
+ * private copies of the hottest output rows under one lock).
+ *
+ * A run trains `epochs` passes from schedule position `words_before`, so that
+ * one schedule may be trained in several runs (an epoch at a time for
+ * callbacks and checkpoints, or a model trained further later): each thread's
+ * random stream and learning rate are read from and written back to
+ * thread_random / thread_alpha, which makes one run of n epochs and n runs of
+ * one epoch bit-identical with one thread. */
 #ifndef W2V_TRAINER_H
 #define W2V_TRAINER_H
 
@@ -41,13 +49,22 @@ typedef struct {
     int hs;
     int negative;
     int workers;
-    int64_t epochs;
-    float alpha;          /* the starting learning rate, the mode's default resolved */
+    int64_t epochs;       /* passes over the corpus in this run */
+    float alpha;          /* the schedule's starting learning rate */
     int sg;               /* 1: skip-gram, 0: CBOW */
     int cbow_mean;        /* 1: CBOW averages its context vectors (word2vec.c), 0: sums them */
     uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
-    int64_t train_words;  /* sum of vocabulary counts: word2vec.c's schedule denominator */
+    int compute_loss;     /* 1: sum each epoch's negative log-likelihood into epoch_loss */
+    /* the schedule: alpha falls linearly from `alpha` to its floor over
+     * schedule_words words (word2vec.c: epochs x the sum of vocabulary counts),
+     * of which words_before were trained by earlier runs */
+    int64_t schedule_words;
+    int64_t words_before;
+    /* carried state, one entry per thread, read at the start, written at the end */
+    uint64_t *thread_random;
+    float *thread_alpha;
+    double *epoch_loss;   /* epochs entries, zeroed by the caller (compute_loss) */
     /* With more than one thread, each thread trains on its own copies of the
      * most visited output rows and adds what it learned to the shared rows
      * every W2V_HOT_MERGE_WORDS words (0 = word2vec.c's pure Hogwild): the

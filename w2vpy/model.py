@@ -1,0 +1,429 @@
+"""The model object: gensim's ``Word2Vec`` workflow over word2vec.c's training.
+
+``Word2Vec(**params)`` holds the parameters; ``build_vocab(source)`` counts
+the text and sets up the weights; ``train(source)`` trains, and a later
+``train`` goes on from there.  ``save``/``load`` keep everything training
+needs to go on (``model_file``).
+
+The learning rate follows one linear schedule, word2vec.c's: from ``alpha``
+down to 1e-4 of it over the model's ``epochs`` passes.  A ``train`` call
+trains the next ``epochs`` passes of that schedule (by default all that are
+left), picking the rate up where the previous call left it, so that
+``train(s, epochs=2)`` then ``train(s, epochs=3)`` is ``train(s)`` with
+``epochs=5`` (bit-identical with one worker).  A call that asks for more
+passes than are left, or gives ``alpha``, starts a new schedule for its own
+passes: from ``alpha`` (default: the rate reached) down to 1e-4 of it.  gensim
+instead restarts each call at ``start_alpha`` (default ``alpha``) and ends it
+at ``end_alpha`` (default ``min_alpha``).
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable, TextIO
+
+from w2vpy.encoded_corpus import EncodedCorpus, encode_corpus
+from w2vpy.errors import W2VError, W2VWarning
+from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
+                              training_params)
+from w2vpy.paths import check_distinct
+from w2vpy.sentences import SentenceCorpus, open_source
+from w2vpy.trainer import TrainingState, TrainingTables, Weights, new_weights, train_epochs
+from w2vpy.training import ProgressLine, check_converged, check_trainable
+from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+
+#: the callback methods, in the order they fire (gensim's names, and Keras's
+#: for the whole call); a callback may have any of them
+CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+_DECLARED = {p.name: p for p in (*TRAINING_PARAMETERS, *RUN_OPTIONS)}
+
+
+def check_backend(params: TrainingParams, backend: str, will_train: bool = True) -> None:
+    """Before any work: an option the chosen backend does not have, or (when
+    training will follow) a cuda backend without cupy or a GPU."""
+    if backend != "cuda":
+        return
+    if params.hot_rows:  # None (automatic) means none there
+        raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
+                       "with the cuda backend")
+    if will_train:
+        from w2vpy.cuda_backend import require_cuda
+        require_cuda()
+
+
+def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_vocab_path=None,
+                  log: TextIO | None = None, record_tokens: bool = False) -> Vocabulary:
+    """word2vec.c's vocabulary phase: learn (or read), report, save if asked.
+
+    ``record_tokens`` (when training follows) keeps the counted token stream,
+    so that encoding does not read the text a second time."""
+    if read_vocab_path is not None:
+        vocab = read_vocab(read_vocab_path, params.min_count)
+    else:
+        vocab = build_vocab(corpus, params.min_count, params.max_vocab_size,
+                            record_tokens=record_tokens, read_ahead=params.workers > 1)
+    if vocab.prune_events and log is not None:
+        log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
+                  f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
+    if log is not None:
+        log.write(f"Vocab size: {len(vocab)}\nWords in train file: {vocab.train_words}\n")
+    if save_vocab_path is not None:
+        save_vocab(vocab, save_vocab_path)
+    return vocab
+
+
+def corpus_inputs(corpus, read_vocab_path, corpus_name: str,
+                  read_vocab_name: str) -> list[tuple[str, object]]:
+    """The files a training run reads, named for check_distinct's messages."""
+    inputs: list[tuple[str, object]] = [(corpus_name, p) for p in corpus.input_paths]
+    if read_vocab_path is not None:
+        inputs.append((read_vocab_name, read_vocab_path))
+    return inputs
+
+
+def resumed_model(run: dict[str, object], given: dict[str, object],
+                  spelled: Callable[[Parameter], str]) -> Word2Vec:
+    """The model saved in ``run["resume"]``, to finish its run: a parameter
+    given (``given``: name to value) must be the checkpoint's; ``spelled``
+    names a parameter as the caller's user wrote it (flag or keyword)."""
+    if run["read_vocab"] is not None:
+        raise W2VError(f"{spelled(_DECLARED['read_vocab'])} cannot be used with "
+                       f"{spelled(_DECLARED['resume'])}: a resumed run keeps its vocabulary")
+    explicit = training_params(dict(given))
+    model = Word2Vec.load(run["resume"])
+    for name in given:
+        mine, saved = getattr(explicit, name), getattr(model.params, name)
+        if mine != saved:
+            raise W2VError(f"{spelled(_DECLARED[name])} {mine} differs from {run['resume']}'s "
+                           f"{saved}: a resumed run keeps the parameters it began with")
+    return model
+
+
+@dataclass
+class TrainingReport:
+    vocab_size: int
+    train_words: int
+    corpus_tokens: int
+    pruned_words: int
+    seconds: float
+    #: tokens the threads went through, every epoch counted
+    words_trained: int
+    epochs: int
+
+
+class Word2Vec:
+    """word2vec.c's model with gensim's workflow.
+
+        model = Word2Vec(vector_size=100, sg=1, workers=4)
+        model.build_vocab(sentences)          # a path, or lists of str tokens
+        model.train(sentences, compute_loss=True)
+        model.wv.most_similar("king")
+        model.save("model.w2v"); model = Word2Vec.load("model.w2v")
+
+    The keywords are ``train()``'s model parameters (``help(w2vpy.train)``)
+    and ``backend``.  Callbacks (``train(callbacks=...)``) are objects with
+    any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and
+    ``on_train_end``, each called with the model; setting
+    ``model.stop_training = True`` in one of them ends the call after the
+    epoch in progress (before it, from ``on_epoch_begin``)."""
+
+    def __init__(self, *, backend: str = "cpu", **parameters: object):
+        self.params: TrainingParams = training_params(parameters)
+        self.backend: str = _DECLARED["backend"].check(backend)
+        check_backend(self.params, self.backend, will_train=False)
+        self.vocab: Vocabulary | None = None
+        self.weights: Weights | None = None
+        self.state: TrainingState | None = None
+        #: each epoch's loss (negative log-likelihood, summed in float64), in
+        #: training order; NaN for an epoch trained without compute_loss
+        self.loss_history: list[float] = []
+        self.stop_training = False
+        #: the text the latest train call read: its tokens in the vocabulary and
+        #: those outside it (a text read again is known by them: no warning)
+        self.corpus_tokens = 0
+        self.corpus_skipped = 0
+        #: what build_vocab read: training on it warns of no skipped words
+        self._vocab_source: object = None
+        self._vocab_name = ""
+        self._wv: WordVectors | None = None
+
+    # -- the gensim interface --------------------------------------------------------
+    def build_vocab(self, source: object, *, read_vocab: str | os.PathLike[str] | None = None,
+                    save_vocab: str | os.PathLike[str] | None = None) -> None:
+        """Count ``source`` (a path or sentences) as word2vec.c does, and set up
+        the weights; ``read_vocab``/``save_vocab`` are word2vec.c's -read-vocab
+        and -save-vocab."""
+        with open_source(source) as corpus:
+            self._build_vocab(corpus, read_vocab, save_vocab)
+
+    def train(self, source: object, *, epochs: int | None = None,
+              compute_loss: bool | None = None, callbacks: Iterable[Any] = (),
+              alpha: float | None = None, progress: bool = False,
+              checkpoint: str | os.PathLike[str] | None = None) -> TrainingReport:
+        """Train on ``source`` (a path, or a re-iterable of sentences of str
+        tokens) over the vocabulary: the next ``epochs`` passes of the
+        schedule (all that are left by default; see the module's text for
+        more passes or ``alpha``).  Words outside the vocabulary are skipped
+        (with a warning, unless this is the text build_vocab counted).
+        ``compute_loss`` (default: the model's) fills ``loss_history``;
+        ``checkpoint`` saves the model there at every epoch end."""
+        epochs = None if epochs is None else _checked("epochs", epochs)
+        alpha = None if alpha is None else _checked("alpha", alpha)
+        compute_loss = None if compute_loss is None else _checked("compute_loss", compute_loss)
+        callbacks = _checked_callbacks(callbacks)
+        with open_source(source) as corpus:
+            return self._train(corpus, epochs, compute_loss, callbacks, alpha, progress,
+                               checkpoint)
+
+    @property
+    def wv(self) -> WordVectors:
+        """The word vectors (sharing the model's memory: training moves them)."""
+        self._require_vocab("wv")
+        if self._wv is None:
+            keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in self.vocab.words]
+            self._wv = WordVectors(keys, self._ensure_weights().syn0, self.vocab.counts)
+        return self._wv
+
+    @property
+    def epochs_trained(self) -> int:
+        return 0 if self.state is None else self.state.epochs_done
+
+    def get_latest_training_loss(self) -> float:
+        """The loss of the latest epoch (float64; NaN when it was trained without
+        compute_loss, 0.0 before any).  gensim's sums a whole train() call in
+        float32; here each epoch has its own, and sum(loss_history) is the total."""
+        return self.loss_history[-1] if self.loss_history else 0.0
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Everything training needs to go on, written atomically (model_file)."""
+        from w2vpy.model_file import save_model
+        self._require_vocab("save")
+        self._ensure_weights()
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
+        from w2vpy.model_file import load_model
+        return load_model(path)
+
+    def __repr__(self) -> str:
+        size = "no vocabulary" if self.vocab is None else f"{len(self.vocab)} words"
+        return (f"Word2Vec({size}, vector_size={self.params.vector_size}, "
+                f"epochs trained {self.epochs_trained})")
+
+    # -- the work ----------------------------------------------------------------------
+    def _build_vocab(self, corpus, read_vocab_path=None, save_vocab_path=None,
+                     log: TextIO | None = None, record_tokens: bool = False) -> None:
+        if self.vocab is not None:
+            raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} words):"
+                           " make a new Word2Vec for another one")
+        check_distinct(corpus_inputs(corpus, read_vocab_path, "source", "read_vocab"),
+                       [("save_vocab", save_vocab_path)])
+        self.vocab = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path, log,
+                                   record_tokens)
+        self.state = TrainingState.start(self.params, self.vocab.train_words)
+        self._vocab_source = _source_of(corpus)
+        self._vocab_name = corpus.name
+
+    def _ensure_weights(self) -> Weights:
+        """The weights, made when first needed (a run that only saves the
+        vocabulary never allocates them), after the checks that would make
+        training fail or exhaust memory."""
+        if self.weights is None:
+            check_trainable(self.vocab, self.params, self._vocab_name)
+            self.weights = new_weights(self.vocab, self.params)
+        return self.weights
+
+    def _train(self, corpus, epochs: int | None = None, compute_loss: bool | None = None,
+               callbacks: tuple = (), alpha: float | None = None, progress: bool = False,
+               checkpoint=None, log: TextIO = sys.stderr,
+               expect_tokens: int | None = None) -> TrainingReport:
+        """train() on an open corpus; ``expect_tokens`` (a resumed run) refuses
+        a text of another length than the one the run began on."""
+        self._require_vocab("train")
+        self._ensure_weights()
+        params = self.params
+        if compute_loss is not None and compute_loss != params.compute_loss:
+            params = replace(params, compute_loss=compute_loss)
+        if checkpoint is not None:
+            check_distinct(corpus_inputs(corpus, None, "source", ""), [("checkpoint", checkpoint)])
+        if self.backend == "cuda":
+            return self._train_cuda(corpus, params, epochs, callbacks, alpha, progress,
+                                    checkpoint, log)
+        self._check_output_layers()
+        with self._encoded(corpus, params) as encoded:
+            if expect_tokens is not None and encoded.tokens != expect_tokens:
+                raise W2VError(f"{corpus.name} has {encoded.tokens} words of the vocabulary; the "
+                               f"run being resumed trained on {expect_tokens}: not the same text")
+            self.corpus_tokens, self.corpus_skipped = encoded.tokens, encoded.skipped
+            passes = self._plan(epochs, alpha, encoded.tokens)
+            reporter = ProgressLine(passes * encoded.tokens, log) if progress else None
+            run = _Run(self, params, encoded, reporter)
+            self.stop_training = False
+            self._fire(callbacks, "on_train_begin")
+            if callbacks or checkpoint is not None:
+                for _ in range(passes):
+                    self._fire(callbacks, "on_epoch_begin")
+                    if self.stop_training:
+                        break
+                    run.passes(1)
+                    if checkpoint is not None:
+                        self.save(checkpoint)
+                    self._fire(callbacks, "on_epoch_end")
+                    if self.stop_training:
+                        break
+            elif passes:
+                run.passes(passes)
+            self._fire(callbacks, "on_train_end")
+            run.finish()
+        return self._report(encoded.tokens, run.seconds, run.words, run.epochs)
+
+    def _encoded(self, corpus, params: TrainingParams) -> EncodedCorpus:
+        encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
+        # The hash table is as big as the rest of the vocabulary: free it until
+        # more text comes (vocab.encoder() makes it again then).
+        self.vocab.release_encoder()
+        if encoded.tokens == 0:
+            encoded.file.close()
+            raise W2VError(f"no word of {corpus.name} is in the vocabulary: nothing to train")
+        counted = self.state.epochs_done == 0 and _same_source(_source_of(corpus),
+                                                               self._vocab_source)
+        again = (encoded.tokens, encoded.skipped) == (self.corpus_tokens, self.corpus_skipped)
+        if encoded.skipped and not (counted or again):
+            warnings.warn(f"{encoded.skipped} tokens of {corpus.name} (of "
+                          f"{encoded.skipped + encoded.tokens}, each line or sentence end "
+                          "counted as one) are not in the vocabulary and were skipped",
+                          W2VWarning, stacklevel=4)
+        return encoded
+
+    def _plan(self, epochs: int | None, alpha: float | None, epoch_words: int) -> int:
+        """How many passes this call trains, starting a new schedule when they
+        go past the current one or alpha is given (see the module's text)."""
+        state = self.state
+        left = state.epochs_left
+        passes = epochs if epochs is not None else (left or self.params.epochs)
+        if alpha is None and passes <= left:
+            return passes
+        start = alpha if alpha is not None else state.alpha
+        if alpha is None and left == 0:
+            warnings.warn(f"the learning rate is at the end of its schedule ({start:g}): these "
+                          f"{passes} epochs will barely move the vectors; give alpha= to train "
+                          "at a higher rate", W2VWarning, stacklevel=4)
+        state.extend(start, passes, epoch_words, self.params)
+        return passes
+
+    def _train_cuda(self, corpus, params: TrainingParams, epochs, callbacks, alpha,
+                    progress: bool, checkpoint, log: TextIO) -> TrainingReport:
+        from w2vpy.cuda_backend import train_weights_cuda
+
+        whole = (self.state.epochs_done == 0 and epochs in (None, params.epochs)
+                 and alpha is None)
+        if not whole or callbacks or params.compute_loss or checkpoint is not None:
+            raise W2VError("the cuda backend trains a whole schedule in one call: callbacks, "
+                           "compute_loss, checkpoints, epochs= and further training need "
+                           "backend='cpu'")
+        with self._encoded(corpus, params) as encoded:
+            reporter = ProgressLine(params.epochs * encoded.tokens, log) if progress else None
+            trained = train_weights_cuda(self.vocab, encoded.file, encoded.tokens, params,
+                                         reporter)
+        # the kernel keeps its output layers on the device: this model cannot go on
+        self.weights = Weights(trained.syn0, None, None)
+        self.state.words_done = self.state.schedule_words
+        self.state.epochs_done = params.epochs
+        self.loss_history.extend([math.nan] * params.epochs)
+        self._wv = None
+        return self._report(encoded.tokens, trained.seconds, trained.words_done, params.epochs)
+
+    def _check_output_layers(self) -> None:
+        if ((self.params.hs and self.weights.syn1 is None)
+                or (self.params.negative > 0 and self.weights.syn1neg is None)):
+            raise W2VError("this model was trained on the cuda backend, which does not keep "
+                           "the output weights: it cannot be trained further")
+
+    def _fire(self, callbacks: tuple, hook: str) -> None:
+        for callback in callbacks:
+            method = getattr(callback, hook, None)
+            if method is not None:
+                method(self)
+
+    def _report(self, tokens: int, seconds: float, words: int, epochs: int) -> TrainingReport:
+        return TrainingReport(len(self.vocab), self.vocab.train_words, tokens,
+                              self.vocab.pruned_words, seconds, words, epochs)
+
+    def _require_vocab(self, what: str) -> None:
+        if self.vocab is None:
+            raise W2VError(f"{what} before build_vocab: call build_vocab(source) first "
+                           "(or Word2Vec.load a saved model)")
+
+    def _vectors_moved(self) -> None:
+        if self._wv is not None:
+            self._wv.vectors_changed()
+
+
+class _Run:
+    """One train() call's passes over one encoded text: the tables made once,
+    progress counted across the passes."""
+
+    def __init__(self, model: Word2Vec, params: TrainingParams, encoded: EncodedCorpus,
+                 reporter: ProgressLine | None):
+        self.model, self.params, self.encoded, self.reporter = model, params, encoded, reporter
+        self.tables = TrainingTables.build(model.vocab, params)
+        self.seconds = 0.0
+        self.words = 0
+        self.epochs = 0
+
+    def passes(self, count: int) -> None:
+        model, before = self.model, self.words
+        progress = None
+        if self.reporter is not None:
+            reporter = self.reporter
+            progress = lambda words, alpha, final: reporter(before + words, alpha, False)
+        trained = train_epochs(model.weights, self.tables, self.encoded.file,
+                               self.encoded.tokens, self.params, model.state, count, progress)
+        self.seconds += trained.seconds
+        self.words += trained.words
+        self.epochs += count
+        losses = trained.losses.tolist() if trained.losses is not None else [math.nan] * count
+        model.loss_history.extend(losses)
+        model._vectors_moved()
+        check_converged(model.weights.syn0, self.params)
+
+    def finish(self) -> None:
+        if self.reporter is not None:
+            self.reporter(self.words, self.model.state.alpha, True)
+
+
+def _source_of(corpus) -> object:
+    """What identifies a source across calls: a path's name, a sentences object."""
+    return corpus.sentences if isinstance(corpus, SentenceCorpus) else ("path", corpus.name)
+
+
+def _same_source(a: object, b: object) -> bool:
+    return a is b or (isinstance(a, tuple) and a == b)
+
+
+def _checked(name: str, value: object) -> Any:
+    return _DECLARED[name].check(value)
+
+
+def _checked_callbacks(callbacks: Iterable[Any]) -> tuple:
+    if callbacks is None:
+        return ()
+    try:
+        callbacks = tuple(callbacks)
+    except TypeError:
+        raise W2VError(f"callbacks must be a list of callback objects, got "
+                       f"{type(callbacks).__name__}") from None
+    for callback in callbacks:
+        if not any(callable(getattr(callback, hook, None)) for hook in CALLBACK_HOOKS):
+            raise W2VError(f"callback {callback!r} has none of the methods "
+                           f"{', '.join(CALLBACK_HOOKS)}")
+    return callbacks
+
+
+__all__ = ["Word2Vec", "TrainingReport", "CALLBACK_HOOKS"]
