@@ -270,17 +270,17 @@ def test_gensim_callback_objects_work(text):
 # -- save, load, go on ------------------------------------------------------------------------
 
 def test_save_load_keeps_everything_and_training_goes_on_improving(tmp_path):
-    params = dict(vector_size=30, min_count=5, workers=1, epochs=4, sample=1e-3, sg=False,
+    params = dict(vector_size=16, min_count=5, workers=1, epochs=3, sample=1e-3, sg=False,
                   hs=True, negative=3)
     model = Word2Vec(**params)
     model.build_vocab(DEMO_CORPUS)
-    model.train(DEMO_CORPUS, epochs=2, compute_loss=True)
+    model.train(DEMO_CORPUS, epochs=1, compute_loss=True)
     model.save(tmp_path / "m.w2v")
     loaded = Word2Vec.load(tmp_path / "m.w2v")
     assert loaded.params == model.params and loaded.vocab.words == model.vocab.words
     for name in ("syn0", "syn1", "syn1neg"):
         assert np.array_equal(getattr(loaded.weights, name), getattr(model.weights, name))
-    assert loaded.loss_history == model.loss_history and loaded.epochs_trained == 2
+    assert loaded.loss_history == model.loss_history and loaded.epochs_trained == 1
     loaded.train(DEMO_CORPUS, compute_loss=True)
     model.train(DEMO_CORPUS, compute_loss=True)
     assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
@@ -441,6 +441,14 @@ def test_interrupted_run_resumes_from_its_checkpoint_bit_identical(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["big.txt", "ck.w2v", "out.bin", "whole.bin"]
 
 
+def half_trained(path: Path, checkpoint: Path) -> None:
+    """A checkpoint at the end of epoch 1 of 2."""
+    model = Word2Vec(vector_size=12, min_count=1, workers=1, epochs=2)
+    model.build_vocab(path)
+    model.train(path, epochs=1)
+    model.save(checkpoint)
+
+
 @pytest.mark.parametrize("extra, message", [
     (["-size", "40"], "-size 40 differs from"),
     (["-read-vocab", "VOCAB"], "-read-vocab cannot be used with -resume"),
@@ -448,10 +456,7 @@ def test_interrupted_run_resumes_from_its_checkpoint_bit_identical(tmp_path):
 def test_resume_refuses_other_parameters(text, tmp_path, extra, message):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
-    model = Word2Vec(vector_size=12, min_count=1, workers=1, epochs=2)
-    model.build_vocab(path)
-    model.train(path, epochs=1)
-    model.save(checkpoint)
+    half_trained(path, checkpoint)
     (tmp_path / "VOCAB").write_text("</s> 0\n")
     extra = [str(tmp_path / "VOCAB") if e == "VOCAB" else e for e in extra]
     r = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
@@ -464,10 +469,7 @@ def test_resume_refuses_other_parameters(text, tmp_path, extra, message):
 def test_resume_refuses_another_text(text, tmp_path):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
-    model = Word2Vec(vector_size=12, min_count=1, workers=1, epochs=2)
-    model.build_vocab(path)
-    model.train(path, epochs=1)
-    model.save(checkpoint)
+    half_trained(path, checkpoint)
     other = tmp_path / "other.txt"
     other.write_text(path.read_text()[: len(path.read_text()) // 2])
     r = run_cli("-train", str(other), "-output", str(tmp_path / "o.bin"), "-resume",

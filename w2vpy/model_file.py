@@ -20,6 +20,7 @@ import numpy as np
 from w2vpy.atomic import atomic_write
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import TRAINING_PARAMETERS
+from w2vpy.paths import open_input_file
 from w2vpy.trainer import TrainingState, Weights
 from w2vpy.vocab import Vocabulary
 
@@ -93,15 +94,8 @@ def load_model(path: str | os.PathLike[str]):
 
 
 def _check_is_archive(path: Path) -> None:
-    try:
-        with open(path, "rb") as f:
-            head = f.read(len(_ZIP_MAGIC))
-    except FileNotFoundError:
-        raise W2VError(f"model file not found: {path}") from None
-    except IsADirectoryError:
-        raise W2VError(f"model file {path} is a directory") from None
-    except OSError as exc:
-        raise W2VError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    with open_input_file(path, "model file") as f:
+        head = f.read(len(_ZIP_MAGIC))
     if head != _ZIP_MAGIC:
         raise W2VError(f"{path} is not a w2vpy model (a file written by Word2Vec.save or "
                        "w2v-train -checkpoint)")
