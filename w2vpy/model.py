@@ -18,6 +18,7 @@ at ``end_alpha`` (default ``min_alpha``).
 """
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import sys
@@ -363,6 +364,13 @@ class Word2Vec:
     def _vectors_moved(self) -> None:
         if self._wv is not None:
             self._wv.vectors_changed()
+
+
+# help(Word2Vec) and editors show every parameter the table declares
+Word2Vec.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+    + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
+       for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])])
 
 
 class _Run:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from w2vpy import _core
+from w2vpy.corpus import Corpus
 from w2vpy.errors import W2VError
 
 #: tokens per batch handed to the compiled joiner (about a megabyte of text)
@@ -122,8 +123,6 @@ def _shown(value: Any) -> str:
 def open_source(source: object):
     """A corpus for a training source: a path (``Corpus``), an already open
     corpus, or sentences (``SentenceCorpus``)."""
-    from w2vpy.corpus import Corpus
-
     if isinstance(source, (Corpus, SentenceCorpus)):
         return source
     if is_path(source):
