@@ -491,3 +491,21 @@ def test_debug_2_shows_each_epochs_loss(text, tmp_path):
     assert [l.split(":")[0] for l in lines] == ["Epoch 1", "Epoch 2", "Epoch 3"]
     losses = [float(l.split("loss ")[1].split()[0]) for l in lines]
     assert losses[0] > losses[1] > losses[2] > 0
+
+
+def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tmp_path):
+    path, _ = text
+    out = tmp_path / "o.bin"
+    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(out))
+    assert r.returncode == 1
+    assert b"-checkpoint " + str(out).encode() + b" and -output" in r.stderr
+    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(path))
+    assert r.returncode == 1 and b"-checkpoint" in r.stderr and b"destroy the input" in r.stderr
+    with pytest.raises(W2VError, match="checkpoint .* and save_vocab .* are the same file"):
+        w2vpy.train(path, **EXACT, save_vocab=tmp_path / "v", checkpoint=tmp_path / "v")
+    model = Word2Vec(**EXACT)
+    model.build_vocab(path)
+    with pytest.raises(W2VError, match="output directory does not exist"):
+        model.train(path, checkpoint=tmp_path / "missing" / "ck.w2v")
+    assert model.epochs_trained == 0
+    assert not out.exists() and not (tmp_path / "v").exists()

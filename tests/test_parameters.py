@@ -22,7 +22,8 @@ def test_every_declaration_reaches_the_usage_and_train():
 
 
 def test_defaults_are_word2vec_c_s():
-    params, options = parse_command_line([])
+    params, options, given = parse_command_line([])
+    assert given == {}
     assert params == TrainingParams()
     assert (params.vector_size, params.window, params.sample, params.hs, params.negative,
             params.workers, params.epochs, params.min_count, params.sg) == (

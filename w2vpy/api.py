@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import inspect
 
-from w2vpy.model import Word2Vec, resumed_model
+from w2vpy.model import Word2Vec, check_run_paths, resumed_model
 from w2vpy.parameters import RUN_OPTIONS, TRAINING_PARAMETERS, Parameter
 from w2vpy.sentences import open_source
 from w2vpy.vocab import save_vocab
@@ -34,6 +34,7 @@ def train(source: object, *, progress: bool = False, **parameters: object) -> Wo
     else:
         model = Word2Vec(backend=run["backend"], **parameters)
     with open_source(source) as corpus:
+        check_run_paths(corpus, run, lambda declared: declared.name, "source")
         if run["resume"] is not None:
             if run["save_vocab"] is not None:
                 save_vocab(model.vocab, run["save_vocab"])

@@ -72,13 +72,11 @@ def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -
     return given
 
 
-def parse_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str,
-                model_type: type, model: tuple[Parameter, ...],
+def parse_flags(given: dict[str, object], model_type: type, model: tuple[Parameter, ...],
                 options: tuple[Parameter, ...]) -> tuple[Any, dict[str, object]]:
-    """A command's flags: the model's values as a ``model_type`` (TrainingParams,
-    PhraseParams), which checks them, and every option checked, defaults filled;
-    a refused value is named by its flag."""
-    given = read_flags(argv, flags, command)
+    """A command's flags (``read_flags``): the model's values as a ``model_type``
+    (TrainingParams, PhraseParams), which checks them, and every option checked,
+    defaults filled; a refused value is named by its flag."""
     try:
         checked = {p.name: p.check(given.get(p.name, p.default)) for p in options}
         return model_type(**{p.name: given[p.name] for p in model if p.name in given}), checked
@@ -86,10 +84,16 @@ def parse_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str,
         raise exc.for_command_line() from None
 
 
-def parse_command_line(argv: Sequence[str]) -> tuple[TrainingParams, dict[str, object]]:
-    """w2v-train's flags, checked by the declarations they come from."""
-    return parse_flags(argv, FLAGS, "w2v-train", TrainingParams, TRAINING_PARAMETERS,
-                       (*COMMAND_FLAGS, *RUN_OPTIONS))
+def parse_command_line(argv: Sequence[str]
+                       ) -> tuple[TrainingParams, dict[str, object], dict[str, object]]:
+    """w2v-train's flags, checked by the declarations they come from, and the
+    model parameters the command line gave (name: value), which a resumed run
+    holds against its checkpoint's."""
+    given = read_flags(argv, FLAGS, "w2v-train")
+    params, options = parse_flags(given, TrainingParams, TRAINING_PARAMETERS,
+                                  (*COMMAND_FLAGS, *RUN_OPTIONS))
+    return params, options, {p.name: given[p.name] for p in TRAINING_PARAMETERS
+                             if p.name in given}
 
 
 def train_command(argv: Sequence[str]) -> int:
@@ -99,19 +103,18 @@ def train_command(argv: Sequence[str]) -> int:
     from w2vpy.corpus import Corpus
     from w2vpy.formats import write_classes
     from w2vpy.memory import describe_model
-    from w2vpy.model import Word2Vec, check_backend, corpus_inputs, resumed_model
-    from w2vpy.paths import check_distinct, output_target
+    from w2vpy.model import Word2Vec, check_backend, check_run_paths, resumed_model
+    from w2vpy.paths import output_target
     from w2vpy.vocab import save_vocab
 
     if not argv:
         sys.stdout.write(USAGE)
         return 0
-    params, options = parse_command_line(argv)
+    params, options, given = parse_command_line(argv)
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
     output, debug, resume = options["output"], options["debug"], options["resume"]
     check_backend(params, options["backend"], will_train=output is not None)
-    outputs = [("-output", output), ("-save-vocab", options["save_vocab"])]
     # Every path is checked for what it is before the long work, not after it.
     for path in (output, options["save_vocab"], options["checkpoint"]):
         if path is not None:
@@ -119,13 +122,10 @@ def train_command(argv: Sequence[str]) -> int:
     log = sys.stderr if debug > 0 else None
     resumed = None
     if resume is not None:
-        given = read_flags(argv, FLAGS, "w2v-train")
-        resumed = resumed_model(options, {p.name: given[p.name] for p in TRAINING_PARAMETERS
-                                          if p.name in given}, lambda declared: declared.flag)
+        resumed = resumed_model(options, given, lambda declared: declared.flag)
     with Corpus(options["train"]) as corpus:
-        inputs = corpus_inputs(corpus, options["read_vocab"], "-train", "-read-vocab")
-        check_distinct(inputs + ([("-resume", resume)] if resume is not None else []), outputs)
-        check_distinct(inputs, [("-checkpoint", options["checkpoint"])])
+        check_run_paths(corpus, options, lambda declared: declared.flag, "-train",
+                        ("-output", output))
         if debug > 0:
             for path, why in corpus.skipped:
                 sys.stderr.write(f"Skipped {path}: {why}\n")
@@ -248,7 +248,7 @@ def phrase_command(argv: Sequence[str]) -> int:
     if not argv:
         sys.stdout.write(PHRASE_USAGE)
         return 0
-    params, options = parse_flags(argv, PHRASE_FLAGS, "w2v-phrase", PhraseParams,
+    params, options = parse_flags(read_flags(argv, PHRASE_FLAGS, "w2v-phrase"), PhraseParams,
                                   PHRASE_PARAMETERS, PHRASE_COMMAND_FLAGS)
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")

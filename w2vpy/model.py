@@ -30,7 +30,7 @@ from w2vpy.encoded_corpus import EncodedCorpus, encode_corpus
 from w2vpy.errors import W2VError, W2VWarning
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
-from w2vpy.paths import check_distinct
+from w2vpy.paths import check_distinct, output_target
 from w2vpy.sentences import SentenceCorpus, open_source
 from w2vpy.trainer import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training import ProgressLine, check_converged, check_trainable
@@ -85,6 +85,22 @@ def corpus_inputs(corpus, read_vocab_path, corpus_name: str,
     if read_vocab_path is not None:
         inputs.append((read_vocab_name, read_vocab_path))
     return inputs
+
+
+def check_run_paths(corpus, run: dict[str, object], spelled: Callable[[Parameter], str],
+                    corpus_name: str, output: tuple[str, object] = ("", None)) -> None:
+    """Before any work: no file a run writes (``output``, save_vocab, the
+    checkpoint) is one it reads or another it writes.  The checkpoint may be
+    the file resumed from: it is read before it is first written."""
+    def named(key: str) -> str:
+        return spelled(_DECLARED[key])
+
+    outputs = [output, (named("save_vocab"), run["save_vocab"]),
+               (named("checkpoint"), run["checkpoint"])]
+    check_distinct(corpus_inputs(corpus, run["read_vocab"], corpus_name, named("read_vocab")),
+                   outputs)
+    if run["resume"] is not None:
+        check_distinct([(named("resume"), run["resume"])], outputs[:2])
 
 
 def resumed_model(run: dict[str, object], given: dict[str, object],
@@ -251,7 +267,8 @@ class Word2Vec:
         params = self.params
         if compute_loss is not None and compute_loss != params.compute_loss:
             params = replace(params, compute_loss=compute_loss)
-        if checkpoint is not None:
+        if checkpoint is not None:  # before the first epoch, not after it
+            output_target(checkpoint)
             check_distinct(corpus_inputs(corpus, None, "source", ""), [("checkpoint", checkpoint)])
         if self.backend == "cuda":
             return self._train_cuda(corpus, params, epochs, callbacks, alpha, progress,
