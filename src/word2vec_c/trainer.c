@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <math.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,9 +105,11 @@ W2V_ALWAYS_INLINE static inline void update_output_row(float *restrict row, floa
     }
 }
 
-W2V_ALWAYS_INLINE static inline void prefetch_row(const float *row, int64_t n) {
-    for (int64_t c = 0; c < n; c += 16) __builtin_prefetch(row + c, 1);
-}
+/* How far ahead on a word's Huffman path rows are fetched: one node's work
+ * (a dot product and an update) is too short to hide a row that comes from
+ * the other core's cache; three was the fastest of 1-6 on two threads
+ * (bench/HISTORY.md). */
+#define W2V_PATH_PREFETCH_NODES 3
 
 W2V_ALWAYS_INLINE static inline void add_to(float *restrict y, const float *restrict x, int64_t n) {
     int64_t c = 0;
@@ -122,7 +127,38 @@ typedef struct {
     int64_t *negatives;  /* negative + 1 entries */
     uint64_t next_random;
     double loss;         /* this thread's sum over the current epoch (compute_loss) */
+    int prefetchw;       /* fetch rows with x86's PREFETCHW (see prefetch_row) */
 } thread_state;
+
+/* Whether the CPU has PREFETCHW (CPUID 80000001h, ECX bit 8).  The compilers
+ * emit it for __builtin_prefetch(p, 1) only when built for it, which none of
+ * the clones is; elsewhere (aarch64: PRFM PSTL1KEEP) the builtin already asks
+ * for the line to be written. */
+static int cpu_has_prefetchw(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int eax, ebx, ecx, edx;
+    return __get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 8));
+#else
+    return 0;
+#endif
+}
+
+/* Every row the loop fetches ahead is then written.  With several threads a
+ * plain prefetch takes a line another core holds as shared, and the write
+ * has to take it again to own it; PREFETCHW takes it owned at once (two
+ * threads of CBOW ran 4-6% faster with it, bench/HISTORY.md).  One thread
+ * keeps the plain prefetch, which was faster there. */
+W2V_ALWAYS_INLINE static inline void prefetch_row(const thread_state *st, const float *row, int64_t n) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (st->prefetchw) {
+        for (int64_t c = 0; c < n; c += 16) __asm__("prefetchw %0" : : "m"(*(const char *)(row + c)));
+        return;
+    }
+#else
+    (void)st;  /* the builtin already asks to own the line there */
+#endif
+    for (int64_t c = 0; c < n; c += 16) __builtin_prefetch(row + c, 1);
+}
 
 /* -log P(label | f): -log sigmoid(f) for the word's own side (label 1),
  * -log sigmoid(-f) for the other; in double, exact at any f (word2vec.c's
@@ -152,13 +188,14 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size;
     const int64_t first = cfg->code_offsets[word], last = cfg->code_offsets[word + 1];
-    /* The path is known up front: fetch the next inner node's row while this
+    /* The path is known up front: fetch the rows a few nodes ahead while this
      * one is worked on (rows deep in the tree are cold; rows near the root
      * are written by every thread, so they are often in another core's cache). */
-    if (first < last) prefetch_row(hs_row(st, cfg->points[first]), size);
+    const int64_t ahead = W2V_PATH_PREFETCH_NODES;
+    for (int64_t d = first; d < last && d < first + ahead; d++) prefetch_row(st, hs_row(st, cfg->points[d]), size);
     for (int64_t d = first; d < last; d++) {
         float *row = hs_row(st, cfg->points[d]);
-        if (d + 1 < last) prefetch_row(hs_row(st, cfg->points[d + 1]), size);
+        if (d + ahead < last) prefetch_row(st, hs_row(st, cfg->points[d + ahead]), size);
         float f = dot(hidden, row, size, cfg->sequential_dot);
         if (with_loss) st->loss += log_loss(f, 1 - cfg->codes[d]);
         /* word2vec.c's 'f <= -MAX_EXP || f >= MAX_EXP', written so that a NaN
@@ -170,23 +207,28 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
     }
 }
 
-W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
-                                     float alpha, const int with_loss) {
+/* The draws do not depend on the weights, so they are taken (same LCG
+ * sequence as word2vec.c) before the position's other work, and the rows load
+ * while it is done. */
+W2V_ALWAYS_INLINE static inline void draw_negatives(thread_state *st) {
     const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->vector_size;
-    const int negative = cfg->negative;
-    /* The draws do not depend on the weights, so take them all first (same
-     * LCG sequence as word2vec.c) and let the rows load while we work. */
-    for (int d = 1; d <= negative; d++) {
+    for (int d = 1; d <= cfg->negative; d++) {
         st->next_random = w2v_lcg_next(st->next_random);
         int64_t target = w2v_unigram_lookup(
             cfg->unigram_table, (int64_t)((st->next_random >> 16) % (uint64_t)cfg->unigram_table->table_size));
         if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
         st->negatives[d] = target;
-        prefetch_row(ns_row(st, target), size);
+        prefetch_row(st, ns_row(st, target), cfg->vector_size);
     }
+}
+
+/* Trains the word against the negatives draw_negatives took. */
+W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
+                                     float alpha, const int with_loss) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->vector_size;
     st->negatives[0] = word;
-    for (int d = 0; d <= negative; d++) {
+    for (int d = 0; d <= cfg->negative; d++) {
         int64_t target = st->negatives[d];
         int label = d == 0;
         if (d > 0 && target == word) continue;
@@ -220,6 +262,7 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     if (!cw) return;
     if (cfg->cbow_mean)
         for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
+    if (cfg->negative > 0) draw_negatives(st);
     if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha, with_loss);
     if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha, with_loss);
     for (int64_t c = span.first; c < span.end; c++) {
@@ -237,6 +280,7 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
     for (int64_t c = span.first; c < span.end; c++) {
         if (c == sentence_position) continue;
         float *context = cfg->syn0 + sen[c] * size;
+        if (cfg->negative > 0) draw_negatives(st);
         memset(st->neu1e, 0, size * sizeof(float));
         if (cfg->hs) hierarchical_softmax(st, word, context, alpha, with_loss);
         if (cfg->negative > 0) negative_sampling(st, word, context, alpha, with_loss);
@@ -265,6 +309,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     st.cfg = cfg;
     st.next_random = cfg->thread_random[arg->id];
     st.loss = 0;
+    st.prefetchw = cfg->workers > 1 && cpu_has_prefetchw();
     st.neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
     st.neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
     st.negatives = calloc((size_t)cfg->negative + 1, sizeof(int64_t));
@@ -342,6 +387,11 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
         /* An empty sentence (a bare newline, or every word subsampled away)
          * still takes the window draw above, as in word2vec.c. */
         if (sentence_length > 0) {
+            /* the word that enters the window next: its input row is
+             * needed from the next position on, often after the other
+             * core wrote it */
+            if (sentence_position + cfg->window + 1 < sentence_length)
+                prefetch_row(&st, cfg->syn0 + sen[sentence_position + cfg->window + 1] * cfg->vector_size, cfg->vector_size);
             if (cfg->sg) train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
             else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
         }
