@@ -124,7 +124,7 @@ typedef struct {
     w2v_hot_rows hot;
     float *neu1;
     float *neu1e;
-    int64_t *negatives;  /* negative + 1 entries */
+    int64_t *negatives;  /* two sets of negative + 1 entries (skip-gram draws a pair ahead) */
     uint64_t next_random;
     double loss;         /* this thread's sum over the current epoch (compute_loss) */
     int prefetchw;       /* fetch rows with x86's PREFETCHW (see prefetch_row) */
@@ -210,26 +210,26 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
 /* The draws do not depend on the weights, so they are taken (same LCG
  * sequence as word2vec.c) before the position's other work, and the rows load
  * while it is done. */
-W2V_ALWAYS_INLINE static inline void draw_negatives(thread_state *st) {
+W2V_ALWAYS_INLINE static inline void draw_negatives(thread_state *st, int64_t *negatives) {
     const w2v_train_config *cfg = st->cfg;
     for (int d = 1; d <= cfg->negative; d++) {
         st->next_random = w2v_lcg_next(st->next_random);
         int64_t target = w2v_unigram_lookup(
             cfg->unigram_table, (int64_t)((st->next_random >> 16) % (uint64_t)cfg->unigram_table->table_size));
         if (target == 0) target = st->next_random % (cfg->vocab_size - 1) + 1;
-        st->negatives[d] = target;
+        negatives[d] = target;
         prefetch_row(st, ns_row(st, target), cfg->vector_size);
     }
 }
 
 /* Trains the word against the negatives draw_negatives took. */
-W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t word, const float *restrict hidden,
-                                     float alpha, const int with_loss) {
+W2V_ALWAYS_INLINE static inline void negative_sampling(thread_state *st, int64_t *negatives, int64_t word,
+                                     const float *restrict hidden, float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     const int64_t size = cfg->vector_size;
-    st->negatives[0] = word;
+    negatives[0] = word;
     for (int d = 0; d <= cfg->negative; d++) {
-        int64_t target = st->negatives[d];
+        int64_t target = negatives[d];
         int label = d == 0;
         if (d > 0 && target == word) continue;
         float *row = ns_row(st, target);
@@ -262,9 +262,9 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     if (!cw) return;
     if (cfg->cbow_mean)
         for (int64_t c = 0; c < size; c++) neu1[c] /= cw;
-    if (cfg->negative > 0) draw_negatives(st);
+    if (cfg->negative > 0) draw_negatives(st, st->negatives);
     if (cfg->hs) hierarchical_softmax(st, word, neu1, alpha, with_loss);
-    if (cfg->negative > 0) negative_sampling(st, word, neu1, alpha, with_loss);
+    if (cfg->negative > 0) negative_sampling(st, st->negatives, word, neu1, alpha, with_loss);
     for (int64_t c = span.first; c < span.end; c++) {
         if (c == sentence_position) continue;
         add_to(cfg->syn0 + sen[c] * size, neu1e, size);
@@ -277,14 +277,23 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
     const int64_t size = cfg->vector_size;
     const int64_t word = sen[sentence_position];
     const w2v_context_span span = w2v_context(sentence_position, sentence_length, cfg->window, b);
-    for (int64_t c = span.first; c < span.end; c++) {
-        if (c == sentence_position) continue;
+    int64_t *drawn = st->negatives, *ahead = st->negatives + cfg->negative + 1;
+    int64_t c = span.first == sentence_position ? span.first + 1 : span.first;
+    if (cfg->negative > 0 && c < span.end) draw_negatives(st, drawn);
+    while (c < span.end) {
+        const int64_t next = c + 1 == sentence_position ? c + 2 : c + 1;
+        /* The next pair's draws come next in the stream anyway: taken now,
+         * its rows load while this pair trains. */
+        if (cfg->negative > 0 && next < span.end) draw_negatives(st, ahead);
         float *context = cfg->syn0 + sen[c] * size;
-        if (cfg->negative > 0) draw_negatives(st);
         memset(st->neu1e, 0, size * sizeof(float));
         if (cfg->hs) hierarchical_softmax(st, word, context, alpha, with_loss);
-        if (cfg->negative > 0) negative_sampling(st, word, context, alpha, with_loss);
+        if (cfg->negative > 0) negative_sampling(st, drawn, word, context, alpha, with_loss);
         add_to(context, st->neu1e, size);
+        int64_t *trained = drawn;
+        drawn = ahead;
+        ahead = trained;
+        c = next;
     }
 }
 
@@ -312,7 +321,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     st.prefetchw = cfg->workers > 1 && cpu_has_prefetchw();
     st.neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
     st.neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
-    st.negatives = calloc((size_t)cfg->negative + 1, sizeof(int64_t));
+    st.negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
     id_reader rd;
     rd.fd = cfg->corpus_fd;
     rd.begin = cfg->corpus_tokens * arg->id / T;
