@@ -175,7 +175,6 @@ cdef extern from "trainer.h":
         float alpha
         int sg
         int cbow_mean
-        uint64_t seed
         int sequential_dot
         int compute_loss
         int64_t schedule_words
@@ -672,7 +671,6 @@ cdef void fill_training_config(w2v_train_config *c, params) except *:
     c.workers = params.workers
     c.sg = params.sg
     c.cbow_mean = params.cbow_mean
-    c.seed = params.seed
     c.sequential_dot = params.sequential_dot
     c.compute_loss = params.compute_loss
 

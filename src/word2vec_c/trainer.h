@@ -53,7 +53,6 @@ typedef struct {
     float alpha;          /* the schedule's starting learning rate */
     int sg;               /* 1: skip-gram, 0: CBOW */
     int cbow_mean;        /* 1: CBOW averages its context vectors (word2vec.c), 0: sums them */
-    uint64_t seed;
     int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
     int compute_loss;     /* 1: sum each epoch's negative log-likelihood into epoch_loss */
     /* the schedule: alpha falls linearly from `alpha` to its floor over
@@ -61,7 +60,8 @@ typedef struct {
      * of which words_before were trained by earlier runs */
     int64_t schedule_words;
     int64_t words_before;
-    /* carried state, one entry per thread, read at the start, written at the end */
+    /* carried state, one entry per thread, read at the start, written at the end;
+     * a fresh run's thread t starts its stream at t + the seed (trainer.py) */
     uint64_t *thread_random;
     float *thread_alpha;
     double *epoch_loss;   /* epochs entries, zeroed by the caller (compute_loss) */
