@@ -29,11 +29,13 @@ from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import PhraseParams, phrase_params
 from w2vpy.paths import check_distinct, open_input_file, output_target
 from w2vpy.spool import flush_spool, open_spool, write_spool
+from w2vpy.vocab import unpruned_counter
 
 #: the first line of a saved model: the format and its version
 FORMAT = "w2vpy-phrases"
 FORMAT_VERSION = 1
 PROGRESS_INTERVAL_S = 0.5
+
 
 @dataclass(frozen=True)
 class PassReport:
@@ -192,7 +194,7 @@ class PhraseModel:
                 raise CorruptInputError(f"{path} is a phrase model of format version "
                                         f"{found.group(1)}; this w2vpy reads up to "
                                         f"{FORMAT_VERSION}: upgrade w2vpy")
-            table = _core.WordCounter(2**62)
+            table = unpruned_counter()
             for lineno, line in enumerate(f, start=2):
                 parts = line.rstrip(b"\n").split(b" ")
                 if len(parts) != 2 or not parts[0] or not parts[1].isdigit():

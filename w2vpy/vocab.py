@@ -66,11 +66,17 @@ class Vocabulary:
 
     def encoder(self) -> _core.Encoder:
         if self._counter is None or self._remap is None:
-            self._counter = _core.WordCounter(2**62)
+            self._counter = unpruned_counter()
             for word, count in zip(self.words, self.counts.tolist()):
                 self._counter.append(word, count)
             self._remap = np.arange(len(self.words), dtype=np.int32)
         return _core.Encoder(self._counter, self._remap)
+
+
+def unpruned_counter() -> _core.WordCounter:
+    """A counter for keys that come with their counts (a vocabulary file, a
+    saved model's words): it never prunes, as no real table reaches 2**62."""
+    return _core.WordCounter(2**62)
 
 
 def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
@@ -173,7 +179,7 @@ def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
     count 0, so that newlines still end sentences.
     """
     path = Path(path)
-    counter = _core.WordCounter(2**62)
+    counter = unpruned_counter()
     reader = _core.VocabFileReader(counter)
     lineno = 1  # of the first line in the next block fed
     with open_input_file(path, "vocabulary file") as f:
