@@ -1,7 +1,8 @@
 """Command-line tools: ``w2v-train`` takes word2vec.c's flags and ``w2v-phrase``
 word2phrase.c's; ``w2v-distance``, ``w2v-analogy`` and ``w2v-accuracy`` mirror
-word2vec.c's distance, word-analogy and compute-accuracy.  Errors are one line on stderr and a non-zero exit;
-Ctrl-C exits 130 and leaves earlier output files as they were."""
+word2vec.c's distance, word-analogy and compute-accuracy.  Errors are one line
+on stderr and a non-zero exit; Ctrl-C exits 130 and leaves earlier output
+files as they were."""
 from __future__ import annotations
 
 import os
@@ -127,9 +128,7 @@ def train_command(argv: Sequence[str]) -> int:
         check_run_paths(corpus, options, lambda declared: declared.flag, "-train",
                         ("-output", output))
         if debug > 0:
-            for path, why in corpus.skipped:
-                sys.stderr.write(f"Skipped {path}: {why}\n")
-            sys.stderr.write(f"Starting training using file {corpus.name}\n")
+            _announce(corpus)
         if resumed is not None:
             model = resumed
             if log is not None:
@@ -159,6 +158,14 @@ def train_command(argv: Sequence[str]) -> int:
     else:
         model.wv.save(output, binary=options["binary"])
     return 0
+
+
+def _announce(corpus) -> None:
+    """word2vec.c's and word2phrase.c's first line, after the directory
+    entries that are not read."""
+    for path, why in corpus.skipped:
+        sys.stderr.write(f"Skipped {path}: {why}\n")
+    sys.stderr.write(f"Starting training using file {corpus.name}\n")
 
 
 class EpochLossLine:
@@ -260,9 +267,7 @@ def phrase_command(argv: Sequence[str]) -> int:
         check_distinct([("-train", p) for p in corpus.input_paths],
                        [("-output", options["output"])])
         if debug > 0:
-            for path, why in corpus.skipped:
-                sys.stderr.write(f"Skipped {path}: {why}\n")
-            sys.stderr.write(f"Starting training using file {corpus.name}\n")
+            _announce(corpus)
         run_passes(corpus, options["output"], params, sys.stderr if debug > 0 else None,
                    progress=debug > 1)
     return 0
