@@ -176,6 +176,11 @@ class Word2Vec:
         the weights; ``read_vocab``/``save_vocab`` are word2vec.c's -read-vocab
         and -save-vocab."""
         with open_source(source) as corpus:
+            if self.vocab is not None:
+                raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
+                               "words): make a new Word2Vec for another one")
+            check_distinct(corpus_inputs(corpus, read_vocab, "source", "read_vocab"),
+                           [("save_vocab", save_vocab)])
             self._build_vocab(corpus, read_vocab, save_vocab)
 
     def train(self, source: object, *, epochs: int | None = None,
@@ -236,11 +241,8 @@ class Word2Vec:
     # -- the work ----------------------------------------------------------------------
     def _build_vocab(self, corpus, read_vocab_path=None, save_vocab_path=None,
                      log: TextIO | None = None, record_tokens: bool = False) -> None:
-        if self.vocab is not None:
-            raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} words):"
-                           " make a new Word2Vec for another one")
-        check_distinct(corpus_inputs(corpus, read_vocab_path, "source", "read_vocab"),
-                       [("save_vocab", save_vocab_path)])
+        """build_vocab's work on an open corpus whose paths the caller checked
+        (build_vocab, or check_run_paths for w2v-train and train())."""
         self.vocab = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path, log,
                                    record_tokens)
         self.state = TrainingState.start(self.params, self.vocab.train_words)
