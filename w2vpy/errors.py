@@ -13,7 +13,6 @@ class TrainingDiverged(RuntimeError):
     """The weights became NaN or infinite; nothing was saved."""
 
 
-
 class W2VWarning(UserWarning):
     """Something worth knowing that does not stop the work (words skipped, a
     schedule at its end)."""

@@ -208,8 +208,8 @@ W2V_ALWAYS_INLINE static inline void hierarchical_softmax(thread_state *st, int6
 }
 
 /* The draws do not depend on the weights, so they are taken (same LCG
- * sequence as word2vec.c) before the position's other work, and the rows load
- * while it is done. */
+ * sequence as word2vec.c) before the rows are needed: before the Huffman
+ * path, and in skip-gram one context pair ahead; the rows load meanwhile. */
 W2V_ALWAYS_INLINE static inline void draw_negatives(thread_state *st, int64_t *negatives) {
     const w2v_train_config *cfg = st->cfg;
     for (int d = 1; d <= cfg->negative; d++) {

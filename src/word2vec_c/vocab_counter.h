@@ -24,8 +24,8 @@ typedef struct {
 #define W2V_COUNTER_MAX_ENTRIES ((int64_t)UINT32_MAX - 1)
 
 #define W2V_COUNT_AHEAD 16
-/* the longest key the table holds (word_lengths are bytes): a word, or
- * word2phrase's pair key of two words */
+/* the longest key the table holds (an entry keeps its length in one byte):
+ * a word, or word2phrase's pair key of two words */
 #define W2V_MAX_KEY_BYTES (2 * W2V_MAX_WORD_BYTES + 1)
 
 typedef struct {
