@@ -25,6 +25,8 @@ from w2vpy.vocab import Vocabulary
 
 #: (words done in this run, alpha, final)
 Progress = Callable[[int, float, bool], None]
+#: how often a run reports progress (and takes Ctrl-C) while the threads train
+PROGRESS_SECONDS = 0.05
 
 
 @dataclass
@@ -139,8 +141,7 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
               corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens,
               hot_hs_rows=tables.hot.hs_rows, hot_ns_rows=tables.hot.ns_rows)
     try:
-        while not run.finished:
-            time.sleep(0.05)
+        while not run.wait(PROGRESS_SECONDS):
             if progress is not None:
                 progress(run.words_done - state.words_done, run.alpha, False)
     except BaseException:

@@ -191,7 +191,7 @@ cdef extern from "trainer.h":
     w2v_trainer *w2v_trainer_start(const w2v_train_config *config) nogil
     int64_t w2v_trainer_words_done(const w2v_trainer *trainer) nogil
     float w2v_trainer_alpha(const w2v_trainer *trainer) nogil
-    int w2v_trainer_finished(const w2v_trainer *trainer) nogil
+    int w2v_trainer_wait(w2v_trainer *trainer, double seconds) nogil
     void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
     int w2v_trainer_join(w2v_trainer *trainer) nogil
 
@@ -777,9 +777,13 @@ cdef class TrainingRun:
     def alpha(self):
         return w2v_trainer_alpha(self.trainer) if self.trainer != NULL else float("nan")
 
-    @property
-    def finished(self):
-        return self.trainer == NULL or w2v_trainer_finished(self.trainer)
+    def wait(self, double seconds):
+        """Wait up to ``seconds`` for the threads to end; True once they have."""
+        cdef int finished = 1
+        if self.trainer != NULL:
+            with nogil:
+                finished = w2v_trainer_wait(self.trainer, seconds)
+        return bool(finished)
 
     def request_stop(self):
         if self.trainer != NULL:

@@ -7,6 +7,7 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hot_rows.h"
 #include "id_reader.h"
@@ -26,7 +27,9 @@ struct w2v_trainer {
     int stop;                   /* atomic: set by the driver, polled by every thread */
     pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
     pthread_mutex_t loss_lock;       /* serialises the threads' additions to epoch_loss */
-    int threads_done;           /* atomic */
+    pthread_mutex_t done_lock;  /* guards threads_done for done_cond */
+    pthread_cond_t done_cond;   /* signalled as each thread ends (w2v_trainer_wait) */
+    int threads_done;
     int read_errno;             /* atomic */
 };
 
@@ -416,7 +419,10 @@ done:
     free(st.neu1e);
     free(st.negatives);
     free(rd.block);
-    __atomic_add_fetch(&tr->threads_done, 1, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&tr->done_lock);
+    tr->threads_done++;
+    pthread_cond_broadcast(&tr->done_cond);
+    pthread_mutex_unlock(&tr->done_lock);
 }
 
 /* Compiled for several instruction sets where the platform allows (see
@@ -429,6 +435,23 @@ static void *train_thread(void *arg_) {
     return NULL;
 }
 
+static void init_done_cond(pthread_cond_t *cond) {
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+#if !defined(__APPLE__)
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);  /* see w2v_trainer_wait */
+#endif
+    pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+static void destroy_locks(w2v_trainer *tr) {
+    pthread_mutex_destroy(&tr->hot_merge_lock);
+    pthread_mutex_destroy(&tr->loss_lock);
+    pthread_mutex_destroy(&tr->done_lock);
+    pthread_cond_destroy(&tr->done_cond);
+}
+
 w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     w2v_trainer *tr = calloc(1, sizeof(*tr));
     if (tr == NULL) return NULL;
@@ -437,6 +460,8 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     tr->word_count_actual = config->words_before;
     pthread_mutex_init(&tr->hot_merge_lock, NULL);
     pthread_mutex_init(&tr->loss_lock, NULL);
+    pthread_mutex_init(&tr->done_lock, NULL);
+    init_done_cond(&tr->done_cond);
     tr->threads = calloc((size_t)config->workers, sizeof(pthread_t));
     tr->args = calloc((size_t)config->workers, sizeof(struct thread_arg));
     if (!tr->threads || !tr->args) goto fail;
@@ -452,8 +477,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     }
     return tr;
 fail:
-    pthread_mutex_destroy(&tr->hot_merge_lock);
-    pthread_mutex_destroy(&tr->loss_lock);
+    destroy_locks(tr);
     free(tr->threads);
     free(tr->args);
     free(tr);
@@ -470,8 +494,37 @@ float w2v_trainer_alpha(const w2v_trainer *tr) {
     return alpha;
 }
 
-int w2v_trainer_finished(const w2v_trainer *tr) {
-    return __atomic_load_n(&tr->threads_done, __ATOMIC_ACQUIRE) == tr->started;
+/* A condition variable rather than the caller polling: the caller learns
+ * the end at once, not up to a poll interval late (every run's wall time).
+ * The deadline is on the monotonic clock, so that a change of the wall clock
+ * cannot stretch a wait (macOS has no clock choice for condition variables,
+ * but a relative wait). */
+int w2v_trainer_wait(w2v_trainer *tr, double seconds) {
+    struct timespec span;
+    span.tv_sec = (time_t)seconds;
+    span.tv_nsec = (long)((seconds - (double)span.tv_sec) * 1e9);
+#if !defined(__APPLE__)
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += span.tv_sec;
+    deadline.tv_nsec += span.tv_nsec;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+#endif
+    pthread_mutex_lock(&tr->done_lock);
+    while (tr->threads_done < tr->started) {
+#if defined(__APPLE__)
+        int rc = pthread_cond_timedwait_relative_np(&tr->done_cond, &tr->done_lock, &span);
+#else
+        int rc = pthread_cond_timedwait(&tr->done_cond, &tr->done_lock, &deadline);
+#endif
+        if (rc == ETIMEDOUT) break;
+    }
+    const int finished = tr->threads_done == tr->started;
+    pthread_mutex_unlock(&tr->done_lock);
+    return finished;
 }
 
 void w2v_trainer_request_stop(w2v_trainer *tr) { __atomic_store_n(&tr->stop, 1, __ATOMIC_RELAXED); }
@@ -479,8 +532,7 @@ void w2v_trainer_request_stop(w2v_trainer *tr) { __atomic_store_n(&tr->stop, 1, 
 int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
     int err = tr->read_errno;
-    pthread_mutex_destroy(&tr->hot_merge_lock);
-    pthread_mutex_destroy(&tr->loss_lock);
+    destroy_locks(tr);
     free(tr->threads);
     free(tr->args);
     free(tr);

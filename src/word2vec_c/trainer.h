@@ -84,7 +84,8 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config);
 /* Progress so far: ids processed by all threads, and the current alpha. */
 int64_t w2v_trainer_words_done(const w2v_trainer *trainer);
 float w2v_trainer_alpha(const w2v_trainer *trainer);
-int w2v_trainer_finished(const w2v_trainer *trainer);
+/* Waits up to `seconds` for the threads to end; returns 1 once they all have. */
+int w2v_trainer_wait(w2v_trainer *trainer, double seconds);
 /* Ask the threads to stop at the next sentence. */
 void w2v_trainer_request_stop(w2v_trainer *trainer);
 /* Waits for the threads and frees the trainer.  Returns 0, or the errno of a
