@@ -1,8 +1,10 @@
+import time
+
 import numpy as np
 import pytest
 
 from conftest import DEMO_CORPUS
-from w2vpy import TrainingDiverged, W2VError, train
+from w2vpy import TrainingDiverged, W2VError, train, trainer
 
 MODES = {
     "cbow-ns": dict(sg=0, hs=0, negative=5),
@@ -184,3 +186,14 @@ def test_summed_cbow_learns_topics(topics):
     kv = train(path, vector_size=32, min_count=1, workers=1, epochs=5, cbow_mean=False,
                alpha=0.01)
     assert topic_precision(kv, topic_of) > 0.8
+
+
+def test_a_run_ends_when_its_threads_do_not_at_the_next_progress_report(topics, monkeypatch):
+    """The last thread wakes the driver: with progress reports two minutes
+    apart, a run of a fraction of a second still returns at once (a driver
+    that only woke to report would take the two minutes and fail)."""
+    monkeypatch.setattr(trainer, "PROGRESS_SECONDS", 120.0)
+    path, _ = topics
+    started = time.monotonic()
+    train(path, vector_size=20, window=3, min_count=1, sample=0, workers=2, epochs=1)
+    assert time.monotonic() - started < 60
