@@ -277,7 +277,6 @@ def join_sentences(list sentences):
     cdef Py_ssize_t i, k, size
     cdef const char *text
     cdef bytes encoded
-    cdef object tokens
     cdef list items
     for sentence in sentences:
         if type(sentence) is list:
