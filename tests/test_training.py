@@ -197,3 +197,34 @@ def test_a_run_ends_when_its_threads_do_not_at_the_next_progress_report(topics, 
     started = time.monotonic()
     train(path, vector_size=20, window=3, min_count=1, sample=0, workers=2, epochs=1)
     assert time.monotonic() - started < 60
+
+
+def test_threads_that_end_early_take_over_the_rest_and_train_each_word_once(tmp_path):
+    """The first half of this corpus is one word that subsampling nearly always
+    drops, the second half is text, so of four threads the first two end their
+    epochs long before the others and take over the back halves of what those
+    have left, piece after piece (trainer.c, take_over_slice).  Each token must
+    still be trained exactly once per epoch: the count adds up, every epoch
+    has its loss, and the word that occurs only on the corpus's last line,
+    in the last piece taken over, is trained."""
+    from w2vpy import Word2Vec
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(200)]
+    path = tmp_path / "lopsided.txt"
+    with path.open("w") as f:
+        for _ in range(2000):
+            f.write(" ".join(["filler"] * 100) + "\n")
+        for _ in range(2000):
+            f.write(" ".join(rng.choice(words, 100)) + "\n")
+        f.write("omega " + " ".join(rng.choice(words, 20)) + "\n")
+    model = Word2Vec(vector_size=32, min_count=1, sample=1e-3, sg=1, negative=5, workers=4,
+                     epochs=3, seed=1)
+    model.build_vocab(path)
+    omega = model.vocab.words.index(b"omega")
+    before = trainer.new_weights(model.vocab, model.params).syn0[omega]
+    report = model.train(path, compute_loss=True)
+    assert report.words_trained == 3 * report.corpus_tokens
+    assert len(model.loss_history) == 3
+    assert all(np.isfinite(loss) and loss > 0 for loss in model.loss_history)
+    assert not np.array_equal(model.weights.syn0[omega], before)

@@ -27,6 +27,8 @@ struct w2v_trainer {
     int stop;                   /* atomic: set by the driver, polled by every thread */
     pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
     pthread_mutex_t loss_lock;       /* serialises the threads' additions to epoch_loss */
+    pthread_mutex_t slice_lock;      /* guards slices */
+    w2v_slice *slices;               /* one per thread: what it has left of its epoch */
     pthread_mutex_t done_lock;  /* guards threads_done for done_cond */
     pthread_cond_t done_cond;   /* signalled as each thread ends (w2v_trainer_wait) */
     int threads_done;
@@ -302,6 +304,73 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
 
 /* ---- the thread ----------------------------------------------------------- */
 
+/* The smallest piece a thread takes over from another: an eighth of a read
+ * block, since up to a block the owner has already read is not on offer
+ * anyway (see w2v_slice.claimed). */
+#define W2V_TAKE_OVER_MIN_IDS (W2V_READ_BLOCK / 8)
+
+static int64_t share_begin(const w2v_train_config *cfg, int64_t thread) {
+    return cfg->corpus_tokens * thread / cfg->workers;
+}
+
+/* Where a thread goes when its piece of an epoch is read: the next epoch of
+ * its share (word2vec.c's thread t trains ids [t*N/T, (t+1)*N/T) every
+ * epoch), or, once its own epochs are done, work of the thread with the
+ * most left: that thread's last epoch whole while it has epochs to come,
+ * else the back half of what it has not yet read.  word2vec.c's shares
+ * are not equal work: on en-8m (size 100, one epoch) the second half keeps
+ * 5.4% more words after subsampling, and of two skip-gram+NS threads the
+ * second ended 0.2 s after the first, one core idle meanwhile, a gap that
+ * adds up over the epochs.  Returns 0 when there is nothing left worth
+ * taking; otherwise points the reader at the piece and sets *epoch to its
+ * epoch (for the loss).  With one thread nothing is ever taken over, so the
+ * run stays word2vec.c's. */
+static int next_piece(w2v_trainer *tr, int self, id_reader *rd, int64_t *epoch) {
+    const w2v_train_config *cfg = &tr->cfg;
+    const int64_t share = cfg->corpus_tokens / cfg->workers;  /* near enough, to compare */
+    w2v_slice *mine = &tr->slices[self];
+    int64_t from = -1, most = 2 * W2V_TAKE_OVER_MIN_IDS - 1, begin = 0;
+    int found = 0;
+    pthread_mutex_lock(&tr->slice_lock);
+    if (mine->epoch + 1 < mine->epochs_end) {
+        found = 1;
+        begin = share_begin(cfg, self);
+        mine->epoch++;
+        mine->claimed = begin;
+        mine->end = share_begin(cfg, self + 1);
+    } else {
+        for (int t = 0; t < cfg->workers; t++) {
+            const w2v_slice *s = &tr->slices[t];
+            const int64_t left = s->end - s->claimed + (s->epochs_end - s->epoch - 1) * share;
+            if (t != self && left > most) {
+                from = t;
+                most = left;
+            }
+        }
+        if (from >= 0) {
+            found = 1;
+            w2v_slice *victim = &tr->slices[from];
+            if (victim->epoch + 1 < victim->epochs_end) {
+                victim->epochs_end--;
+                mine->epoch = victim->epochs_end;
+                begin = share_begin(cfg, from);
+                mine->end = share_begin(cfg, from + 1);
+            } else {
+                begin = victim->claimed + (victim->end - victim->claimed) / 2;
+                mine->epoch = victim->epoch;
+                mine->end = victim->end;
+                victim->end = begin;
+            }
+            mine->claimed = begin;
+            mine->epochs_end = mine->epoch + 1;
+        }
+    }
+    *epoch = mine->epoch;
+    pthread_mutex_unlock(&tr->slice_lock);
+    if (found) reader_seek(rd, begin);
+    return found;
+}
+
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
     return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->schedule_words);
 }
@@ -311,10 +380,9 @@ static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actu
 W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const int with_loss) {
     w2v_trainer *tr = arg->trainer;
     const w2v_train_config *cfg = &tr->cfg;
-    const int64_t T = cfg->workers;
     int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
     int64_t sentence_length = 0, sentence_position = 0;
-    int64_t word_count = 0, last_word_count = 0, epochs_left = cfg->epochs;
+    int64_t word_count = 0, last_word_count = 0, epoch = 0;
     int64_t words_since_merge = 0;
     int eof = 0, err = 0;
     thread_state st;
@@ -327,12 +395,10 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     st.negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
     id_reader rd;
     rd.fd = cfg->corpus_fd;
-    rd.begin = cfg->corpus_tokens * arg->id / T;
-    rd.end = cfg->corpus_tokens * (arg->id + 1) / T;
-    rd.pos = rd.begin;
     rd.block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
-    rd.block_start = 0;
-    rd.block_len = 0;
+    rd.slice = &tr->slices[arg->id];
+    rd.slice_lock = &tr->slice_lock;
+    reader_seek(&rd, share_begin(cfg, arg->id));
     float alpha = cfg->thread_alpha[arg->id];
     int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock);
     const int hot_on = w2v_hot_rows_active(&st.hot);
@@ -382,16 +448,14 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
             __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
             if (with_loss) {
                 pthread_mutex_lock(&tr->loss_lock);
-                cfg->epoch_loss[cfg->epochs - epochs_left] += st.loss;
+                cfg->epoch_loss[epoch] += st.loss;
                 pthread_mutex_unlock(&tr->loss_lock);
                 st.loss = 0;
             }
-            epochs_left--;
-            if (epochs_left == 0) break;
+            if (!next_piece(tr, arg->id, &rd, &epoch)) break;
             word_count = 0;
             last_word_count = 0;
             eof = 0;  /* word2vec.c forgets this reset (its issue #47) */
-            rd.pos = rd.begin;
             continue;
         }
         st.next_random = w2v_lcg_next(st.next_random);
@@ -448,6 +512,7 @@ static void init_done_cond(pthread_cond_t *cond) {
 static void destroy_locks(w2v_trainer *tr) {
     pthread_mutex_destroy(&tr->hot_merge_lock);
     pthread_mutex_destroy(&tr->loss_lock);
+    pthread_mutex_destroy(&tr->slice_lock);
     pthread_mutex_destroy(&tr->done_lock);
     pthread_cond_destroy(&tr->done_cond);
 }
@@ -460,11 +525,18 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     tr->word_count_actual = config->words_before;
     pthread_mutex_init(&tr->hot_merge_lock, NULL);
     pthread_mutex_init(&tr->loss_lock, NULL);
+    pthread_mutex_init(&tr->slice_lock, NULL);
     pthread_mutex_init(&tr->done_lock, NULL);
     init_done_cond(&tr->done_cond);
     tr->threads = calloc((size_t)config->workers, sizeof(pthread_t));
     tr->args = calloc((size_t)config->workers, sizeof(struct thread_arg));
-    if (!tr->threads || !tr->args) goto fail;
+    tr->slices = calloc((size_t)config->workers, sizeof(w2v_slice));
+    if (!tr->threads || !tr->args || !tr->slices) goto fail;
+    for (int t = 0; t < config->workers; t++) {
+        tr->slices[t].claimed = share_begin(config, t);
+        tr->slices[t].end = share_begin(config, t + 1);
+        tr->slices[t].epochs_end = config->epochs;
+    }
     for (int t = 0; t < config->workers; t++) {
         tr->args[t].trainer = tr;
         tr->args[t].id = t;
@@ -480,6 +552,7 @@ fail:
     destroy_locks(tr);
     free(tr->threads);
     free(tr->args);
+    free(tr->slices);
     free(tr);
     return NULL;
 }
@@ -535,6 +608,7 @@ int w2v_trainer_join(w2v_trainer *tr) {
     destroy_locks(tr);
     free(tr->threads);
     free(tr->args);
+    free(tr->slices);
     free(tr);
     return err;
 }

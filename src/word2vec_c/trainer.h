@@ -4,7 +4,9 @@
  * The corpus arrives as a file of int32 vocabulary ids (0 = end of sentence),
  * so words are hashed once, not every epoch.  Thread t trains the ids
  * [t*N/T, (t+1)*N/T) every epoch, read in blocks with pread so that memory
- * stays bounded whatever the corpus size.
+ * stays bounded whatever the corpus size; a thread that has trained all its
+ * epochs takes over work the others have not yet read, so that the threads
+ * end together (trainer.c, next_piece).
  *
  * Everything the threads read is set up (with the GIL held) in w2v_train_config
  * before w2v_trainer_start; the threads only write the weights, the shared
