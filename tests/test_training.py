@@ -202,8 +202,9 @@ def test_a_run_ends_when_its_threads_do_not_at_the_next_progress_report(topics, 
 def test_threads_that_end_early_take_over_the_rest_and_train_each_word_once(tmp_path):
     """The first half of this corpus is one word that subsampling nearly always
     drops, the second half is text, so of four threads the first two end their
-    epochs long before the others and take over the back halves of what those
-    have left, piece after piece (trainer.c, take_over_slice).  Each token must
+    epochs long before the others and take over their last epochs, then the
+    back halves of what they have left, piece after piece (trainer.c,
+    next_piece).  Each token must
     still be trained exactly once per epoch: the count adds up, every epoch
     has its loss, and the word that occurs only on the corpus's last line,
     in the last piece taken over, is trained."""

@@ -27,7 +27,7 @@
 typedef struct {
     int64_t end;         /* the piece being read ends before this id ... */
     int64_t claimed;     /* ... and the ids before this one are in its reader's block */
-    int64_t epoch;       /* the epoch (of this run) the piece belongs to */
+    int64_t epoch;       /* the epoch (of this run) the piece belongs to; -1 before the first */
     int64_t epochs_end;  /* the thread's share waits to be trained in epochs before this one */
 } w2v_slice;
 
@@ -40,7 +40,8 @@ typedef struct {
     pthread_mutex_t *slice_lock;
 } id_reader;
 
-/* Starts reading at `pos` (a new epoch, or a slice taken over). */
+/* Starts reading at `pos` (a new epoch, or a piece taken over); a piece
+ * never ends before where its reader stands. */
 static inline void reader_seek(id_reader *r, int64_t pos) {
     r->pos = pos;
     r->block_start = pos;
@@ -53,7 +54,6 @@ static int64_t reader_refill(id_reader *r, int *err) {
     pthread_mutex_lock(r->slice_lock);
     int64_t want = r->slice->end - r->pos;
     if (want > W2V_READ_BLOCK) want = W2V_READ_BLOCK;
-    if (want < 0) want = 0;
     r->slice->claimed = r->pos + want;
     pthread_mutex_unlock(r->slice_lock);
     size_t bytes = (size_t)want * sizeof(int32_t), got = 0;

@@ -313,19 +313,19 @@ static int64_t share_begin(const w2v_train_config *cfg, int64_t thread) {
     return cfg->corpus_tokens * thread / cfg->workers;
 }
 
-/* Where a thread goes when its piece of an epoch is read: the next epoch of
- * its share (word2vec.c's thread t trains ids [t*N/T, (t+1)*N/T) every
- * epoch), or, once its own epochs are done, work of the thread with the
+/* Where a thread goes at its start and whenever its piece of an epoch is
+ * read: the next epoch of its share (word2vec.c's thread t trains ids
+ * [t*N/T, (t+1)*N/T) every epoch), or, once its own epochs are done, work of the thread with the
  * most left: that thread's last epoch whole while it has epochs to come,
  * else the back half of what it has not yet read.  word2vec.c's shares
  * are not equal work: on en-8m (size 100, one epoch) the second half keeps
  * 5.4% more words after subsampling, and of two skip-gram+NS threads the
  * second ended 0.2 s after the first, one core idle meanwhile, a gap that
  * adds up over the epochs.  Returns 0 when there is nothing left worth
- * taking; otherwise points the reader at the piece and sets *epoch to its
- * epoch (for the loss).  With one thread nothing is ever taken over, so the
- * run stays word2vec.c's. */
-static int next_piece(w2v_trainer *tr, int self, id_reader *rd, int64_t *epoch) {
+ * taking; otherwise points the reader at the piece, whose epoch (for the
+ * loss) is the slice's: only its own thread writes that, here.  With one
+ * thread nothing is ever taken over, so the run stays word2vec.c's. */
+static int next_piece(w2v_trainer *tr, int self, id_reader *rd) {
     const w2v_train_config *cfg = &tr->cfg;
     const int64_t share = cfg->corpus_tokens / cfg->workers;  /* near enough, to compare */
     w2v_slice *mine = &tr->slices[self];
@@ -365,7 +365,6 @@ static int next_piece(w2v_trainer *tr, int self, id_reader *rd, int64_t *epoch) 
             mine->epochs_end = mine->epoch + 1;
         }
     }
-    *epoch = mine->epoch;
     pthread_mutex_unlock(&tr->slice_lock);
     if (found) reader_seek(rd, begin);
     return found;
@@ -382,7 +381,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     const w2v_train_config *cfg = &tr->cfg;
     int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
     int64_t sentence_length = 0, sentence_position = 0;
-    int64_t word_count = 0, last_word_count = 0, epoch = 0;
+    int64_t word_count = 0, last_word_count = 0;
     int64_t words_since_merge = 0;
     int eof = 0, err = 0;
     thread_state st;
@@ -398,7 +397,6 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     rd.block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
     rd.slice = &tr->slices[arg->id];
     rd.slice_lock = &tr->slice_lock;
-    reader_seek(&rd, share_begin(cfg, arg->id));
     float alpha = cfg->thread_alpha[arg->id];
     int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock);
     const int hot_on = w2v_hot_rows_active(&st.hot);
@@ -406,8 +404,10 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;
     }
+    /* 0 only when the others already took all of its share */
+    const int started = next_piece(tr, arg->id, &rd);
 
-    while (!__atomic_load_n(&tr->stop, __ATOMIC_RELAXED)) {
+    while (started && !__atomic_load_n(&tr->stop, __ATOMIC_RELAXED)) {
         if (word_count - last_word_count > W2V_PROGRESS_WORDS) {
             int64_t wca = __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count,
                                              __ATOMIC_RELAXED);
@@ -448,11 +448,11 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
             __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
             if (with_loss) {
                 pthread_mutex_lock(&tr->loss_lock);
-                cfg->epoch_loss[epoch] += st.loss;
+                cfg->epoch_loss[rd.slice->epoch] += st.loss;
                 pthread_mutex_unlock(&tr->loss_lock);
                 st.loss = 0;
             }
-            if (!next_piece(tr, arg->id, &rd, &epoch)) break;
+            if (!next_piece(tr, arg->id, &rd)) break;
             word_count = 0;
             last_word_count = 0;
             eof = 0;  /* word2vec.c forgets this reset (its issue #47) */
@@ -533,8 +533,8 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     tr->slices = calloc((size_t)config->workers, sizeof(w2v_slice));
     if (!tr->threads || !tr->args || !tr->slices) goto fail;
     for (int t = 0; t < config->workers; t++) {
-        tr->slices[t].claimed = share_begin(config, t);
-        tr->slices[t].end = share_begin(config, t + 1);
+        /* nothing read yet: the thread's first next_piece starts epoch 0 */
+        tr->slices[t].epoch = -1;
         tr->slices[t].epochs_end = config->epochs;
     }
     for (int t = 0; t < config->workers; t++) {
