@@ -91,7 +91,10 @@ def test_resolution_of_the_setting():
     assert auto == choose_hot_rows(counts, tree, 5, 0, 100, True, 5) and auto.hs_rows > 0
     assert resolve_hot_rows(replace(params, workers=1), counts, tree) == NONE
     assert resolve_hot_rows(replace(params, workers=4, hot_rows=0), counts, tree) == NONE
-    assert resolve_hot_rows(replace(params, hot_rows=7), counts, tree) == HotRows(7, 7)
+    assert resolve_hot_rows(replace(params, hot_rows=7), counts, tree) == HotRows(0, 7)
+    assert resolve_hot_rows(replace(params, hot_rows=7, hs=True), counts, tree) == HotRows(7, 7)
+    assert resolve_hot_rows(replace(params, hot_rows=7, hs=True, negative=0), counts,
+                            tree) == HotRows(7, 0)
 
 
 def test_copies_are_capped_by_the_vector_size():
@@ -122,3 +125,37 @@ def test_cli_takes_auto_or_a_count(topics, tmp_path):
     r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-hot-rows", "many")
     assert r.returncode == 1
     assert "invalid value for -hot-rows: 'many' is not an integer or 'auto'" in r.stderr.decode()
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_threads_merge_every_interval_of_trained_positions(tmp_path, workers):
+    """One line of words, nothing subsampled: sentences of 1000 words are read
+    whole, so an interval counted in words read would merge once per two
+    sentences (every 2000 positions) instead of every MERGE_WORDS."""
+    from w2vpy import Word2Vec
+    rng = np.random.default_rng(0)
+    zipf = 1 / np.arange(1, 301)
+    tokens = rng.choice([f"w{i}" for i in range(300)], size=120_000, p=zipf / zipf.sum())
+    path = tmp_path / "line.txt"
+    path.write_text(" ".join(tokens) + "\n")
+    model = Word2Vec(vector_size=8, workers=workers, sample=0, hs=1, negative=0, epochs=2,
+                     min_count=1, hot_rows=4)
+    model.build_vocab(path)
+    report = model.train(path)
+    assert report.hot_rows == HotRows(4, 0)
+    # each thread merges after every MERGE_WORDS of its positions and once at its end;
+    # a thread's share may end on a partial interval, and so may each piece it takes over
+    intervals = report.words_trained / MERGE_WORDS
+    assert intervals - 2 * workers <= report.hot_row_merges - workers <= intervals + 2 * workers
+
+
+def test_debug_shows_the_private_rows_and_their_merges(topics, tmp_path):
+    path, _ = topics
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-size", "8",
+                "-iter", "1", "-threads", "2", "-min-count", "1", "-hs", "1", "-negative", "0",
+                "-hot-rows", "3", "-debug", "2")
+    assert r.returncode == 0, r.stderr
+    assert "Private hot rows: 3 inner nodes, 0 words; merged " in r.stderr.decode()
+    r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-size", "8",
+                "-iter", "1", "-threads", "2", "-min-count", "1", "-hot-rows", "0", "-debug", "2")
+    assert r.returncode == 0 and b"Private hot rows" not in r.stderr

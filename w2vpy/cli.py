@@ -152,6 +152,10 @@ def train_command(argv: Sequence[str]) -> int:
         rate = report.words_trained / max(report.seconds, 1e-9)
         sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
                          f"({rate / 1000:.1f}k words/s)\n")
+        if debug > 1 and report.hot_row_merges:
+            hot = report.hot_rows
+            sys.stderr.write(f"Private hot rows: {hot.hs_rows} inner nodes, {hot.ns_rows} words; "
+                             f"merged {report.hot_row_merges} times\n")
     if options["classes"] > 0:
         classes = kmeans_classes(model.wv.vectors, options["classes"])
         write_classes(output, model.wv.words_bytes(), classes)

@@ -6,10 +6,10 @@ syn1 rows of the inner nodes near the Huffman root and the syn1neg rows of the
 most frequent words; on two cores those cache lines travel back and forth
 (on our 2-vCPU machines two threads of skip-gram+HS ran slower than one).
 With more than one thread each thread therefore trains on its own copies of
-the hottest rows and, every MERGE_WORDS words, adds what it learned to the
-shared rows and takes the sum back (trainer.c).  Updates to those rows reach
-the other threads up to MERGE_WORDS words late; with one thread nothing
-changes (bit-identical to word2vec.c).
+the hottest rows and, every MERGE_WORDS positions it trains, adds what it
+learned to the shared rows and takes the sum back (trainer.c).  Updates to
+those rows reach the other threads up to MERGE_WORDS words late; with one
+thread nothing changes (bit-identical to word2vec.c).
 
 Which rows: those touched at least TOUCHES_PER_MERGE times, on average, in
 one merge interval, judged from the vocabulary's counts after subsampling.
@@ -35,7 +35,7 @@ from w2vpy.parameters import TrainingParams
 from w2vpy.subsampling import keep_probability
 from w2vpy.unigram_table import POWER
 
-#: words between two merges of a thread's private rows (set in the C core)
+#: positions a thread trains between two merges of its private rows (set in the C core)
 MERGE_WORDS: int = _core.HOT_MERGE_WORDS
 #: a row is private when it is touched at least this often per merge interval
 TOUCHES_PER_MERGE = 8
@@ -88,11 +88,13 @@ def choose_hot_rows(counts: np.ndarray, tree: HuffmanTree | None, negative: int,
 
 def resolve_hot_rows(params: TrainingParams, counts: np.ndarray,
                      tree: HuffmanTree | None) -> HotRows:
-    """``hot_rows=None`` chooses the rows (the default); K gives both matrices
-    K rows; 0 (or a single thread) keeps word2vec.c's pure Hogwild."""
+    """``hot_rows=None`` chooses the rows (the default); K gives each output
+    layer the run has K rows; 0 (or a single thread) keeps word2vec.c's pure
+    Hogwild."""
     if params.workers < 2 or params.hot_rows == 0:
         return NONE
     if params.hot_rows is None:
         return choose_hot_rows(counts, tree, params.negative, params.sample,
                                params.vector_size, params.sg, params.window)
-    return HotRows(params.hot_rows, params.hot_rows)
+    return HotRows(params.hot_rows if params.hs else 0,
+                   params.hot_rows if params.negative > 0 else 0)

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from w2vpy.encoded_corpus import EncodedCorpus, encode_corpus
 from w2vpy.errors import W2VError, W2VWarning
+from w2vpy.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
 from w2vpy.paths import check_distinct, output_target
@@ -131,6 +132,10 @@ class TrainingReport:
     #: tokens the threads went through, every epoch counted
     words_trained: int
     epochs: int
+    #: the output rows each thread trained on its own copies of (w2vpy.hot_rows)
+    hot_rows: HotRows = NO_HOT_ROWS
+    #: how often a thread merged its copies into the shared rows, all threads counted
+    hot_row_merges: int = 0
 
 
 class Word2Vec:
@@ -301,7 +306,8 @@ class Word2Vec:
                 run.passes(passes)
             self._fire(callbacks, "on_train_end")
             run.finish()
-        return self._report(encoded.tokens, run.seconds, run.words, run.epochs)
+        return replace(self._report(encoded.tokens, run.seconds, run.words, run.epochs),
+                       hot_rows=run.tables.hot, hot_row_merges=run.hot_row_merges)
 
     def _encoded(self, corpus, params: TrainingParams) -> EncodedCorpus:
         encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
@@ -403,6 +409,7 @@ class _Run:
         self.seconds = 0.0
         self.words = 0
         self.epochs = 0
+        self.hot_row_merges = 0
 
     def passes(self, count: int) -> None:
         model, before = self.model, self.words
@@ -415,6 +422,7 @@ class _Run:
         self.seconds += trained.seconds
         self.words += trained.words
         self.epochs += count
+        self.hot_row_merges += trained.hot_row_merges
         losses = trained.losses.tolist() if trained.losses is not None else [math.nan] * count
         model.loss_history.extend(losses)
         model._vectors_moved()

@@ -117,6 +117,8 @@ class EpochsTrained:
     words: int
     #: one per pass (compute_loss), else None
     losses: np.ndarray | None
+    #: merges of the threads' private hot rows (w2vpy.hot_rows)
+    hot_row_merges: int
 
 
 def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_tokens: int,
@@ -148,7 +150,8 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
         run.request_stop()
         run.join()
         raise
-    words_done, alpha = run.words_done, run.alpha  # join() frees the counters
+    # join() frees the counters
+    words_done, alpha, hot_row_merges = run.words_done, run.alpha, run.hot_merges
     run.join()
     seconds = time.perf_counter() - started
     if progress is not None:
@@ -156,4 +159,4 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
     words = words_done - state.words_done
     state.words_done = words_done
     state.epochs_done += epochs
-    return EpochsTrained(seconds, words, losses if params.compute_loss else None)
+    return EpochsTrained(seconds, words, losses if params.compute_loss else None, hot_row_merges)

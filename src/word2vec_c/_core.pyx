@@ -191,6 +191,7 @@ cdef extern from "trainer.h":
     w2v_trainer *w2v_trainer_start(const w2v_train_config *config) nogil
     int64_t w2v_trainer_words_done(const w2v_trainer *trainer) nogil
     float w2v_trainer_alpha(const w2v_trainer *trainer) nogil
+    int64_t w2v_trainer_hot_merges(w2v_trainer *trainer) nogil
     int w2v_trainer_wait(w2v_trainer *trainer, double seconds) nogil
     void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
     int w2v_trainer_join(w2v_trainer *trainer) nogil
@@ -775,6 +776,11 @@ cdef class TrainingRun:
     @property
     def alpha(self):
         return w2v_trainer_alpha(self.trainer) if self.trainer != NULL else float("nan")
+
+    @property
+    def hot_merges(self):
+        """Merges of the threads' private hot rows so far (hot_rows.h)."""
+        return w2v_trainer_hot_merges(self.trainer) if self.trainer != NULL else 0
 
     def wait(self, double seconds):
         """Wait up to ``seconds`` for the threads to end; True once they have."""

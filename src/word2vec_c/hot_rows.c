@@ -36,9 +36,11 @@ static void hot_block_close(w2v_hot_block *b) {
 
 /* Sets up the thread's hot blocks; with the mode off (or one thread, where
  * nothing is shared) every row index falls outside them. */
-int w2v_hot_rows_open(w2v_hot_rows *hot, const w2v_train_config *cfg, pthread_mutex_t *lock) {
+int w2v_hot_rows_open(w2v_hot_rows *hot, const w2v_train_config *cfg, pthread_mutex_t *lock,
+                      int64_t *merges) {
     memset(&hot->hs, 0, sizeof hot->hs);
     memset(&hot->ns, 0, sizeof hot->ns);
+    hot->merges = merges;
     hot->hs.first = INT64_MAX;
     if (cfg->workers < 2) return 0;
     int failed = 0;
@@ -68,6 +70,7 @@ void w2v_hot_rows_merge(w2v_hot_rows *hot, int64_t size, pthread_mutex_t *lock) 
     pthread_mutex_lock(lock);
     if (hot->hs.rows) hot_block_merge(&hot->hs, size);
     if (hot->ns.rows) hot_block_merge(&hot->ns, size);
+    (*hot->merges)++;
     pthread_mutex_unlock(lock);
 }
 

@@ -26,6 +26,7 @@ struct w2v_trainer {
     float alpha;                /* atomic: last alpha computed by any thread (for display) */
     int stop;                   /* atomic: set by the driver, polled by every thread */
     pthread_mutex_t hot_merge_lock;  /* serialises the merges of private hot rows */
+    int64_t hot_merges;              /* how many there were, under hot_merge_lock */
     pthread_mutex_t loss_lock;       /* serialises the threads' additions to epoch_loss */
     pthread_mutex_t slice_lock;      /* guards slices */
     w2v_slice *slices;               /* one per thread: what it has left of its epoch */
@@ -382,7 +383,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
     int64_t sentence_length = 0, sentence_position = 0;
     int64_t word_count = 0, last_word_count = 0;
-    int64_t words_since_merge = 0;
+    int64_t positions_since_merge = 0;
     int eof = 0, err = 0;
     thread_state st;
     st.cfg = cfg;
@@ -398,7 +399,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     rd.slice = &tr->slices[arg->id];
     rd.slice_lock = &tr->slice_lock;
     float alpha = cfg->thread_alpha[arg->id];
-    int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock);
+    int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock, &tr->hot_merges);
     const int hot_on = w2v_hot_rows_active(&st.hot);
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
@@ -415,9 +416,9 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
             alpha = schedule_alpha(cfg, wca);
             __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
         }
-        if (hot_on && words_since_merge >= W2V_HOT_MERGE_WORDS) {
+        if (hot_on && positions_since_merge >= W2V_HOT_MERGE_WORDS) {
             w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);
-            words_since_merge = 0;
+            positions_since_merge = 0;
         }
         if (sentence_length == 0) {
             for (;;) {
@@ -427,7 +428,6 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
                     break;
                 }
                 word_count++;
-                words_since_merge++;
                 if (word == 0) break;
                 if (cfg->sample > 0) {
                     st.next_random = w2v_lcg_next(st.next_random);
@@ -472,6 +472,10 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
             else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
         }
         sentence_position++;
+        /* Positions trained, not words read: a sentence (up to 1000 kept
+         * words) is read at once, so counting reads would merge once per
+         * sentence whatever the interval. */
+        positions_since_merge++;
         if (sentence_position >= sentence_length) sentence_length = 0;
     }
     w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);  /* what was learned since the last merge */
@@ -559,6 +563,13 @@ fail:
 
 int64_t w2v_trainer_words_done(const w2v_trainer *tr) {
     return __atomic_load_n(&tr->word_count_actual, __ATOMIC_RELAXED);
+}
+
+int64_t w2v_trainer_hot_merges(w2v_trainer *tr) {
+    pthread_mutex_lock(&tr->hot_merge_lock);
+    const int64_t merges = tr->hot_merges;
+    pthread_mutex_unlock(&tr->hot_merge_lock);
+    return merges;
 }
 
 float w2v_trainer_alpha(const w2v_trainer *tr) {

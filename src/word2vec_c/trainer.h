@@ -69,7 +69,7 @@ typedef struct {
     double *epoch_loss;   /* epochs entries, zeroed by the caller (compute_loss) */
     /* With more than one thread, each thread trains on its own copies of the
      * most visited output rows and adds what it learned to the shared rows
-     * every W2V_HOT_MERGE_WORDS words (0 = word2vec.c's pure Hogwild): the
+     * every W2V_HOT_MERGE_WORDS positions it trains (0 = word2vec.c's pure Hogwild): the
      * last hot_hs_rows inner nodes of syn1 (those nearest the root) and the
      * first hot_ns_rows rows of syn1neg (the most frequent words). */
     int64_t hot_hs_rows;
@@ -86,6 +86,8 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config);
 /* Progress so far: ids processed by all threads, and the current alpha. */
 int64_t w2v_trainer_words_done(const w2v_trainer *trainer);
 float w2v_trainer_alpha(const w2v_trainer *trainer);
+/* Merges of private hot rows so far, every thread's counted. */
+int64_t w2v_trainer_hot_merges(w2v_trainer *trainer);
 /* Waits up to `seconds` for the threads to end; returns 1 once they all have. */
 int w2v_trainer_wait(w2v_trainer *trainer, double seconds);
 /* Ask the threads to stop at the next sentence. */
