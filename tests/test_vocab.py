@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from w2vpy import _core
 from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.tokenizer import tokenize
@@ -218,3 +219,19 @@ def test_read_ids_reads_a_range_and_names_a_short_file(tmp_path):
         assert read_ids(f.fileno(), 3, 4).tolist() == [3, 4, 5, 6]
         with pytest.raises(W2VError, match="ended early at token 10"):
             read_ids(f.fileno(), 8, 5)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 19), max_size=200), st.lists(st.integers(-1, 30), min_size=20,
+                                                             max_size=20))
+def test_remap_entries_maps_and_drops_in_place(entries, remap):
+    ids = np.array(entries, dtype=np.int32)
+    table = np.array(remap, dtype=np.int32)
+    expected = [table[e] for e in entries if table[e] >= 0]
+    kept = _core.remap_entries(ids, table)
+    assert ids[:kept].tolist() == expected
+
+
+def test_remap_entries_refuses_an_entry_outside_the_counter():
+    with pytest.raises(IndexError, match="entry 5 outside the counter's 3"):
+        _core.remap_entries(np.array([0, 5], dtype=np.int32), np.arange(3, dtype=np.int32))

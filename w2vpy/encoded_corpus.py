@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from w2vpy import _core
 from w2vpy.corpus import Corpus
 from w2vpy.errors import W2VError
 from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
@@ -73,14 +74,15 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
     behind the read position is safe and the disk holds one copy."""
     fd = file.fileno()
     read_at = written = 0
+    block = np.empty(min(REMAP_BLOCK_IDS, entries), dtype=np.int32)
     try:
         while read_at < entries:
-            count = min(REMAP_BLOCK_IDS, entries - read_at)
-            ids = remap[read_ids(fd, read_at, count)]
-            ids = ids[ids >= 0]
-            _pwrite_all(fd, ids.tobytes(), written * 4)
-            read_at += count
-            written += len(ids)
+            ids = block[:min(REMAP_BLOCK_IDS, entries - read_at)]
+            _read_ids_into(fd, read_at, ids)
+            kept = _core.remap_entries(ids, remap)
+            _pwrite_all(fd, memoryview(ids[:kept]).cast("B"), written * 4)
+            read_at += len(ids)
+            written += kept
         os.ftruncate(fd, written * 4)
     except OSError as exc:
         file.close()
@@ -93,18 +95,23 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
 
 def read_ids(fd: int, first: int, count: int) -> np.ndarray:
     """ids [first, first + count) of an encoded corpus file, as int32."""
-    parts, offset, size = [], first * 4, count * 4
-    while size > 0:
-        data = os.pread(fd, size, offset)
+    ids = np.empty(count, dtype=np.int32)
+    _read_ids_into(fd, first, ids)
+    return ids
+
+
+def _read_ids_into(fd: int, first: int, out: np.ndarray) -> None:
+    """ids [first, first + len(out)) of an encoded corpus file, into out."""
+    view, offset = memoryview(out).cast("B"), first * 4
+    while view:
+        data = os.pread(fd, len(view), offset)  # os.preadv is missing on older macOS
         if not data:
             raise W2VError(f"encoded corpus ended early at token {offset // 4}")
-        parts.append(data)
-        size -= len(data)
-        offset += len(data)
-    return np.frombuffer(b"".join(parts), dtype=np.int32)
+        view[:len(data)] = data
+        view, offset = view[len(data):], offset + len(data)
 
 
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
     view = memoryview(data)
     while view:
         n = os.pwrite(fd, view, offset)

@@ -611,6 +611,28 @@ def init_input_vectors(int64_t vocab_size, int64_t size, uint64_t init_seed, int
     return None if rc else out
 
 
+def remap_entries(int32_t[::1] entries, const int32_t[::1] remap):
+    """Counter entries to vocabulary ids, in place: each entry e becomes
+    remap[e], and those mapped to -1 (outside the vocabulary) are dropped.
+    Returns how many ids are kept, at the front."""
+    cdef Py_ssize_t i, n = entries.shape[0], kept = 0, outside = -1
+    cdef int64_t m = remap.shape[0]
+    cdef int32_t entry, word_id
+    with nogil:
+        for i in range(n):
+            entry = entries[i]
+            if entry < 0 or entry >= m:
+                outside = i
+                break
+            word_id = remap[entry]
+            if word_id >= 0:
+                entries[kept] = word_id
+                kept += 1
+    if outside >= 0:
+        raise IndexError(f"entry {entries[outside]} outside the counter's {m}")
+    return kept
+
+
 def subsample_thresholds(counts, float sample, int64_t train_words):
     cdef cnp.ndarray[int64_t, ndim=1, mode="c"] c = np.ascontiguousarray(counts, dtype=np.int64)
     out = np.empty(c.shape[0], dtype=np.uint32)
