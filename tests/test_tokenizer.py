@@ -114,3 +114,29 @@ def test_counting_in_chunks_equals_counting_whole(data, chunk):
     parts.finish()
     assert whole.words() == parts.words()
     assert whole.counts().tolist() == parts.counts().tolist()
+
+
+# Words long enough for the eight-bytes-at-a-time scan, with the bytes under
+# 0x21 that it must stop at: the separators, '\r' and NUL, and control bytes
+# that belong to a word.
+word_bytes = st.sampled_from([b"a", b"\xc3\xa9", b"\x01", b"\x1f", b"\x0b", b"\x80", b"\xff",
+                              b"!", b"~"])
+scan_words = st.lists(word_bytes, min_size=1, max_size=110).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(scan_words, st.sampled_from([b" ", b"\t", b"\n", b"\r", b"\0", b""])),
+                max_size=12),
+       st.integers(min_value=1, max_value=64))
+def test_long_and_odd_words_match_reference_in_any_chunks(pieces, chunk):
+    data = b"".join(word + end for word, end in pieces)
+    assert tokenize(data) == reference_tokenize(data)
+    whole = _core.WordCounter(10**6)
+    whole.feed(data)
+    whole.finish()
+    parts = _core.WordCounter(10**6)
+    for i in range(0, len(data), chunk):
+        parts.feed(data[i:i + chunk])
+    parts.finish()
+    assert parts.words() == whole.words()
+    assert parts.counts().tolist() == whole.counts().tolist()

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* word2vec.c's MAX_STRING is 100; ReadWord keeps MAX_STRING - 2 bytes. */
 #define W2V_MAX_WORD_BYTES 98
@@ -69,14 +70,61 @@ static inline void w2v_tokenizer_emit_word(w2v_tokenizer *tok, w2v_token_fn emit
 
 typedef void (*w2v_line_end_fn)(void *ctx);
 
+/* What a byte is to the tokenizer; W2V_BYTE_ODD bytes ('\r', NUL) take the
+ * byte-by-byte path, which applies their rules. */
+enum { W2V_BYTE_WORD = 0, W2V_BYTE_SPACE, W2V_BYTE_NEWLINE, W2V_BYTE_ODD };
+
+static inline int w2v_byte_class(unsigned char c) {
+    if (c > ' ') return W2V_BYTE_WORD;
+    if (c == ' ' || c == '\t') return W2V_BYTE_SPACE;
+    if (c == '\n') return W2V_BYTE_NEWLINE;
+    if (c == '\r' || c == 0) return W2V_BYTE_ODD;
+    return W2V_BYTE_WORD;
+}
+
+/* The first byte at or after i that is not W2V_BYTE_WORD, or n.  Every other
+ * class is at most ' ', so eight bytes at a time are tested for one under
+ * 0x21 (the lowest flagged byte of the test is exact), then the byte itself. */
+static inline size_t w2v_word_end(const unsigned char *data, size_t i, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (i + 8 <= n) {
+        uint64_t x;
+        memcpy(&x, data + i, 8);
+        const uint64_t low = (x - ones * 0x21) & ~x & highs;
+        if (low == 0) {
+            i += 8;
+            continue;
+        }
+        i += (size_t)__builtin_ctzll(low) / 8;
+        if (w2v_byte_class(data[i]) != W2V_BYTE_WORD) return i;
+        i++;  /* a control byte that is part of a word */
+    }
+#endif
+    while (i < n && w2v_byte_class(data[i]) == W2V_BYTE_WORD) i++;
+    return i;
+}
+
 /* Tokenize a chunk: each word goes to emit; each newline to line_end, or,
  * when line_end is NULL, to emit as the sentence token "</s>" (word2vec.c's
- * reading; word2phrase.c keeps newlines apart from words). */
+ * reading; word2phrase.c keeps newlines apart from words).  A word that lies
+ * whole in the chunk, short and plain, is emitted from the chunk itself
+ * without the byte-by-byte copy: emit may read the word only during the call. */
 static inline void w2v_tokenize_lines(w2v_tokenizer *restrict tok,
                                       const unsigned char *restrict data, size_t n,
                                       w2v_token_fn emit, w2v_line_end_fn line_end, void *ctx) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = data[i];
+    size_t i = 0;
+    while (i < n) {
+        if (tok->length == 0 && w2v_byte_class(data[i]) == W2V_BYTE_WORD) {
+            size_t end = w2v_word_end(data, i + 1, n);
+            if (end < n && w2v_byte_class(data[end]) != W2V_BYTE_ODD &&
+                end - i <= W2V_MAX_WORD_BYTES) {
+                emit(ctx, data + i, end - i);
+                i = end;  /* its separator is read next */
+                continue;
+            }
+        }
+        unsigned char c = data[i++];
         if (c == '\r') continue;
         if (c == ' ' || c == '\t' || c == '\n') {
             if (tok->length > 0) w2v_tokenizer_emit_word(tok, emit, ctx);
