@@ -217,6 +217,31 @@ def test_terminating_signals_keep_the_old_output_and_leave_nothing(tmp_path, cor
     assert sorted(p.name for p in tmp_path.iterdir()) == ["topics.txt", "v.bin"]
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_as_the_temporary_output_is_made_leaves_nothing(tmp_path, monkeypatch, signum):
+    """The signal comes the moment the temporary file exists, before its name
+    is known to the cleanup (w2v-phrase's Ctrl-C test once caught it there):
+    the old output stays and no temporary file is left."""
+    import tempfile
+    from w2vpy.atomic import atomic_write
+    from w2vpy.interrupts import terminating_signals_interrupt
+    make_temporary = tempfile.mkstemp
+
+    def signalled_on_creation(*args, **kwargs):
+        made = make_temporary(*args, **kwargs)
+        signal.raise_signal(signum)
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", signalled_on_creation)
+    output = tmp_path / "vectors.bin"
+    output.write_bytes(b"previous result")
+    with terminating_signals_interrupt(), pytest.raises(KeyboardInterrupt):
+        with atomic_write(output) as f:
+            f.write(b"new result")
+    assert output.read_bytes() == b"previous result"
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.bin"]
+
+
 def test_ctrl_c_stops_k_means_within_a_second(tmp_path):
     words = tmp_path / "many.txt"
     rng = np.random.default_rng(1)

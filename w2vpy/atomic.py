@@ -13,6 +13,7 @@ import tempfile
 from typing import BinaryIO, Iterator
 
 from w2vpy.errors import W2VError
+from w2vpy.interrupts import interrupts_deferred
 from w2vpy.paths import IN_PLACE, OutputTarget, output_target
 
 WRITE_BUFFER_BYTES = 1 << 20
@@ -56,9 +57,16 @@ def _open_in_place(target: OutputTarget) -> Iterator[BinaryIO]:
 @contextlib.contextmanager
 def _replacing(target: OutputTarget) -> Iterator[BinaryIO]:
     final = target.resolved
-    fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+    tmp_name: str | None = None
+    f: BinaryIO | None = None
     try:
-        with os.fdopen(fd, "wb", buffering=WRITE_BUFFER_BYTES) as f:
+        # an interrupt between the file's creation and its name's assignment
+        # would leave the file behind, unnamed to the cleanup below
+        with interrupts_deferred():
+            fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.",
+                                            suffix=".tmp")
+            f = os.fdopen(fd, "wb", buffering=WRITE_BUFFER_BYTES)
+        with f:
             yield f
             f.flush()
             os.fsync(f.fileno())
@@ -67,6 +75,10 @@ def _replacing(target: OutputTarget) -> Iterator[BinaryIO]:
         os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, final)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
+        if tmp_name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp_name)
         raise

@@ -55,6 +55,29 @@ def terminating_signals_interrupt() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """While active (main thread only), Ctrl-C and the terminating signals
+    wait: a step that must not be cut in two (creating a temporary file and
+    noting its name for the cleanup) runs whole, and the signal is then
+    delivered again to the handler it would have met.  Blocking the signal
+    would not do: the kernel may hand it to another thread, whose handler
+    still raises in this one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum))
+                for s in (signal.SIGINT, *TERMINATING_SIGNALS)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
 def new_stop_flag() -> np.ndarray:
     """A flag the compiled code polls: set element 0 to non-zero to stop it."""
     return np.zeros(1, dtype=np.int32)
