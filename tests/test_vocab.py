@@ -235,3 +235,90 @@ def test_remap_entries_maps_and_drops_in_place(entries, remap):
 def test_remap_entries_refuses_an_entry_outside_the_counter():
     with pytest.raises(IndexError, match="entry 5 outside the counter's 3"):
         _core.remap_entries(np.array([0, 5], dtype=np.int32), np.arange(3, dtype=np.int32))
+
+
+counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
+                                           b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
+                          max_size=300).map(b"".join)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=counting_texts, chunk_bytes=st.integers(1, 40), threads=st.integers(2, 5),
+       max_vocab_size=st.sampled_from([3, 6, 1000]))
+def test_counting_in_parallel_equals_counting_alone(tmp_path_factory, text, chunk_bytes,
+                                                    threads, max_vocab_size):
+    """Words, counts, order, pruning and the recorded tokens are counting
+    alone's, whatever the chunks and threads; and without pruning the threads
+    do count (the serial count is not what answers)."""
+    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    path = tmp_path_factory.mktemp("par") / "c.txt"
+    path.write_bytes(text)
+    corpus = Corpus(path)
+    saved_chunk, saved_alone = corpus_module.CHUNK_BYTES, vocab_module._count_alone
+    alone_calls = []
+    corpus_module.CHUNK_BYTES = chunk_bytes
+    try:
+        try:
+            plain = build_vocab(corpus, 1, max_vocab_size, record_tokens=True)
+        except W2VError:
+            with pytest.raises(W2VError):
+                build_vocab(corpus, 1, max_vocab_size, threads=threads)
+            return
+        vocab_module._count_alone = lambda *a: alone_calls.append(a) or saved_alone(*a)
+        parallel = build_vocab(corpus, 1, max_vocab_size, record_tokens=True, threads=threads)
+    finally:
+        corpus_module.CHUNK_BYTES, vocab_module._count_alone = saved_chunk, saved_alone
+    assert parallel.words == plain.words
+    assert parallel.counts.tolist() == plain.counts.tolist()
+    assert (parallel.prune_events, parallel.pruned_words) == (plain.prune_events,
+                                                              plain.pruned_words)
+    assert bool(alone_calls) == (plain.prune_events > 0)
+    assert _encoded_ids(corpus, parallel) == _encoded_ids(corpus, plain)
+
+
+def test_a_word_longer_than_the_uncut_limit_is_counted_alone(tmp_path, monkeypatch):
+    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 4)
+    monkeypatch.setattr(vocab_module, "MAX_UNCUT_BYTES", 10)
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"x" * 30 + b" y y\n" + b"z" * 12)
+    corpus = Corpus(path)
+    alone = build_vocab(corpus, 1)
+    parallel = build_vocab(corpus, 1, threads=2)
+    assert parallel.words == alone.words == [b"</s>", b"y", b"x" * 30, b"z" * 12]
+    assert parallel.counts.tolist() == alone.counts.tolist()
+
+
+def test_a_failure_while_counting_in_parallel_is_raised_not_hung(tmp_path, monkeypatch):
+    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 8)
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"a b c d e f g h i j k l m n o p\n" * 50)
+
+    def full_disk(*args):
+        raise W2VError("cannot write the counted tokens: No space left on device")
+    monkeypatch.setattr(vocab_module, "write_spool", full_disk)
+    with pytest.raises(W2VError, match="No space left"):
+        build_vocab(Corpus(path), 1, record_tokens=True, threads=3)
+
+
+def test_training_counts_plain_text_in_parallel_and_compressed_text_alone(tmp_path, monkeypatch):
+    """The model's workers reach the counting; gzip is counted alone (its
+    decompression holds the second core), to the same vocabulary."""
+    import gzip
+    from w2vpy import Word2Vec, vocab as vocab_module
+    text = b"the cat sat on the mat\nthe dog sat\n" * 40
+    plain, packed = tmp_path / "c.txt", tmp_path / "c.txt.gz"
+    plain.write_bytes(text)
+    packed.write_bytes(gzip.compress(text))
+    parallel_inputs = []
+    counting_in_parallel = vocab_module._count_in_parallel
+    monkeypatch.setattr(vocab_module, "_count_in_parallel",
+                        lambda corpus, *a: parallel_inputs.append(corpus.name)
+                        or counting_in_parallel(corpus, *a))
+    models = {path: Word2Vec(vector_size=8, min_count=1, workers=2) for path in (plain, packed)}
+    for path, model in models.items():
+        model.build_vocab(str(path))
+    assert parallel_inputs == [str(plain)]
+    assert models[plain].wv.index_to_key == models[packed].wv.index_to_key
+    assert models[plain].wv.index_to_key == [w.decode() for w in vocab_of(tmp_path, text).words]

@@ -68,7 +68,8 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
         vocab = read_vocab(read_vocab_path, params.min_count)
     else:
         vocab = build_vocab(corpus, params.min_count, params.max_vocab_size,
-                            record_tokens=record_tokens, read_ahead=params.workers > 1)
+                            record_tokens=record_tokens, read_ahead=params.workers > 1,
+                            threads=params.workers)
     if vocab.prune_events and log is not None:
         log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
                   f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")

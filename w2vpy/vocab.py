@@ -7,10 +7,12 @@ first-seen order; words under ``min_count`` dropped (never ``</s>``).
 from __future__ import annotations
 
 import os
+import queue
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.paths import open_input_file
 from w2vpy.spool import flush_spool, open_spool, write_spool
-from w2vpy.tokenizer import MAX_WORD_BYTES
+from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
@@ -104,27 +106,26 @@ def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
 
 def build_vocab(corpus: Corpus, min_count: int = 5,
                 max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE, record_tokens: bool = False,
-                spool_dir: str | None = None, read_ahead: bool = False) -> Vocabulary:
+                spool_dir: str | None = None, read_ahead: bool = False,
+                threads: int = 1) -> Vocabulary:
     """Count the corpus and build the vocabulary as word2vec.c.
 
     With ``record_tokens``, the token stream is kept so that ``encode_corpus``
     on the same corpus needs no second pass over the text (unless pruning
     renumbered the words on the way, which falls back to that second pass).
     ``read_ahead`` reads and decompresses the text on a second thread while
-    the counting goes on (see ``Corpus.chunks``)."""
-    counter = _core.WordCounter(max_vocab_size)
-    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
-    try:
-        for chunk in corpus.chunks(read_ahead):
-            record = _count_chunk(counter, chunk, record, spool_dir)
-        if record is not None:
-            record = _record_entries(counter, counter.finish_recording(), record, spool_dir)
-        else:
-            counter.finish()
-    except BaseException:
-        if record is not None:
-            record.close()
-        raise
+    the counting goes on (see ``Corpus.chunks``).  With ``threads`` above 1,
+    plain text is counted by up to MAX_COUNTING_THREADS threads at once, to
+    the same result (see ``_count_in_parallel``).  Compressed text is counted
+    alone: decompression is the slower half of the work there, and it already
+    has a thread of its own when ``read_ahead``."""
+    counted = None
+    if threads > 1 and not corpus.has_compressed_files:
+        counted = _count_in_parallel(corpus, max_vocab_size, min(threads, MAX_COUNTING_THREADS),
+                                     record_tokens, spool_dir)
+    if counted is None:
+        counted = _count_alone(corpus, max_vocab_size, record_tokens, spool_dir, read_ahead)
+    counter, record = counted
     if counter.tokens == 0:
         if record is not None:
             record.close()
@@ -138,6 +139,164 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
             raise
         vocab._recorded = RecordedTokens(record, counter.tokens, corpus)
     return vocab
+
+
+def _count_alone(corpus: Corpus, max_vocab_size: int, record_tokens: bool,
+                 spool_dir: str | None,
+                 read_ahead: bool) -> tuple[_core.WordCounter, BinaryIO | None]:
+    """word2vec.c's counting: one counter fed the text in order."""
+    counter = _core.WordCounter(max_vocab_size)
+    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
+    try:
+        for chunk in corpus.chunks(read_ahead):
+            record = _count_chunk(counter, chunk, record, spool_dir)
+        if record is not None:
+            record = _record_entries(counter, counter.finish_recording(), record, spool_dir)
+        else:
+            counter.finish()
+    except BaseException:
+        if record is not None:
+            record.close()
+        raise
+    return counter, record
+
+
+#: threads that count at once, at most: each keeps a table of every word it
+#: meets, and beyond a few they would wait on the reading anyway
+MAX_COUNTING_THREADS = 4
+#: a text that goes this long without a space, tab or newline is counted alone
+#: (parallel counting cuts the text between words)
+MAX_UNCUT_BYTES = 1 << 24
+
+
+def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
+                       record_tokens: bool,
+                       spool_dir: str | None) -> tuple[_core.WordCounter, BinaryIO | None] | None:
+    """Counting's result with several threads: the same words, counts, order
+    and recorded tokens as counting alone.
+
+    The text is cut after a separator into pieces, each of which tokenizes
+    alone as it does in the stream.  Each thread counts the pieces it takes
+    into its own part; then, in text order, a piece's entries are renumbered
+    into one whole counter that numbers words in first-seen order
+    (vocab_counter.h).  None when the words outgrow max_vocab_size, or a word
+    outgrows MAX_UNCUT_BYTES: which words pruning drops depends on when they
+    come, so counting alone (from the start) decides."""
+    whole = _core.WordCounter(max_vocab_size)
+    whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
+    parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
+    maps = [np.empty(0, dtype=np.int32) for _ in range(threads)]
+    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
+    pieces: queue.Queue = queue.Queue(maxsize=2 * threads)
+    turn = threading.Condition()
+    run = _ParallelCount()
+
+    def merge(i: int, entries: list[np.ndarray]) -> None:
+        if parts[i].prune_events:
+            run.outgrown = True
+            return
+        for piece_entries in entries:
+            maps[i] = whole.renumber(parts[i], piece_entries, maps[i])
+            if record is not None:
+                write_spool(record, piece_entries, TOKEN_RECORD, spool_dir)
+        if len(whole) > max_vocab_size:
+            run.outgrown = True
+
+    def count(i: int) -> None:
+        while (item := pieces.get()) is not None:
+            index, head, body = item
+            entries: list[np.ndarray] = []
+            if run.going():
+                run.guard(lambda: entries.extend((parts[i].feed_recording(head),
+                                                  parts[i].feed_recording(body))))
+            with turn:
+                turn.wait_for(lambda: run.next_piece == index)
+            if run.going():
+                run.guard(lambda: merge(i, entries))
+            with turn:
+                run.next_piece += 1
+                turn.notify_all()
+
+    workers = [threading.Thread(target=count, args=(i,), daemon=True) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    try:
+        for index, (head, body) in enumerate(_whole_word_pieces(corpus.chunks())):
+            if len(head) > MAX_UNCUT_BYTES:
+                run.outgrown = True
+            if not run.going():
+                break
+            pieces.put((index, head, body))
+    except BaseException:
+        run.stopped = True
+        raise
+    finally:
+        for _ in workers:
+            pieces.put(None)
+        for worker in workers:
+            worker.join()
+        if record is not None and not run.going():
+            record.close()
+    if run.error is not None:
+        raise run.error
+    if run.outgrown:
+        return None
+    try:
+        # the text's last word, when no separator ends it, waits in one part
+        for i, part in enumerate(parts):
+            merge(i, [part.finish_recording()])
+        for i, part in enumerate(parts):
+            whole.absorb(part, maps[i])
+    except BaseException:
+        if record is not None:
+            record.close()
+        raise
+    if run.outgrown:
+        if record is not None:
+            record.close()
+        return None
+    return whole, record
+
+
+class _ParallelCount:
+    """What the counting threads share beside the counters: the next piece to
+    merge (under the turn's lock), and why the count ends early."""
+
+    def __init__(self) -> None:
+        self.next_piece = 0
+        self.error: BaseException | None = None
+        self.outgrown = False
+        self.stopped = False
+
+    def going(self) -> bool:
+        return self.error is None and not self.outgrown and not self.stopped
+
+    def guard(self, work) -> None:
+        try:
+            work()
+        except BaseException as exc:  # raised again by the reading thread
+            if self.error is None:
+                self.error = exc
+
+
+def _whole_word_pieces(chunks) -> Iterator[tuple[bytes, memoryview | bytes]]:
+    """The text as (head, body) pieces that end after a space, tab or newline
+    (all but maybe the last): head is what earlier chunks left after their
+    last separator, body a view of this chunk up to its own."""
+    carry = b""
+    for chunk in chunks:
+        cut = max(chunk.rfind(b" "), chunk.rfind(b"\t"), chunk.rfind(b"\n")) + 1
+        if cut == 0:
+            carry += chunk
+            if len(carry) > MAX_UNCUT_BYTES:
+                yield carry, b""  # refused by the caller
+                return
+            continue
+        view = memoryview(chunk)
+        yield carry, view[:cut]
+        carry = bytes(view[cut:])
+    if carry:
+        yield carry, b""
 
 
 def _count_chunk(counter: _core.WordCounter, chunk, record: BinaryIO | None,

@@ -48,6 +48,10 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
+    int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                             int32_t *entries, int64_t n, int32_t *part_to_whole) nogil
+    int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                           const int32_t *part_to_whole) nogil
     int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,
                                  size_t len) nogil
 
@@ -324,6 +328,15 @@ cdef object _token_ids_buffer(Py_ssize_t chunk_bytes):
     return np.empty(chunk_bytes + 2, dtype=np.int32)
 
 
+def _part_map(part_to_whole, int64_t size):
+    """part_to_whole with room for size entries, the new ones -1."""
+    if part_to_whole.shape[0] >= size:
+        return part_to_whole
+    grown = np.full(max(size, 2 * part_to_whole.shape[0]), -1, dtype=np.int32)
+    grown[:part_to_whole.shape[0]] = part_to_whole
+    return grown
+
+
 cdef class WordCounter:
     """Counts the words of a text fed in chunks, in first-seen order, pruning
     as word2vec.c's ReduceVocab when there are more than max_words of them."""
@@ -373,6 +386,29 @@ cdef class WordCounter:
         if n < 0:
             raise MemoryError("out of memory while counting words")
         return out[:n]
+
+    def renumber(self, WordCounter part, int32_t[::1] entries, part_to_whole):
+        """Counting in parallel (vocab_counter.h): a piece's entries of part,
+        recorded by part.feed_recording, become this counter's entries in
+        place, new words added in the order met.  Returns part_to_whole (int32,
+        -1 for words not met yet) grown to the part's size."""
+        grown = _part_map(part_to_whole, part.counter.size)
+        cdef int32_t[::1] m = grown
+        cdef int rc = 0
+        if entries.shape[0]:
+            with nogil:
+                rc = w2v_counter_renumber(self.counter, part.counter, &entries[0],
+                                          entries.shape[0], &m[0])
+        if rc != 0:
+            raise MemoryError("out of memory while counting words")
+        return grown
+
+    def absorb(self, WordCounter part, part_to_whole):
+        """Adds part's counts and tokens, through renumber's map."""
+        grown = _part_map(part_to_whole, part.counter.size)
+        cdef int32_t[::1] m = grown
+        if part.counter.size and w2v_counter_absorb(self.counter, part.counter, &m[0]) != 0:
+            raise MemoryError("out of memory while counting words")
 
     def __len__(self):
         return self.counter.size

@@ -324,3 +324,43 @@ int64_t w2v_counter_count_of(const w2v_vocab_counter *c, const unsigned char *ke
     int64_t e = find_hashed(c, key, len, hash_word(key, len), &slot);
     return e < 0 ? -1 : c->entries[e].count;
 }
+
+/* ---- counting in parallel (w2vpy/vocab.py) ------------------------------------ */
+
+static int64_t find_or_append(w2v_vocab_counter *c, const unsigned char *word, size_t len) {
+    uint64_t h = hash_word(word, len), slot;
+    int64_t e = find_hashed(c, word, len, h, &slot);
+    return e >= 0 ? e : insert_new(c, word, len, h, slot, 0);
+}
+
+int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                         int32_t *entries, int64_t n, int32_t *part_to_whole) {
+    for (int64_t i = 0; i < n; i++) {
+        const int32_t local = entries[i];
+        int32_t global = part_to_whole[local];
+        if (global < 0) {
+            const int64_t e = find_or_append(whole, w2v_counter_key(part, local),
+                                             w2v_counter_key_length(part, local));
+            if (e < 0 || e > INT32_MAX) return -1;
+            global = part_to_whole[local] = (int32_t)e;
+        }
+        entries[i] = global;
+    }
+    return 0;
+}
+
+int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                       const int32_t *part_to_whole) {
+    for (int64_t local = 0; local < part->size; local++) {
+        int64_t global = part_to_whole[local];
+        if (global < 0) {
+            /* a word of the part never renumbered: only </s>, counted 0 */
+            global = find_or_append(whole, w2v_counter_key(part, local),
+                                    w2v_counter_key_length(part, local));
+            if (global < 0) return -1;
+        }
+        whole->entries[global].count += part->entries[local].count;
+    }
+    whole->tokens += part->tokens;
+    return 0;
+}

@@ -114,6 +114,20 @@ int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_tok
  * (phrases.h), which prunes once per word, after the word and its pair key. */
 int w2v_counter_add_pending(w2v_vocab_counter *counter, const w2v_pending_token *token);
 
+/* Counting in parallel (w2vpy/vocab.py): each thread counts whole-word
+ * pieces of the text into its own part; then, piece by piece in text order,
+ * renumber turns a piece's entries of the part into entries of the whole,
+ * adding a word to the whole the first time any part meets it.  The whole thus
+ * numbers its words in first-seen order over the text, as one counter fed the
+ * text would.  part_to_whole has part->size entries, -1 for a word not yet
+ * renumbered.  Neither prunes: the caller counts alone when the words outgrow
+ * max_words.  Both return 0, or -1 on ENOMEM. */
+int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                         int32_t *entries, int64_t n, int32_t *part_to_whole);
+/* Adds each word's count and the token total of a part to the whole. */
+int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                       const int32_t *part_to_whole);
+
 /* The look-ahead queue, shared by counting and encoding (encoder.h): push
  * queues a token for lookup in table, resolving the oldest when full; drain
  * resolves every waiting token, in order, before the tokenizer's buffer or the
