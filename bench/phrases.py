@@ -19,7 +19,6 @@ import argparse
 import datetime
 import gzip
 import os
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from run import machine, markers, median, run_once, write_results  # noqa: E402
+from run import installed_script, machine, markers, median, run_once, write_results  # noqa: E402
 
 #: word2phrase.c's MAX_STRING (60) less the '_' and the terminator
 MAX_WORD_BYTES = 58
@@ -63,7 +62,7 @@ def comparable_input(corpus: Path, workdir: Path) -> Path:
 
 
 def jobs(w2p: str | None, corpus: Path, text: Path, workdir: Path) -> list[Job]:
-    ours = shutil.which("w2v-phrase") or "w2v-phrase"
+    ours = installed_script("w2v-phrase")
     common = ["-min-count", "5", "-debug", "0"]
     out = {name: workdir / f"{name}.txt" for name in
            ("w2p-1", "ours-1", "w2p-2", "ours-2", "ours-gz-2")}

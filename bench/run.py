@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -60,8 +61,16 @@ class Cell:
     runs: list[Run] = field(default_factory=list)
 
 
+def installed_script(name: str) -> str:
+    """The console script installed for this interpreter, not the first on
+    PATH: a version manager's shim there (pyenv's is a shell script) would add
+    its own start-up to every w2vpy run and to none of gensim's."""
+    script = Path(sysconfig.get_path("scripts")) / name
+    return str(script) if script.exists() else shutil.which(name) or name
+
+
 def implementations(args) -> dict[str, list[str]]:
-    impls = {"w2vpy": [shutil.which("w2v-train") or f"{sys.executable} -m w2vpy.cli"]}
+    impls = {"w2vpy": [installed_script("w2v-train")]}
     try:
         import gensim  # noqa: F401
         impls["gensim"] = [sys.executable, str(HERE / "gensim_train.py")]

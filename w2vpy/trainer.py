@@ -39,10 +39,14 @@ class Weights:
 
 
 def new_weights(vocab: Vocabulary, params: TrainingParams) -> Weights:
-    """word2vec.c's InitNet: syn0 from its LCG, the output layers zero."""
+    """word2vec.c's InitNet: syn0 from its LCG, the output layers zero.
+
+    The output layers come from np.zeros (calloc: pages the kernel zeroes on
+    first touch), so that the training threads fault them in side by side
+    instead of this thread writing every byte before training starts."""
     syn0 = initial_input_vectors(vocab, params)
-    return Weights(syn0, np.zeros_like(syn0) if params.hs else None,
-                   np.zeros_like(syn0) if params.negative > 0 else None)
+    return Weights(syn0, np.zeros(syn0.shape, syn0.dtype) if params.hs else None,
+                   np.zeros(syn0.shape, syn0.dtype) if params.negative > 0 else None)
 
 
 @dataclass
