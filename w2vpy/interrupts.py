@@ -42,17 +42,23 @@ def _raise_interrupted(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def terminating_signals_interrupt() -> Iterator[None]:
-    """While active (main thread only), SIGTERM and SIGHUP raise Interrupted."""
+def _handled_by(handler: Callable[[int, object], None], signals: tuple[int, ...]) -> Iterator[None]:
+    """While active, ``signals`` go to ``handler``, then back to the handlers
+    they had.  Only the main thread may set handlers; elsewhere nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, _raise_interrupted) for s in TERMINATING_SIGNALS}
+    previous = {s: signal.signal(s, handler) for s in signals}
     try:
         yield
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        for s, earlier in previous.items():
+            signal.signal(s, earlier)
+
+
+def terminating_signals_interrupt() -> contextlib.AbstractContextManager[None]:
+    """While active (main thread only), SIGTERM and SIGHUP raise Interrupted."""
+    return _handled_by(_raise_interrupted, TERMINATING_SIGNALS)
 
 
 @contextlib.contextmanager
@@ -63,17 +69,12 @@ def interrupts_deferred() -> Iterator[None]:
     delivered again to the handler it would have met.  Blocking the signal
     would not do: the kernel may hand it to another thread, whose handler
     still raises in this one."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     caught: list[int] = []
-    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum))
-                for s in (signal.SIGINT, *TERMINATING_SIGNALS)}
     try:
-        yield
+        with _handled_by(lambda signum, frame: caught.append(signum),
+                         (signal.SIGINT, *TERMINATING_SIGNALS)):
+            yield
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
         if caught:
             signal.raise_signal(caught[0])
 

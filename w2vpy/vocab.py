@@ -182,11 +182,28 @@ def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
     (vocab_counter.h).  None when the words outgrow max_vocab_size, or a word
     outgrows MAX_UNCUT_BYTES: which words pruning drops depends on when they
     come, so counting alone (from the start) decides."""
+    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
+    try:
+        whole = _count_pieces(corpus, max_vocab_size, threads, record, spool_dir)
+    except BaseException:
+        if record is not None:
+            record.close()
+        raise
+    if whole is None:
+        if record is not None:
+            record.close()
+        return None
+    return whole, record
+
+
+def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: BinaryIO | None,
+                  spool_dir: str | None) -> _core.WordCounter | None:
+    """_count_in_parallel's work, the token record (when kept) written to
+    ``record``; None when counting alone has to decide."""
     whole = _core.WordCounter(max_vocab_size)
     whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
     parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
     maps = [np.empty(0, dtype=np.int32) for _ in range(threads)]
-    record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
     pieces: queue.Queue = queue.Queue(maxsize=2 * threads)
     turn = threading.Condition()
     run = _ParallelCount()
@@ -235,27 +252,16 @@ def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
             pieces.put(None)
         for worker in workers:
             worker.join()
-        if record is not None and not run.going():
-            record.close()
     if run.error is not None:
         raise run.error
     if run.outgrown:
         return None
-    try:
-        # the text's last word, when no separator ends it, waits in one part
-        for i, part in enumerate(parts):
-            merge(i, [part.finish_recording()])
-        for i, part in enumerate(parts):
-            whole.absorb(part, maps[i])
-    except BaseException:
-        if record is not None:
-            record.close()
-        raise
-    if run.outgrown:
-        if record is not None:
-            record.close()
-        return None
-    return whole, record
+    # the text's last word, when no separator ends it, waits in one part
+    for i, part in enumerate(parts):
+        merge(i, [part.finish_recording()])
+    for i, part in enumerate(parts):
+        whole.absorb(part, maps[i])
+    return None if run.outgrown else whole
 
 
 class _ParallelCount:
