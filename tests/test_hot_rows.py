@@ -72,10 +72,11 @@ def test_skip_gram_counts_a_step_per_context_word():
 def test_hand_worked_vocabulary():
     """</s> 0 and four words 512, 256, 128, 128 (1024 in all).  Huffman merges
     128+128 -> 256, then 256+256 -> 512, 512+512 -> 1024, 0+1024 -> root: the
-    four inner nodes are on 1024, 1024, 512 and 256 of every 1024 positions'
-    paths, all at least 8.  With negative=1 a word's rows are touched
-    c^0.75/247.7 (the draws) + c/1024 (its own positions) per position: over
-    8/1024 for the four words, 0 for </s> (count 0)."""
+    four inner nodes are on all, all, half and a quarter of the positions'
+    paths, at least 8 of every 64.  With negative=1 a word's rows are touched
+    c^0.75/247.7 (the draws) + c/1024 (its own positions) per position: at
+    least 0.28 for the four words, over 8/64, and 0 for </s> (count 0)."""
+    assert MERGE_WORDS == 64
     counts = np.array([0, 512, 256, 128, 128], dtype=np.int64)
     tree = build_huffman_tree(counts)
     assert choose_hot_rows(counts, tree, 0, 0, 100) == HotRows(4, 0)  # 4 inner nodes, all hot
@@ -98,12 +99,14 @@ def test_resolution_of_the_setting():
 
 
 def test_copies_are_capped_by_the_vector_size():
-    counts = np.array([0] + [1000] * 5000, dtype=np.int64)
+    counts = np.array([0] + [1000] * 300, dtype=np.int64)
     tree = build_huffman_tree(counts)
-    # each word's rows: 50 x 1/5000 of the draws + 1/5000 of the positions, above 8/1024
+    # each word's rows: 50 x 1/300 of the draws + 1/300 of the positions, 0.17, above 8/64;
+    # the nodes of the tree's top three levels are on at least 1/8 of the paths
+    assert 51 / 300 >= TOUCHES_PER_MERGE / MERGE_WORDS
     small = choose_hot_rows(counts, tree, 50, 0, 10)
     huge = choose_hot_rows(counts, tree, 50, 0, 100_000)
-    assert huge == HotRows(1, 1) and small.hs_rows > 1 and small.ns_rows == 5000
+    assert huge == HotRows(1, 1) and small.hs_rows >= 7 and small.ns_rows == 300
 
 
 @pytest.mark.parametrize("mode", ["cbow-ns", "sg-hs", "cbow-hs-ns"])

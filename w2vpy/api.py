@@ -22,9 +22,10 @@ def train(source: object, *, progress: bool = False, **parameters: object) -> Wo
     (listed below); ``progress=True`` prints word2vec.c's progress line.
     ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram; ``seed=0``
     reproduces word2vec.c's random streams.  With several workers, each trains
-    private copies of the most visited output rows, merged every 1024 words
-    (``hot_rows=None``, the default, chooses them; ``hot_rows=K`` takes K;
-    ``hot_rows=0`` is word2vec.c's pure Hogwild, slower on two cores).  One
+    private copies of the most visited output rows, merged every
+    ``w2vpy.hot_rows.MERGE_WORDS`` (64) words (``hot_rows=None``, the default,
+    chooses them; ``hot_rows=K`` takes K; ``hot_rows=0`` is word2vec.c's pure
+    Hogwild, slower on two cores).  One
     worker trains exactly as word2vec.c.  ``checkpoint=FILE`` saves the model
     at every epoch end; ``resume=FILE`` finishes the run saved there.  The
     model object behind this call is ``w2vpy.Word2Vec``."""

@@ -18,9 +18,11 @@ share of positions whose word lies under it) and NS a word's row with its
 ``negative`` draws (``negative`` times its unigram^0.75 share) and its own
 positions; CBOW takes one step per position, skip-gram one per context word
 (``window + 1`` on average, the window being shrunk at random).  The copies of
-one matrix stay within MAX_COPY_BYTES per thread.  On en-8m (size 100) this
-picks 198 inner nodes / 32 words for CBOW and 1086 / 495 for skip-gram, inside
-the best range of each mode's sweep of fixed counts (bench/RESULTS.md).
+one matrix stay within MAX_COPY_BYTES per thread.  On en-8m (sizes 100 and
+300, sample 1e-4) this picks 13 inner nodes / no words for CBOW and 73 / 8 for
+skip-gram: with merges every 64 positions, more rows cost more in merging than
+they save (CBOW+HS, two threads, six paired runs: 2.06 s of training with the
+13 rows, 2.40 s with 64, 2.59 s with 200; bench/HISTORY.md).
 """
 from __future__ import annotations
 

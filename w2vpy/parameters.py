@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from w2vpy._core import HOT_MERGE_WORDS
 from w2vpy.errors import W2VError
 
 #: window and epochs stay within int, as in word2vec.c (the CUDA launch passes
@@ -195,8 +196,8 @@ class TrainingParams:
     #: see hot_rows.py: None chooses the rows from the vocabulary and the mode
     hot_rows: int | None = parameter(
         None, "-hot-rows", "With several threads, each trains private copies of the most "
-        "visited output rows, merged every 1024 words; auto (the default) chooses them, 0 is "
-        "word2vec.c's pure Hogwild", minimum=0, maximum=INT64_MAX, optional=True,
+        f"visited output rows, merged every {HOT_MERGE_WORDS} words; auto (the default) chooses "
+        "them, 0 is word2vec.c's pure Hogwild", minimum=0, maximum=INT64_MAX, optional=True,
         none_word="auto", addition=True)
     #: off, training compiles the loss out (trainer.c): as fast as without it
     compute_loss: bool = parameter(

@@ -29,7 +29,13 @@
 #include "unigram_table.h"
 #include "w2v_constants.h"
 
-#define W2V_HOT_MERGE_WORDS 1024
+/* Positions a thread trains between two merges of its private hot rows.  The
+ * staleness costs HS accuracy: in ten paired runs (2 threads, CBOW+HS, en-8m,
+ * 1 epoch) merging every 1024 / 256 / 64 positions scored 1.01 / 0.67 / 0.39
+ * points under pure Hogwild at size 300, and every 4096 wrecked the model.
+ * At 64 the rows rule (hot_rows.py) picks fewer rows, so a merge stays cheap
+ * and training took as long as at 1024 (bench/HISTORY.md). */
+#define W2V_HOT_MERGE_WORDS 64
 
 typedef struct {
     /* model */
