@@ -17,6 +17,7 @@ import gzip
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -76,15 +77,16 @@ def implementations(args) -> dict[str, list[str]]:
         impls["gensim"] = [sys.executable, str(HERE / "gensim_train.py")]
     except ImportError:
         print("gensim not installed: skipped", file=sys.stderr)
+    # the word2vec.c builds: a command line each (a path, or a path and arguments)
     if os.environ.get("W2V_C_BIN"):
-        impls["word2vec.c"] = [os.environ["W2V_C_BIN"]]
+        impls["word2vec.c"] = shlex.split(os.environ["W2V_C_BIN"])
     if os.environ.get("W2V_C_FIXED_BIN"):
-        impls["word2vec.c eof-fixed"] = [os.environ["W2V_C_FIXED_BIN"]]
+        impls["word2vec.c eof-fixed"] = shlex.split(os.environ["W2V_C_FIXED_BIN"])
     wanted = args.impls.split(",") if args.impls else list(impls)
-    chosen = {k: v if len(v) > 1 else v[0].split() for k, v in impls.items() if k in wanted}
+    chosen = {k: v for k, v in impls.items() if k in wanted}
     if args.hot_rows is not None:
         # another hot-rows setting, timed and scored beside the default in the same run
-        chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"][0].split()
+        chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"]
                                                       + ["-hot-rows", str(args.hot_rows)])
     return chosen
 

@@ -1,6 +1,7 @@
 import bz2
 import gzip
 import lzma
+import os
 import threading
 
 import pytest
@@ -102,3 +103,23 @@ def test_missing_and_empty_directory(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(W2VError, match="no regular files"):
         Corpus(tmp_path / "empty")
+
+
+def test_a_callers_corpus_stays_open_between_calls(tmp_path):
+    """A named pipe is read once and spooled; the model's calls must not close
+    the caller's Corpus (dropping the spool), or train reads nothing."""
+    from w2vpy import Word2Vec
+    fifo = tmp_path / "text.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(TEXT * 50), daemon=True)
+    writer.start()
+    with Corpus(fifo) as corpus:
+        model = Word2Vec(vector_size=4, min_count=1, workers=1, epochs=1)
+        model.build_vocab(corpus)
+        report = model.train(corpus)
+    writer.join(10)
+    plain = tmp_path / "text.txt"
+    plain.write_bytes(TEXT * 50)
+    model = Word2Vec(vector_size=4, min_count=1, workers=1, epochs=1)
+    model.build_vocab(plain)
+    assert report.words_trained == model.train(plain).words_trained > 0

@@ -284,7 +284,12 @@ def test_a_word_longer_than_the_uncut_limit_is_counted_alone(tmp_path, monkeypat
     path.write_bytes(b"x" * 30 + b" y y\n" + b"z" * 12)
     corpus = Corpus(path)
     alone = build_vocab(corpus, 1)
+    counted_alone = vocab_module._count_alone
+    alone_calls = []
+    monkeypatch.setattr(vocab_module, "_count_alone",
+                        lambda *a: alone_calls.append(a) or counted_alone(*a))
     parallel = build_vocab(corpus, 1, threads=2)
+    assert len(alone_calls) == 1  # the threads gave up at the long word
     assert parallel.words == alone.words == [b"</s>", b"y", b"x" * 30, b"z" * 12]
     assert parallel.counts.tolist() == alone.counts.tolist()
 

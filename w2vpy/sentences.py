@@ -10,6 +10,7 @@ per token.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -120,11 +121,14 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def open_source(source: object):
+@contextlib.contextmanager
+def open_source(source: object) -> Iterator[Corpus | SentenceCorpus]:
     """A corpus for a training source: a path (``Corpus``), an already open
-    corpus, or sentences (``SentenceCorpus``)."""
+    corpus, or sentences (``SentenceCorpus``).  Only what it opened is closed
+    at the end: a caller's corpus (a spooled stream) is read again by the
+    call after (build_vocab, then train)."""
     if isinstance(source, (Corpus, SentenceCorpus)):
-        return source
-    if is_path(source):
-        return Corpus(source)
-    return SentenceCorpus(source)
+        yield source
+        return
+    with Corpus(source) if is_path(source) else SentenceCorpus(source) as corpus:
+        yield corpus

@@ -89,12 +89,15 @@ class TrainingState:
         self.schedule_words = epochs * epoch_words
         self.words_done = 0
         self.schedule_end_epoch = self.epochs_done + epochs
-        self.thread_alpha = np.full(params.workers, alpha, dtype=np.float32)
+        self.thread_alpha = _thread_alphas(params.workers, alpha)
+
+
+def _thread_alphas(workers: int, alpha: float) -> np.ndarray:
+    return np.full(workers, alpha, dtype=np.float32)
 
 
 def _fresh_threads(workers: int, seed: int, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    return (np.arange(workers, dtype=np.uint64) + np.uint64(seed),
-            np.full(workers, alpha, dtype=np.float32))
+    return np.arange(workers, dtype=np.uint64) + np.uint64(seed), _thread_alphas(workers, alpha)
 
 
 @dataclass

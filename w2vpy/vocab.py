@@ -238,12 +238,12 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     for worker in workers:
         worker.start()
     try:
-        for index, (head, body) in enumerate(_whole_word_pieces(corpus.chunks())):
-            if len(head) > MAX_UNCUT_BYTES:
+        for index, piece in enumerate(_whole_word_pieces(corpus.chunks())):
+            if piece is None:
                 run.outgrown = True
             if not run.going():
                 break
-            pieces.put((index, head, body))
+            pieces.put((index, *piece))
     except BaseException:
         run.stopped = True
         raise
@@ -285,17 +285,18 @@ class _ParallelCount:
                 self.error = exc
 
 
-def _whole_word_pieces(chunks) -> Iterator[tuple[bytes, memoryview | bytes]]:
+def _whole_word_pieces(chunks) -> Iterator[tuple[bytes, memoryview | bytes] | None]:
     """The text as (head, body) pieces that end after a space, tab or newline
     (all but maybe the last): head is what earlier chunks left after their
-    last separator, body a view of this chunk up to its own."""
+    last separator, body a view of this chunk up to its own.  None, and the
+    end, when a word outgrows MAX_UNCUT_BYTES."""
     carry = b""
     for chunk in chunks:
         cut = max(chunk.rfind(b" "), chunk.rfind(b"\t"), chunk.rfind(b"\n")) + 1
         if cut == 0:
             carry += chunk
             if len(carry) > MAX_UNCUT_BYTES:
-                yield carry, b""  # refused by the caller
+                yield None
                 return
             continue
         view = memoryview(chunk)
