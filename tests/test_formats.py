@@ -179,3 +179,24 @@ def test_text_rows_print_any_float_as_word2vec_c_s_percent_lf():
     expected = b"w " + "".join("%f " % float(x) for x in extremes[0]).encode() + b"\n"
     assert _core.format_text_rows([b"w"], extremes) == expected
     assert _core.format_text_rows([b"a", b"b"], np.zeros((2, 0), np.float32)) == b"a \nb \n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.binary(min_size=1, max_size=12).filter(lambda w: b" " not in w and b"\n" not in w),
+                min_size=0, max_size=9), st.integers(0, 5))
+def test_binary_rows_are_the_word_a_space_the_floats_and_a_newline(words, size):
+    from w2vpy import _core
+    rows = np.random.default_rng(len(words) + size).standard_normal((len(words), size))
+    rows = rows.astype(np.float32)
+    expected = b"".join(w + b" " + r.tobytes() + b"\n" for w, r in zip(words, rows))
+    assert _core.format_binary_rows(words, rows) == expected
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_a_file_written_in_many_blocks_is_the_file_written_in_one(tmp_path, monkeypatch, binary):
+    from w2vpy import formats
+    kv = small_vectors(n=7, size=3)
+    kv.save(tmp_path / "one", binary=binary)
+    monkeypatch.setattr(formats, "_BLOCK_BYTES", 20)  # rows of 12 bytes: one row a block
+    kv.save(tmp_path / "many", binary=binary)
+    assert (tmp_path / "many").read_bytes() == (tmp_path / "one").read_bytes()

@@ -23,7 +23,9 @@ from w2vpy.paths import read_input_file
 #: and fastText files may hold longer phrases).
 MAX_READ_WORD_BYTES = 1 << 16
 MAX_VECTOR_SIZE = 1 << 20
-_ROWS_PER_TEXT_BLOCK = 4096
+#: rows are formatted a block at a time, about this many bytes of vectors each:
+#: a whole model formatted at once would hold a second copy of it
+_BLOCK_BYTES = 1 << 22
 
 
 def write_word2vec(path: str | os.PathLike[str], words: list[bytes], vectors: np.ndarray,
@@ -35,13 +37,10 @@ def write_word2vec(path: str | os.PathLike[str], words: list[bytes], vectors: np
     native = vectors.astype("=f4", copy=False)
     with atomic_write(path) as f:
         f.write(b"%d %d\n" % native.shape)
-        if binary:
-            for word, row in zip(words, native):
-                f.write(word + b" " + row.tobytes() + b"\n")
-        else:
-            for start in range(0, len(words), _ROWS_PER_TEXT_BLOCK):
-                stop = start + _ROWS_PER_TEXT_BLOCK
-                f.write(_core.format_text_rows(words[start:stop], native[start:stop]))
+        rows = _core.format_binary_rows if binary else _core.format_text_rows
+        block = max(_BLOCK_BYTES // max(native.nbytes // max(len(words), 1), 1), 1)
+        for start in range(0, len(words), block):
+            f.write(rows(words[start:start + block], native[start:start + block]))
 
 
 def write_vec(path: str | os.PathLike[str], words: list[bytes], vectors: np.ndarray) -> None:

@@ -716,6 +716,35 @@ def format_text_rows(list words, vectors):
     return bytes(out)
 
 
+
+def format_binary_rows(list words, vectors):
+    """word2vec.c's binary rows: b"word ", the row's float32s as they lie in
+    memory, b"\\n"; one C loop, since a Python one per row took most of the
+    time of saving a model (0.13-0.3 s for 56k rows of 300)."""
+    cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
+    cdef Py_ssize_t i, k, n = v.shape[0], at = 0, total = 0
+    cdef Py_ssize_t row_bytes = v.shape[1] * sizeof(float)
+    cdef bytes word
+    if len(words) != n:
+        raise ValueError(f"{len(words)} words but {n} rows")
+    for i in range(n):
+        total += len(<bytes>words[i]) + row_bytes + 2
+    cdef bytes out = PyBytes_FromStringAndSize(NULL, total)
+    cdef char *buf = out
+    for i in range(n):
+        word = words[i]
+        k = len(word)
+        memcpy(buf + at, <char *>word, k)
+        buf[at + k] = b' '
+        at += k + 1
+        if row_bytes:
+            memcpy(buf + at, &v[i, 0], row_bytes)
+        at += row_bytes
+        buf[at] = b'\n'
+        at += 1
+    return out
+
+
 # ---- training ------------------------------------------------------------------
 
 cdef void fill_training_config(w2v_train_config *c, params) except *:
