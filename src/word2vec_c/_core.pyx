@@ -719,8 +719,8 @@ def format_text_rows(list words, vectors):
 
 def format_binary_rows(list words, vectors):
     """word2vec.c's binary rows: b"word ", the row's float32s as they lie in
-    memory, b"\\n"; one C loop, since a Python one per row took most of the
-    time of saving a model (0.13-0.3 s for 56k rows of 300)."""
+    memory, b"\\n"; one C loop, since a Python one per row was most of the
+    time of saving a model (bench/HISTORY.md)."""
     cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
     cdef Py_ssize_t i, k, n = v.shape[0], at = 0, total = 0
     cdef Py_ssize_t row_bytes = v.shape[1] * sizeof(float)
