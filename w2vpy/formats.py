@@ -38,7 +38,8 @@ def write_word2vec(path: str | os.PathLike[str], words: list[bytes], vectors: np
     with atomic_write(path) as f:
         f.write(b"%d %d\n" % native.shape)
         rows = _core.format_binary_rows if binary else _core.format_text_rows
-        block = max(_BLOCK_BYTES // max(native.nbytes // max(len(words), 1), 1), 1)
+        row_bytes = max(native.shape[1] * native.itemsize, 1)
+        block = max(_BLOCK_BYTES // row_bytes, 1)
         for start in range(0, len(words), block):
             f.write(rows(words[start:start + block], native[start:start + block]))
 

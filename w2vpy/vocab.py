@@ -183,17 +183,13 @@ def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
     outgrows MAX_UNCUT_BYTES: which words pruning drops depends on when they
     come, so counting alone (from the start) decides."""
     record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
+    whole = None
     try:
         whole = _count_pieces(corpus, max_vocab_size, threads, record, spool_dir)
-    except BaseException:
-        if record is not None:
+    finally:
+        if whole is None and record is not None:  # failed or given up: nobody reads it
             record.close()
-        raise
-    if whole is None:
-        if record is not None:
-            record.close()
-        return None
-    return whole, record
+    return None if whole is None else (whole, record)
 
 
 def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: BinaryIO | None,
