@@ -302,7 +302,7 @@ def test_a_failure_while_counting_in_parallel_is_raised_not_hung(tmp_path, monke
 
     def full_disk(*args):
         raise W2VError("cannot write the counted tokens: No space left on device")
-    monkeypatch.setattr(vocab_module, "write_spool", full_disk)
+    monkeypatch.setattr(vocab_module, "write_spool_at", full_disk)
     with pytest.raises(W2VError, match="No space left"):
         build_vocab(Corpus(path), 1, record_tokens=True, threads=3)
 

@@ -13,7 +13,7 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.corpus import Corpus
 from w2vpy.errors import W2VError
-from w2vpy.spool import flush_spool, open_spool, spool_error, write_spool
+from w2vpy.spool import flush_spool, open_spool, pwrite_all, spool_error, write_spool
 from w2vpy.vocab import Vocabulary
 
 #: what the temporary file holds, for messages
@@ -80,7 +80,7 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
             ids = block[:min(REMAP_BLOCK_IDS, entries - read_at)]
             _read_ids_into(fd, read_at, ids)
             kept = _core.remap_entries(ids, remap)
-            _pwrite_all(fd, memoryview(ids[:kept]).cast("B"), written * 4)
+            pwrite_all(fd, memoryview(ids[:kept]).cast("B"), written * 4)
             read_at += len(ids)
             written += kept
         os.ftruncate(fd, written * 4)
@@ -110,10 +110,3 @@ def _read_ids_into(fd: int, first: int, out: np.ndarray) -> None:
         view[:len(data)] = data
         view, offset = view[len(data):], offset + len(data)
 
-
-def _pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.pwrite(fd, view, offset)
-        view = view[n:]
-        offset += n

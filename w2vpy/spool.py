@@ -48,6 +48,24 @@ def write_spool(spool: BinaryIO, data, what: str,
         raise spool_error(exc, what, spool_dir) from None
 
 
+def write_spool_at(spool: BinaryIO, data, offset: int, what: str,
+                   spool_dir: str | os.PathLike[str] | None = None) -> None:
+    """Writes ``data`` at byte ``offset`` without moving the file position, so
+    that several threads can fill their own parts of one spool at once."""
+    try:
+        pwrite_all(spool.fileno(), memoryview(data).cast("B"), offset)
+    except OSError as exc:
+        raise spool_error(exc, what, spool_dir) from None
+
+
+def pwrite_all(fd: int, data: bytes | memoryview, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view = view[n:]
+        offset += n
+
+
 def flush_spool(spool: BinaryIO, what: str,
                 spool_dir: str | os.PathLike[str] | None = None) -> None:
     try:

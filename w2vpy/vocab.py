@@ -21,7 +21,7 @@ from w2vpy.corpus import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.paths import open_input_file
-from w2vpy.spool import flush_spool, open_spool, write_spool
+from w2vpy.spool import flush_spool, open_spool, write_spool, write_spool_at
 from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
 
 #: what the temporary files hold, for messages
@@ -195,7 +195,11 @@ def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
 def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: BinaryIO | None,
                   spool_dir: str | None) -> _core.WordCounter | None:
     """_count_in_parallel's work, the token record (when kept) written to
-    ``record``; None when counting alone has to decide."""
+    ``record``; None when counting alone has to decide.
+
+    Only the whole's numbering waits for the text's order (adopt, one lookup
+    per word a part had not met); counting, mapping a piece's entries and
+    writing them where the piece's tokens go in the record run side by side."""
     whole = _core.WordCounter(max_vocab_size)
     whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
     parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
@@ -204,31 +208,54 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     turn = threading.Condition()
     run = _ParallelCount()
 
-    def merge(i: int, entries: list[np.ndarray]) -> None:
+    def feed(i: int, texts: tuple) -> list[np.ndarray]:
+        """Count a piece into part i; its entries of the part when recording."""
+        if record is None:
+            for text in texts:
+                parts[i].feed(text)
+            return []
+        return [parts[i].feed_recording(text) for text in texts]
+
+    def finish(i: int) -> list[np.ndarray]:
+        """The text's last word, when no separator ends it, waits in one part."""
+        if record is None:
+            parts[i].finish()
+            return []
+        return [parts[i].finish_recording()]
+
+    def adopt(i: int, first_new: int, entries: list[np.ndarray]) -> int:
+        """In text order: the piece's new words into the whole; returns the
+        token where the piece's entries go in the record."""
         if parts[i].prune_events:
             run.outgrown = True
-            return
+        else:
+            maps[i] = whole.adopt(parts[i], first_new, maps[i])
+            if len(whole) > max_vocab_size:
+                run.outgrown = True
+        first_token = run.recorded_tokens
+        run.recorded_tokens += sum(len(piece_entries) for piece_entries in entries)
+        return first_token
+
+    def write_record(i: int, entries: list[np.ndarray], token: int) -> None:
         for piece_entries in entries:
-            maps[i] = whole.renumber(parts[i], piece_entries, maps[i])
-            if record is not None:
-                write_spool(record, piece_entries, TOKEN_RECORD, spool_dir)
-        if len(whole) > max_vocab_size:
-            run.outgrown = True
+            _core.remap_entries(piece_entries, maps[i])  # every entry is adopted: none dropped
+            write_spool_at(record, piece_entries, 4 * token, TOKEN_RECORD, spool_dir)
+            token += len(piece_entries)
 
     def count(i: int) -> None:
         while (item := pieces.get()) is not None:
             index, head, body = item
-            entries: list[np.ndarray] = []
+            first_new, entries = len(parts[i]), []
             if run.going():
-                run.guard(lambda: entries.extend((parts[i].feed_recording(head),
-                                                  parts[i].feed_recording(body))))
+                run.guard(lambda: entries.extend(feed(i, (head, body))))
             with turn:
                 turn.wait_for(lambda: run.next_piece == index)
-            if run.going():
-                run.guard(lambda: merge(i, entries))
-            with turn:
+                if run.going():
+                    token = run.guard(lambda: adopt(i, first_new, entries))
                 run.next_piece += 1
                 turn.notify_all()
+            if entries and run.going():
+                run.guard(lambda: write_record(i, entries, token))
 
     workers = [threading.Thread(target=count, args=(i,), daemon=True) for i in range(threads)]
     for worker in workers:
@@ -252,12 +279,16 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
         raise run.error
     if run.outgrown:
         return None
-    # the text's last word, when no separator ends it, waits in one part
     for i, part in enumerate(parts):
-        merge(i, [part.finish_recording()])
+        first_new = len(part)
+        entries = finish(i)
+        token = adopt(i, first_new, entries)
+        if run.outgrown:
+            return None
+        write_record(i, entries, token)
     for i, part in enumerate(parts):
         whole.absorb(part, maps[i])
-    return None if run.outgrown else whole
+    return whole
 
 
 class _ParallelCount:
@@ -266,6 +297,8 @@ class _ParallelCount:
 
     def __init__(self) -> None:
         self.next_piece = 0
+        #: tokens of the pieces adopted so far: where the next one's go in the record
+        self.recorded_tokens = 0
         self.error: BaseException | None = None
         self.outgrown = False
         self.stopped = False
@@ -273,12 +306,14 @@ class _ParallelCount:
     def going(self) -> bool:
         return self.error is None and not self.outgrown and not self.stopped
 
-    def guard(self, work) -> None:
+    def guard(self, work):
+        """work's result, or None with the error kept for the reading thread."""
         try:
-            work()
+            return work()
         except BaseException as exc:  # raised again by the reading thread
             if self.error is None:
                 self.error = exc
+            return None
 
 
 def _whole_word_pieces(chunks) -> Iterator[tuple[bytes, memoryview | bytes] | None]:

@@ -48,8 +48,8 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
-    int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                             int32_t *entries, int64_t n, int32_t *part_to_whole) nogil
+    int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                          int64_t first_new, int32_t *part_to_whole) nogil
     int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                            const int32_t *part_to_whole) nogil
     int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,
@@ -387,24 +387,26 @@ cdef class WordCounter:
             raise MemoryError("out of memory while counting words")
         return out[:n]
 
-    def renumber(self, WordCounter part, int32_t[::1] entries, part_to_whole):
-        """Counting in parallel (vocab_counter.h): a piece's entries of part,
-        recorded by part.feed_recording, become this counter's entries in
-        place, new words added in the order met.  Returns part_to_whole (int32,
-        -1 for words not met yet) grown to the part's size."""
+    def adopt(self, WordCounter part, int64_t first_new, part_to_whole):
+        """Counting in parallel (vocab_counter.h): the words part met first in
+        its latest piece (its entries from first_new on) become this counter's,
+        new ones appended in the order met.  Returns part_to_whole (int32)
+        grown to the part's size, which maps the piece's entries to this
+        counter's (remap_entries)."""
+        if not 0 <= first_new <= part.counter.size:
+            raise ValueError(f"first_new {first_new} outside the part's {part.counter.size} entries")
         grown = _part_map(part_to_whole, part.counter.size)
         cdef int32_t[::1] m = grown
         cdef int rc = 0
-        if entries.shape[0]:
+        if first_new < part.counter.size:
             with nogil:
-                rc = w2v_counter_renumber(self.counter, part.counter, &entries[0],
-                                          entries.shape[0], &m[0])
+                rc = w2v_counter_adopt(self.counter, part.counter, first_new, &m[0])
         if rc != 0:
             raise MemoryError("out of memory while counting words")
         return grown
 
     def absorb(self, WordCounter part, part_to_whole):
-        """Adds part's counts and tokens, through renumber's map."""
+        """Adds part's counts and tokens, through adopt's map."""
         grown = _part_map(part_to_whole, part.counter.size)
         cdef int32_t[::1] m = grown
         if part.counter.size and w2v_counter_absorb(self.counter, part.counter, &m[0]) != 0:

@@ -333,18 +333,13 @@ static int64_t find_or_append(w2v_vocab_counter *c, const unsigned char *word, s
     return e >= 0 ? e : insert_new(c, word, len, h, slot, 0);
 }
 
-int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                         int32_t *entries, int64_t n, int32_t *part_to_whole) {
-    for (int64_t i = 0; i < n; i++) {
-        const int32_t local = entries[i];
-        int32_t global = part_to_whole[local];
-        if (global < 0) {
-            const int64_t e = find_or_append(whole, w2v_counter_key(part, local),
-                                             w2v_counter_key_length(part, local));
-            if (e < 0 || e > INT32_MAX) return -1;
-            global = part_to_whole[local] = (int32_t)e;
-        }
-        entries[i] = global;
+int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                      int64_t first_new, int32_t *part_to_whole) {
+    for (int64_t local = first_new; local < part->size; local++) {
+        const int64_t e = find_or_append(whole, w2v_counter_key(part, local),
+                                         w2v_counter_key_length(part, local));
+        if (e < 0 || e > INT32_MAX) return -1;
+        part_to_whole[local] = (int32_t)e;
     }
     return 0;
 }
@@ -354,7 +349,7 @@ int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
     for (int64_t local = 0; local < part->size; local++) {
         int64_t global = part_to_whole[local];
         if (global < 0) {
-            /* a word of the part never renumbered: only </s>, counted 0 */
+            /* a word of the part never adopted: only </s>, counted 0 */
             global = find_or_append(whole, w2v_counter_key(part, local),
                                     w2v_counter_key_length(part, local));
             if (global < 0) return -1;

@@ -116,14 +116,18 @@ int w2v_counter_add_pending(w2v_vocab_counter *counter, const w2v_pending_token 
 
 /* Counting in parallel (w2vpy/vocab.py): each thread counts whole-word
  * pieces of the text into its own part; then, piece by piece in text order,
- * renumber turns a piece's entries of the part into entries of the whole,
- * adding a word to the whole the first time any part meets it.  The whole thus
- * numbers its words in first-seen order over the text, as one counter fed the
- * text would.  part_to_whole has part->size entries, -1 for a word not yet
- * renumbered.  Neither prunes: the caller counts alone when the words outgrow
- * max_words.  Both return 0, or -1 on ENOMEM. */
-int w2v_counter_renumber(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                         int32_t *entries, int64_t n, int32_t *part_to_whole);
+ * adopt gives the whole the words the part first met in that piece (its
+ * entries first_new .. size-1, which a part numbers in the order it met them),
+ * adding each to the whole unless another part's earlier piece had it.  The
+ * whole thus numbers its words in first-seen order over the text, as one
+ * counter fed the text would, and the turn in text order costs a lookup per
+ * word new to a part, not one per token: every other entry of the piece was
+ * mapped by an earlier turn, so the piece's entries become the whole's
+ * through part_to_whole off the turn.  part_to_whole has part->size entries.
+ * Neither prunes: the caller counts alone when the words outgrow max_words.
+ * Both return 0, or -1 on ENOMEM. */
+int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
+                      int64_t first_new, int32_t *part_to_whole);
 /* Adds each word's count and the token total of a part to the whole. */
 int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                        const int32_t *part_to_whole);
