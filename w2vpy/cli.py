@@ -102,7 +102,7 @@ def train_command(argv: Sequence[str]) -> int:
 
     from w2vpy.classes import check_class_count, kmeans_classes
     from w2vpy.corpus import Corpus
-    from w2vpy.formats import write_classes
+    from w2vpy.formats import write_classes, write_word2vec
     from w2vpy.memory import describe_model
     from w2vpy.model import Word2Vec, check_backend, check_run_paths, resumed_model
     from w2vpy.paths import output_target
@@ -156,11 +156,13 @@ def train_command(argv: Sequence[str]) -> int:
             hot = report.hot_rows
             sys.stderr.write(f"Private hot rows: {hot.hs_rows} inner nodes, {hot.ns_rows} words; "
                              f"merged {report.hot_row_merges} times\n")
+    # Written from the vocabulary's bytes: model.wv would make every word a
+    # str key (and the save bytes again), serial time at the end of every run.
+    words, vectors = model.vocab.words, model.weights.syn0
     if options["classes"] > 0:
-        classes = kmeans_classes(model.wv.vectors, options["classes"])
-        write_classes(output, model.wv.words_bytes(), classes)
+        write_classes(output, words, kmeans_classes(vectors, options["classes"]))
     else:
-        model.wv.save(output, binary=options["binary"])
+        write_word2vec(output, words, vectors, binary=options["binary"])
     return 0
 
 

@@ -197,15 +197,16 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     """_count_in_parallel's work, the token record (when kept) written to
     ``record``; None when counting alone has to decide.
 
-    Only the whole's numbering waits for the text's order (adopt, one lookup
-    per word a part had not met); counting, mapping a piece's entries and
-    writing them where the piece's tokens go in the record run side by side."""
+    A thread that has counted a piece leaves it ready and takes the next one:
+    whichever thread finds the next piece in text order ready merges the
+    ready run of them (adopt: a lookup per word new to a part), so no thread
+    waits on another's piece.  Mapping a piece's entries to the whole's and
+    writing them at their place in the record is done off that ordered step."""
     whole = _core.WordCounter(max_vocab_size)
     whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
     parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
     maps = [np.empty(0, dtype=np.int32) for _ in range(threads)]
     pieces: queue.Queue = queue.Queue(maxsize=2 * threads)
-    turn = threading.Condition()
     run = _ParallelCount()
 
     def feed(i: int, texts: tuple) -> list[np.ndarray]:
@@ -223,39 +224,59 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
             return []
         return [parts[i].finish_recording()]
 
-    def adopt(i: int, first_new: int, entries: list[np.ndarray]) -> int:
-        """In text order: the piece's new words into the whole; returns the
-        token where the piece's entries go in the record."""
+    def counted(i: int, first_new: int, entries: list[np.ndarray]) -> _CountedPiece | None:
+        """The piece, or None once part i has pruned (its entries moved)."""
         if parts[i].prune_events:
             run.outgrown = True
-        else:
-            maps[i] = whole.adopt(parts[i], first_new, maps[i])
-            if len(whole) > max_vocab_size:
-                run.outgrown = True
-        first_token = run.recorded_tokens
-        run.recorded_tokens += sum(len(piece_entries) for piece_entries in entries)
-        return first_token
+            return None
+        return _CountedPiece(i, first_new, *parts[i].keys_since(first_new), entries)
 
-    def write_record(i: int, entries: list[np.ndarray], token: int) -> None:
-        for piece_entries in entries:
-            _core.remap_entries(piece_entries, maps[i])  # every entry is adopted: none dropped
+    def adopt(piece: _CountedPiece) -> tuple[np.ndarray, int]:
+        """In text order: the piece's new words into the whole.  Returns the
+        part's map and the token where the piece's entries go in the record."""
+        i = piece.part
+        maps[i] = whole.adopt(piece.keys, piece.key_lengths, maps[i], piece.first_new)
+        if len(whole) > max_vocab_size:
+            run.outgrown = True
+        first_token = run.recorded_tokens
+        run.recorded_tokens += sum(len(piece_entries) for piece_entries in piece.entries)
+        return maps[i], first_token
+
+    def write_record(piece: _CountedPiece, part_to_whole: np.ndarray, token: int) -> None:
+        for piece_entries in piece.entries:
+            _core.remap_entries(piece_entries, part_to_whole)  # all adopted: none dropped
             write_spool_at(record, piece_entries, 4 * token, TOKEN_RECORD, spool_dir)
             token += len(piece_entries)
+
+    def merge_ready() -> None:
+        """Merge the pieces ready in text order, unless another thread is at
+        it; the last look, after letting go, catches a piece that came ready
+        while this thread still held the merge."""
+        while run.going() and run.ready_to_merge() and run.merging.acquire(blocking=False):
+            adopted = []
+            try:
+                while run.going() and (piece := run.take_next()) is not None:
+                    placed = run.guard(lambda: adopt(piece))
+                    if placed is not None:
+                        adopted.append((piece, *placed))
+            finally:
+                run.merging.release()
+                run.wake()
+            if record is not None:
+                for piece, part_to_whole, token in adopted:
+                    if run.going():
+                        run.guard(lambda: write_record(piece, part_to_whole, token))
 
     def count(i: int) -> None:
         while (item := pieces.get()) is not None:
             index, head, body = item
-            first_new, entries = len(parts[i]), []
-            if run.going():
-                run.guard(lambda: entries.extend(feed(i, (head, body))))
-            with turn:
-                turn.wait_for(lambda: run.next_piece == index)
-                if run.going():
-                    token = run.guard(lambda: adopt(i, first_new, entries))
-                run.next_piece += 1
-                turn.notify_all()
-            if entries and run.going():
-                run.guard(lambda: write_record(i, entries, token))
+            if not run.going():
+                continue
+            first_new = len(parts[i])
+            piece = run.guard(lambda: counted(i, first_new, feed(i, (head, body))))
+            if piece is not None:
+                run.put_ready(index, piece, limit=2 * threads)
+                merge_ready()
 
     workers = [threading.Thread(target=count, args=(i,), daemon=True) for i in range(threads)]
     for worker in workers:
@@ -273,6 +294,7 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     finally:
         for _ in workers:
             pieces.put(None)
+        run.wake()
         for worker in workers:
             worker.join()
     if run.error is not None:
@@ -280,24 +302,43 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     if run.outgrown:
         return None
     for i, part in enumerate(parts):
-        first_new = len(part)
-        entries = finish(i)
-        token = adopt(i, first_new, entries)
+        piece = counted(i, len(part), finish(i))
+        if piece is None:
+            return None
+        part_to_whole, token = adopt(piece)
         if run.outgrown:
             return None
-        write_record(i, entries, token)
+        if record is not None:
+            write_record(piece, part_to_whole, token)
     for i, part in enumerate(parts):
         whole.absorb(part, maps[i])
     return whole
 
 
+@dataclass
+class _CountedPiece:
+    part: int
+    #: the part's first entry that this piece added
+    first_new: int
+    #: the keys of the entries it added, packed, and their lengths
+    keys: bytearray
+    key_lengths: np.ndarray
+    #: its tokens' entries of the part (when recording)
+    entries: list[np.ndarray]
+
+
 class _ParallelCount:
-    """What the counting threads share beside the counters: the next piece to
-    merge (under the turn's lock), and why the count ends early."""
+    """What the counting threads share beside the counters: the counted pieces
+    waiting for their turn in text order, and why the count ends early."""
 
     def __init__(self) -> None:
+        self.state = threading.Condition()
+        #: counted pieces by index, until merged
+        self.ready: dict[int, _CountedPiece] = {}
         self.next_piece = 0
-        #: tokens of the pieces adopted so far: where the next one's go in the record
+        #: held by the one thread merging
+        self.merging = threading.Lock()
+        #: tokens of the pieces merged so far: where the next one's go in the record
         self.recorded_tokens = 0
         self.error: BaseException | None = None
         self.outgrown = False
@@ -313,7 +354,31 @@ class _ParallelCount:
         except BaseException as exc:  # raised again by the reading thread
             if self.error is None:
                 self.error = exc
+            self.wake()
             return None
+
+    def put_ready(self, index: int, piece: _CountedPiece, limit: int) -> None:
+        """Leave a counted piece for merging; wait while ``limit`` pieces are
+        already waiting (a thread stuck on an earlier piece holds them all)."""
+        with self.state:
+            self.ready[index] = piece
+            self.state.wait_for(lambda: len(self.ready) <= limit or not self.going()
+                                or self.next_piece in self.ready)
+
+    def ready_to_merge(self) -> bool:
+        with self.state:
+            return self.next_piece in self.ready
+
+    def take_next(self) -> _CountedPiece | None:
+        with self.state:
+            piece = self.ready.pop(self.next_piece, None)
+            if piece is not None:
+                self.next_piece += 1
+            return piece
+
+    def wake(self) -> None:
+        with self.state:
+            self.state.notify_all()
 
 
 def _whole_word_pieces(chunks) -> Iterator[tuple[bytes, memoryview | bytes] | None]:

@@ -48,8 +48,11 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_finish_recording(w2v_vocab_counter *counter, int32_t *entries) nogil
     int64_t w2v_counter_append(w2v_vocab_counter *counter, const unsigned char *word, size_t len,
                                int64_t count) nogil
-    int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                          int64_t first_new, int32_t *part_to_whole) nogil
+    int64_t w2v_counter_key_bytes(const w2v_vocab_counter *counter, int64_t first) nogil
+    void w2v_counter_pack_keys(const w2v_vocab_counter *counter, int64_t first,
+                               unsigned char *keys, uint8_t *lengths) nogil
+    int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys,
+                          const uint8_t *lengths, int64_t n, int32_t *whole_entries) nogil
     int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                            const int32_t *part_to_whole) nogil
     int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,
@@ -387,20 +390,37 @@ cdef class WordCounter:
             raise MemoryError("out of memory while counting words")
         return out[:n]
 
-    def adopt(self, WordCounter part, int64_t first_new, part_to_whole):
-        """Counting in parallel (vocab_counter.h): the words part met first in
-        its latest piece (its entries from first_new on) become this counter's,
-        new ones appended in the order met.  Returns part_to_whole (int32)
-        grown to the part's size, which maps the piece's entries to this
-        counter's (remap_entries)."""
-        if not 0 <= first_new <= part.counter.size:
-            raise ValueError(f"first_new {first_new} outside the part's {part.counter.size} entries")
-        grown = _part_map(part_to_whole, part.counter.size)
+    def keys_since(self, int64_t first):
+        """Counting in parallel (vocab_counter.h): the keys of the entries from
+        first on, packed (bytearray) with their lengths (uint8), for adopt."""
+        if not 0 <= first <= self.counter.size:
+            raise ValueError(f"entry {first} outside the counter's {self.counter.size}")
+        keys = bytearray(w2v_counter_key_bytes(self.counter, first))
+        lengths = np.empty(self.counter.size - first, dtype=np.uint8)
+        cdef unsigned char[::1] k = keys
+        cdef uint8_t[::1] n = lengths
+        if lengths.shape[0]:
+            w2v_counter_pack_keys(self.counter, first, &k[0] if k.shape[0] else NULL, &n[0])
+        return keys, lengths
+
+    def adopt(self, const unsigned char[::1] keys, const uint8_t[::1] lengths, part_to_whole,
+              int64_t first):
+        """Counting in parallel: a part's keys_since(first) become this
+        counter's entries, the new ones appended in order.  Returns
+        part_to_whole (int32) grown to hold them, entries first on mapped."""
+        cdef int64_t total = 0, n = lengths.shape[0]
+        cdef Py_ssize_t i
+        for i in range(n):
+            total += lengths[i]
+        if total != keys.shape[0]:
+            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        grown = _part_map(part_to_whole, first + n)
         cdef int32_t[::1] m = grown
         cdef int rc = 0
-        if first_new < part.counter.size:
+        if n:
             with nogil:
-                rc = w2v_counter_adopt(self.counter, part.counter, first_new, &m[0])
+                rc = w2v_counter_adopt(self.counter, &keys[0] if total else NULL, &lengths[0], n,
+                                       &m[first])
         if rc != 0:
             raise MemoryError("out of memory while counting words")
         return grown

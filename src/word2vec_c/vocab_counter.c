@@ -333,13 +333,26 @@ static int64_t find_or_append(w2v_vocab_counter *c, const unsigned char *word, s
     return e >= 0 ? e : insert_new(c, word, len, h, slot, 0);
 }
 
-int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                      int64_t first_new, int32_t *part_to_whole) {
-    for (int64_t local = first_new; local < part->size; local++) {
-        const int64_t e = find_or_append(whole, w2v_counter_key(part, local),
-                                         w2v_counter_key_length(part, local));
+int64_t w2v_counter_key_bytes(const w2v_vocab_counter *c, int64_t first) {
+    if (first >= c->size) return 0;
+    return (int64_t)(c->arena_used - (int64_t)(c->entries[first].place >> 8));
+}
+
+void w2v_counter_pack_keys(const w2v_vocab_counter *c, int64_t first, unsigned char *keys,
+                           uint8_t *lengths) {
+    /* entries keep their keys in the arena in entry order, end to end */
+    if (first >= c->size) return;
+    memcpy(keys, w2v_counter_key(c, first), (size_t)w2v_counter_key_bytes(c, first));
+    for (int64_t e = first; e < c->size; e++) lengths[e - first] = (uint8_t)w2v_counter_key_length(c, e);
+}
+
+int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const uint8_t *lengths,
+                      int64_t n, int32_t *whole_entries) {
+    for (int64_t k = 0; k < n; k++) {
+        const int64_t e = find_or_append(whole, keys, lengths[k]);
         if (e < 0 || e > INT32_MAX) return -1;
-        part_to_whole[local] = (int32_t)e;
+        whole_entries[k] = (int32_t)e;
+        keys += lengths[k];
     }
     return 0;
 }

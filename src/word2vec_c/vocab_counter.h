@@ -115,20 +115,26 @@ int64_t w2v_counter_find(const w2v_vocab_counter *counter, const w2v_pending_tok
 int w2v_counter_add_pending(w2v_vocab_counter *counter, const w2v_pending_token *token);
 
 /* Counting in parallel (w2vpy/vocab.py): each thread counts whole-word
- * pieces of the text into its own part; then, piece by piece in text order,
- * adopt gives the whole the words the part first met in that piece (its
- * entries first_new .. size-1, which a part numbers in the order it met them),
- * adding each to the whole unless another part's earlier piece had it.  The
- * whole thus numbers its words in first-seen order over the text, as one
- * counter fed the text would, and the turn in text order costs a lookup per
- * word new to a part, not one per token: every other entry of the piece was
- * mapped by an earlier turn, so the piece's entries become the whole's
- * through part_to_whole off the turn.  part_to_whole has part->size entries.
- * Neither prunes: the caller counts alone when the words outgrow max_words.
- * Both return 0, or -1 on ENOMEM. */
-int w2v_counter_adopt(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
-                      int64_t first_new, int32_t *part_to_whole);
-/* Adds each word's count and the token total of a part to the whole. */
+ * pieces of the text into its own part and packs the keys the part first met
+ * in that piece (its entries first .. size-1, which a part numbers in the
+ * order it met them).  Then, piece by piece in text order, adopt gives those
+ * keys to the whole, adding each unless an earlier piece had it, so that the
+ * whole numbers its words in first-seen order over the text, as one counter
+ * fed the text would.  The ordered step costs a lookup per word new to a
+ * part, not one per token, and never reads a part, which goes on counting.
+ * Neither prunes: the caller counts alone when the words outgrow max_words. */
+/* Bytes of the keys of entries [first, size). */
+int64_t w2v_counter_key_bytes(const w2v_vocab_counter *counter, int64_t first);
+/* Those keys end to end into keys, their lengths into lengths. */
+void w2v_counter_pack_keys(const w2v_vocab_counter *counter, int64_t first, unsigned char *keys,
+                           uint8_t *lengths);
+/* The whole's entry of each of n packed keys into whole_entries (appending the
+ * new ones); 0, or -1 on ENOMEM. */
+int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const uint8_t *lengths,
+                      int64_t n, int32_t *whole_entries);
+/* Adds each word's count and the token total of a part to the whole, through
+ * part_to_whole (part->size entries, -1 for a word never adopted).  0, or -1
+ * on ENOMEM. */
 int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                        const int32_t *part_to_whole);
 
