@@ -102,24 +102,27 @@ def training_args(corpus: Path, size: int, epochs: int, threads: int,
             *[x for kv in flags.items() for x in kv]]
 
 
-def two_core_ceiling(cmd: list[str], workdir: Path, repeats: int) -> list[float]:
-    """What two cores allow this machine: the work per second of two
-    independent one-thread processes running at once, over one alone (2.0 on
-    a machine whose cores share nothing).  Alone and paired runs alternate, so
-    that drift falls on both; one figure per repeat."""
-    figures = []
-    for rep in range(repeats):
-        alone, _, rc = run_once(cmd + ["-output", str(workdir / "ceiling-a.bin")],
-                                workdir / "ceiling.log")
-        start = time.perf_counter()
-        pair = [subprocess.Popen(cmd + ["-output", str(workdir / f"ceiling-{i}.bin")],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                for i in range(2)]
-        codes = [p.wait() for p in pair]
-        together = time.perf_counter() - start
-        if rc == 0 and codes == [0, 0]:
-            figures.append(2 * alone / together)
-    return figures
+def two_at_once(cmd: list[str], workdir: Path) -> float | None:
+    """Seconds for two independent one-thread processes run at once (None if
+    one failed): against one alone, what two cores allow this machine."""
+    start = time.perf_counter()
+    pair = [subprocess.Popen(cmd + ["-output", str(workdir / f"ceiling-{i}.bin")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i in range(2)]
+    codes = [p.wait() for p in pair]
+    together = time.perf_counter() - start
+    return together if codes == [0, 0] else None
+
+
+def compile_package() -> None:
+    """w2vpy's modules compiled to bytecode, as an installed package has them.
+    An editable install read under PYTHONDONTWRITEBYTECODE (or from a
+    read-only tree) would otherwise compile every module in every timed run,
+    0.05-0.1 s of start-up that numpy's and gensim's installed modules never
+    pay."""
+    import w2vpy
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(w2vpy.__file__).parent)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
@@ -222,19 +225,27 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             ow = [r.wall for r in o.runs if r.rc == 0] if o else []
             return f"{med / median(ow):.2f}x" if ow and o is not c else ""
 
-        def speedup() -> str:
+        def speedup_over_one() -> float | None:
             one = index.get((c.impl, c.mode, c.size, 1))
             if one is None and c.impl.startswith("w2vpy"):
                 # the hot-rows mode is off with one thread: its baseline is plain w2vpy's
                 one = index.get(("w2vpy", c.mode, c.size, 1))
             ow = [r.wall for r in one.runs if r.rc == 0] if one and one is not c else []
-            return f"{median(ow) / med:.2f}x" if ow else ""
+            return median(ow) / med if ow else None
+
+        def speedup() -> str:
+            figure = speedup_over_one()
+            return f"{figure:.2f}x" if figure is not None else ""
 
         def ceiling() -> str:
             figures = ceilings.get((c.mode, c.size))
             if c.threads != 2 or not figures:
                 return ""
-            return f"{median(figures):.2f}x ({min(figures):.2f}-{max(figures):.2f})"
+            text = f"{median(figures):.2f}x ({min(figures):.2f}-{max(figures):.2f})"
+            figure = speedup_over_one()
+            if c.impl.startswith("w2vpy") and figure is not None:
+                text += f"; speed-up at {100 * figure / median(figures):.0f}%"
+            return text
 
         accuracy_text = f"{median(acc) * 100:.2f}%" if acc else ""
         if len(acc) > 1:
@@ -338,8 +349,9 @@ def main() -> None:
                    help="also run w2vpy with -hot-rows K beside its default (threads > 1 only); "
                         "0 is word2vec.c's pure Hogwild")
     p.add_argument("--ceiling-repeats", type=int, default=3,
-                   help="repeats of the two-core ceiling check, run for each mode and size "
-                        "when the threads include 1 and 2 (0: skip)")
+                   help="repeats in which the two-core ceiling check runs, after w2vpy's "
+                        "one-thread run of each mode and size, when the threads include 1 and "
+                        "2 (0: skip)")
     p.add_argument("--accuracy-every-repeat", action="store_true",
                    help="score w2vpy's vectors in every repeat (median and range reported)")
     p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
@@ -357,19 +369,15 @@ def main() -> None:
     questions = Path(args.questions) if Path(args.questions).exists() else None
     words = corpus_words(corpus)
     impls = implementations(args)
+    if "w2vpy" in impls:
+        compile_package()
     cells: list[Cell] = []
     ceilings: dict[tuple[str, int], list[float]] = {}
     for mode in args.modes.split(","):
         flags, mode_epochs = MODES[mode]
         for size in [int(s) for s in args.sizes.split(",")]:
             epochs = args.epochs or mode_epochs
-            if args.ceiling_repeats and {1, 2} <= set(args.thread_list):
-                one_thread = (impls["w2vpy"] + training_args(corpus, size, 1, 1, flags)
-                              + ["-binary", "1", "-debug", "0"])
-                ceilings[(mode, size)] = two_core_ceiling(one_thread, workdir,
-                                                          args.ceiling_repeats)
-                print(f"{mode} size={size} two-core ceiling: "
-                      + ", ".join(f"{x:.2f}x" for x in ceilings[(mode, size)]), flush=True)
+            ceiling = ceilings.setdefault((mode, size), [])
             # every thread count and implementation once per repeat, so that
             # drift on a shared machine falls on all of them alike
             group = [Cell(impl, mode, threads, size, epochs)
@@ -390,6 +398,17 @@ def main() -> None:
                     if cell.impl != "gensim":
                         cmd += ["-binary", "1", "-debug", "0"]
                     wall, rss, rc = run_once(cmd, workdir / "runs.log")
+                    if (cell.impl == "w2vpy" and threads == 1 and rc == 0
+                            and rep < args.ceiling_repeats and 2 in args.thread_list):
+                        # right after the one-thread run it is read against, so
+                        # that the ceiling and the speed-up share that run
+                        together = two_at_once(impls[cell.impl] + training_args(
+                            corpus, size, epochs, 1, flags) + ["-binary", "1", "-debug", "0"],
+                            workdir)
+                        if together is not None:
+                            ceiling.append(2 * wall / together)
+                            print(f"{mode} size={size} two one-thread runs at once: "
+                                  f"{together:.1f}s, ceiling {ceiling[-1]:.2f}x", flush=True)
                     scored = rep == 0 or (args.accuracy_every_repeat
                                           and cell.impl.startswith("w2vpy"))
                     acc = accuracy(out, questions) if rc == 0 and scored else None
@@ -398,11 +417,12 @@ def main() -> None:
                           f"{rss:.0f}MB rc={rc}"
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
     extra = scaling(args, workdir, corpus) if args.scaling else ""
-    if ceilings:
-        extra = ("Two-core ceiling: two independent one-thread w2vpy processes (1 epoch of the "
-                 "row's mode and size) at once, their work per second over one alone; median "
-                 "(min-max) of the repeats, measured before that mode's runs. A two-thread "
-                 "speed-up is read against it.\n\n" + extra)
+    if any(ceilings.values()):
+        extra = ("Two-core ceiling: two independent one-thread w2vpy processes (the row's mode, "
+                 "size and epochs) at once, run right after each repeat's one-thread run: twice "
+                 "that run's time over the pair's; median (min-max) over the repeats. The "
+                 "speed-up shares the one-thread runs, so its share of the ceiling compares the "
+                 "two-thread process with the pair directly.\n\n" + extra)
     table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings)
     write_results(Path(args.results), table, args.label)
     if cells:
