@@ -393,18 +393,15 @@ def main() -> None:
                         continue
                     out = workdir / f"{cell.impl.replace(' ', '_')}.bin"
                     out.unlink(missing_ok=True)
-                    cmd = (impls[cell.impl] + training_args(corpus, size, epochs, threads, flags)
-                           + ["-output", str(out)])
+                    command = impls[cell.impl] + training_args(corpus, size, epochs, threads, flags)
                     if cell.impl != "gensim":
-                        cmd += ["-binary", "1", "-debug", "0"]
-                    wall, rss, rc = run_once(cmd, workdir / "runs.log")
+                        command += ["-binary", "1", "-debug", "0"]
+                    wall, rss, rc = run_once(command + ["-output", str(out)], workdir / "runs.log")
                     if (cell.impl == "w2vpy" and threads == 1 and rc == 0
                             and rep < args.ceiling_repeats and 2 in args.thread_list):
                         # right after the one-thread run it is read against, so
                         # that the ceiling and the speed-up share that run
-                        together = two_at_once(impls[cell.impl] + training_args(
-                            corpus, size, epochs, 1, flags) + ["-binary", "1", "-debug", "0"],
-                            workdir)
+                        together = two_at_once(command, workdir)
                         if together is not None:
                             ceiling.append(2 * wall / together)
                             print(f"{mode} size={size} two one-thread runs at once: "

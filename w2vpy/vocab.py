@@ -227,7 +227,7 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     def counted(i: int, first_new: int, entries: list[np.ndarray]) -> _CountedPiece | None:
         """The piece, or None once part i has pruned (its entries moved)."""
         if parts[i].prune_events:
-            run.outgrown = True
+            run.give_up()
             return None
         return _CountedPiece(i, first_new, *parts[i].keys_since(first_new), entries)
 
@@ -237,7 +237,7 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
         i = piece.part
         maps[i] = whole.adopt(piece.keys, piece.key_lengths, maps[i], piece.first_new)
         if len(whole) > max_vocab_size:
-            run.outgrown = True
+            run.give_up()
         first_token = run.recorded_tokens
         run.recorded_tokens += sum(len(piece_entries) for piece_entries in piece.entries)
         return maps[i], first_token
@@ -284,7 +284,7 @@ def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: Bin
     try:
         for index, piece in enumerate(_whole_word_pieces(corpus.chunks())):
             if piece is None:
-                run.outgrown = True
+                run.give_up()
             if not run.going():
                 break
             pieces.put((index, *piece))
@@ -356,6 +356,12 @@ class _ParallelCount:
                 self.error = exc
             self.wake()
             return None
+
+    def give_up(self) -> None:
+        """Counting alone has to decide (see _count_in_parallel): stop, and
+        wake the threads waiting for pieces that will not be merged."""
+        self.outgrown = True
+        self.wake()
 
     def put_ready(self, index: int, piece: _CountedPiece, limit: int) -> None:
         """Leave a counted piece for merging; wait while ``limit`` pieces are
