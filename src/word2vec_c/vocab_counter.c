@@ -45,9 +45,14 @@ static int grow_array(void **ptr, int64_t count, size_t elem) {
 }
 
 static int rebuild_slots(w2v_vocab_counter *c, uint64_t nslots) {
-    w2v_counter_slot *slots = calloc(nslots, sizeof(w2v_counter_slot));
+    /* Zeroed by writing, not calloc: a fresh page that is read first maps the
+     * shared zero page, and the first write to it then has to flush the TLB
+     * of every core the process runs on, an interrupt to the other counting
+     * threads (in a VM, an exit) for each page of a growing table. */
+    w2v_counter_slot *slots = malloc(nslots * sizeof(w2v_counter_slot));
     if (slots == NULL) return -1;
     advise_huge_pages(slots, nslots * sizeof(w2v_counter_slot));
+    memset(slots, 0, nslots * sizeof(w2v_counter_slot));
     free(c->slots);
     c->slots = slots;
     c->slot_mask = nslots - 1;
