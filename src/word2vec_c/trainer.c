@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #include "hot_rows.h"
 #include "id_reader.h"
@@ -371,6 +375,30 @@ static int next_piece(w2v_trainer *tr, int self, id_reader *rd) {
     return found;
 }
 
+/* The output layers start as calloc's untouched pages (trainer.py): the
+ * first access to such a page is usually a read (the dot product), which maps
+ * the shared zero page, and the write after it then has to flush the TLB of
+ * every core the process runs on, an interrupt to the other training threads
+ * for each 4 KiB page (without transparent huge pages, two threads of CBOW+NS
+ * at size 300 trained 6% slower for it, bench/HISTORY.md).  So each thread
+ * first asks the kernel for its share of the rows' pages, writable; the
+ * contents stay as they are (a model trained further keeps its layers), and
+ * where the kernel lacks the request (before Linux 5.14) nothing happens. */
+static void populate_rows(float *matrix, int64_t first_row, int64_t end_row, int64_t size) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    if (matrix == NULL || end_row <= first_row) return;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t begin = (uintptr_t)(matrix + first_row * size) & ~(page - 1);
+    const uintptr_t end = (uintptr_t)(matrix + end_row * size);
+    (void)madvise((void *)begin, end - begin, MADV_POPULATE_WRITE);
+#else
+    (void)matrix;
+    (void)first_row;
+    (void)end_row;
+    (void)size;
+#endif
+}
+
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
     return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->schedule_words);
 }
@@ -404,6 +432,12 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
         __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;
+    }
+    {
+        const int64_t first = cfg->vocab_size * arg->id / cfg->workers;
+        const int64_t end = cfg->vocab_size * (arg->id + 1) / cfg->workers;
+        populate_rows(cfg->syn1, first, end, cfg->vector_size);
+        populate_rows(cfg->syn1neg, first, end, cfg->vector_size);
     }
     /* 0 only when the others already took all of its share */
     const int started = next_piece(tr, arg->id, &rd);
