@@ -314,8 +314,14 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
  * anyway (see w2v_slice.claimed). */
 #define W2V_TAKE_OVER_MIN_IDS (W2V_READ_BLOCK / 8)
 
+/* Where thread's part of total things begins when they are split evenly
+ * between the threads (the corpus's ids; the output layers' rows). */
+static int64_t part_begin(int64_t total, int64_t thread, int64_t workers) {
+    return total * thread / workers;
+}
+
 static int64_t share_begin(const w2v_train_config *cfg, int64_t thread) {
-    return cfg->corpus_tokens * thread / cfg->workers;
+    return part_begin(cfg->corpus_tokens, thread, cfg->workers);
 }
 
 /* Where a thread goes at its start and whenever its piece of an epoch is
@@ -380,7 +386,7 @@ static int next_piece(w2v_trainer *tr, int self, id_reader *rd) {
  * the shared zero page, and the write after it then has to flush the TLB of
  * every core the process runs on, an interrupt to the other training threads
  * for each 4 KiB page (without transparent huge pages, two threads of CBOW+NS
- * at size 300 trained 6% slower for it, bench/HISTORY.md).  So each thread
+ * at size 300 trained 7% slower for it, bench/HISTORY.md).  So each thread
  * first asks the kernel for its share of the rows' pages, writable; the
  * contents stay as they are (a model trained further keeps its layers), and
  * where the kernel lacks the request (before Linux 5.14) nothing happens. */
@@ -434,8 +440,8 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
         goto done;
     }
     {
-        const int64_t first = cfg->vocab_size * arg->id / cfg->workers;
-        const int64_t end = cfg->vocab_size * (arg->id + 1) / cfg->workers;
+        const int64_t first = part_begin(cfg->vocab_size, arg->id, cfg->workers);
+        const int64_t end = part_begin(cfg->vocab_size, arg->id + 1, cfg->workers);
         populate_rows(cfg->syn1, first, end, cfg->vector_size);
         populate_rows(cfg->syn1neg, first, end, cfg->vector_size);
     }
