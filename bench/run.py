@@ -12,6 +12,7 @@ process; wall time and peak RSS come from the OS (wait4).  See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
 import gzip
 import os
@@ -50,6 +51,8 @@ class Run:
     rss_mb: float
     accuracy: float | None
     rc: int
+    # time.monotonic() at its start and end, to find the latency samples taken meanwhile
+    span: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -112,6 +115,56 @@ def two_at_once(cmd: list[str], workdir: Path) -> float | None:
     codes = [p.wait() for p in pair]
     together = time.perf_counter() - start
     return together if codes == [0, 0] else None
+
+
+class LineLatency:
+    """core_to_core.c sampling the cache-line latency between CPUs 0 and 1
+    through the whole block.  Threads sharing rows pay it and the ceiling's
+    pair does not, so on a VM whose host moves the vCPUs between near and far
+    cores a two-thread run is read against the share of far samples taken
+    while it ran.  Absent (None from start) without a C compiler or two CPUs."""
+
+    def __init__(self, proc: subprocess.Popen, log: Path):
+        self.proc, self.log = proc, log
+
+    @classmethod
+    def start(cls, workdir: Path, interval_ms: int) -> LineLatency | None:
+        binary = workdir / "core_to_core"
+        cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc")
+        if (interval_ms <= 0 or cc is None or (os.cpu_count() or 1) < 2
+                or subprocess.run([cc, "-O2", "-pthread", "-o", str(binary),
+                                   str(HERE / "core_to_core.c")]).returncode != 0):
+            return None
+        log = workdir / "core_to_core.log"
+        # CLOCK_MONOTONIC, which time.monotonic() reads on Linux
+        proc = subprocess.Popen([str(binary), "100000", str(interval_ms)],
+                                stdout=open(log, "w"), stderr=subprocess.DEVNULL)
+        atexit.register(proc.kill)  # a block that fails leaves no probe behind
+        return cls(proc, log)
+
+    def stop(self) -> list[tuple[float, float]]:
+        """(time, ns) of every sample taken."""
+        self.proc.terminate()
+        self.proc.wait()
+        samples = []
+        for line in self.log.read_text().splitlines():
+            fields = line.split()
+            if len(fields) == 2 and not line.startswith("#"):
+                samples.append((float(fields[0]), float(fields[1])))
+        return samples
+
+
+def far_threshold(samples: list[tuple[float, float]]) -> float:
+    """Twice the 10th percentile: on our AMD VM near is 40-55 ns and far
+    200-235 ns; a machine without the two modes has next to no far samples."""
+    values = sorted(ns for _, ns in samples)
+    return 2 * values[len(values) // 10]
+
+
+def far_share(runs: list[Run], samples: list[tuple[float, float]],
+              threshold: float) -> float | None:
+    during = [ns for t, ns in samples for r in runs if r.span[0] <= t <= r.span[1]]
+    return sum(ns > threshold for ns in during) / len(during) if during else None
 
 
 def compile_package() -> None:
@@ -196,9 +249,11 @@ def markers(label: str) -> tuple[str, str]:
 
 
 def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
-           ceilings: dict[tuple[str, int], list[float]] | None = None) -> str:
+           ceilings: dict[tuple[str, int], list[float]] | None = None,
+           latency: list[tuple[float, float]] | None = None) -> str:
     begin, end = markers(label)
     ceilings = ceilings or {}
+    threshold = far_threshold(latency) if latency else None
     lines = [begin, f"### {label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}.",
              f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
@@ -245,6 +300,9 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             figure = speedup_over_one()
             if c.impl.startswith("w2vpy") and figure is not None:
                 text += f"; speed-up at {100 * figure / median(figures):.0f}%"
+            share = far_share(c.runs, latency, threshold) if threshold is not None else None
+            if share is not None:
+                text += f"; far latency in {100 * share:.0f}% of its samples"
             return text
 
         accuracy_text = f"{median(acc) * 100:.2f}%" if acc else ""
@@ -352,6 +410,9 @@ def main() -> None:
                    help="repeats in which the two-core ceiling check runs, after w2vpy's "
                         "one-thread run of each mode and size, when the threads include 1 and "
                         "2 (0: skip)")
+    p.add_argument("--latency-interval-ms", type=int, default=250,
+                   help="with 2 threads, sample the cache-line latency between CPUs 0 and 1 "
+                        "this often through the block (bench/core_to_core.c; 0: off)")
     p.add_argument("--accuracy-every-repeat", action="store_true",
                    help="score w2vpy's vectors in every repeat (median and range reported)")
     p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
@@ -373,6 +434,8 @@ def main() -> None:
         compile_package()
     cells: list[Cell] = []
     ceilings: dict[tuple[str, int], list[float]] = {}
+    monitor = (LineLatency.start(workdir, args.latency_interval_ms)
+               if 2 in args.thread_list else None)
     for mode in args.modes.split(","):
         flags, mode_epochs = MODES[mode]
         for size in [int(s) for s in args.sizes.split(",")]:
@@ -396,7 +459,9 @@ def main() -> None:
                     command = impls[cell.impl] + training_args(corpus, size, epochs, threads, flags)
                     if cell.impl != "gensim":
                         command += ["-binary", "1", "-debug", "0"]
+                    started = time.monotonic()
                     wall, rss, rc = run_once(command + ["-output", str(out)], workdir / "runs.log")
+                    span = (started, time.monotonic())
                     if (cell.impl == "w2vpy" and threads == 1 and rc == 0
                             and rep < args.ceiling_repeats and 2 in args.thread_list):
                         # right after the one-thread run it is read against, so
@@ -409,7 +474,7 @@ def main() -> None:
                     scored = rep == 0 or (args.accuracy_every_repeat
                                           and cell.impl.startswith("w2vpy"))
                     acc = accuracy(out, questions) if rc == 0 and scored else None
-                    cell.runs.append(Run(wall, rss, acc, rc))
+                    cell.runs.append(Run(wall, rss, acc, rc, span))
                     print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
                           f"{rss:.0f}MB rc={rc}"
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
@@ -420,7 +485,20 @@ def main() -> None:
                  "that run's time over the pair's; median (min-max) over the repeats. The "
                  "speed-up shares the one-thread runs, so its share of the ceiling compares the "
                  "two-thread process with the pair directly.\n\n" + extra)
-    table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings)
+    latency = monitor.stop() if monitor else []
+    if latency:
+        threshold = far_threshold(latency)
+        near = [ns for _, ns in latency if ns <= threshold]
+        far = [ns for _, ns in latency if ns > threshold]
+        extra = extra.strip() + (
+                  "\n\nCache-line latency between CPUs 0 and 1 (`core_to_core.c`, a sample every "
+                  f"{args.latency_interval_ms} ms through the block, {len(latency)} samples): "
+                  f"near (up to {threshold:.0f} ns, twice the 10th percentile) median "
+                  f"{median(near):.0f} ns; far in {100 * len(far) / len(latency):.0f}% of the "
+                  "samples" + (f", median {median(far):.0f} ns" if far else "")
+                  + ". Only what threads share pays it; the ceiling column gives each "
+                  "two-thread row's share of far samples taken while it ran.")
+    table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings, latency)
     write_results(Path(args.results), table, args.label)
     if cells:
         slug = re.sub(r"[^a-z0-9]+", "-", args.label.split(":")[0].lower()).strip("-")
