@@ -52,7 +52,7 @@ class Run:
     accuracy: float | None
     rc: int
     # time.monotonic() at its start and end, to find the latency samples taken meanwhile
-    span: tuple[float, float] = (0.0, 0.0)
+    span: tuple[float, float]
 
 
 @dataclass
@@ -142,8 +142,8 @@ class LineLatency:
         atexit.register(proc.kill)  # a block that fails leaves no probe behind
         return cls(proc, log)
 
-    def stop(self) -> list[tuple[float, float]]:
-        """(time, ns) of every sample taken."""
+    def stop(self) -> LatencySamples | None:
+        """Every sample taken (None if the probe took none)."""
         self.proc.terminate()
         self.proc.wait()
         samples = []
@@ -151,20 +151,35 @@ class LineLatency:
             fields = line.split()
             if len(fields) == 2 and not line.startswith("#"):
                 samples.append((float(fields[0]), float(fields[1])))
-        return samples
+        return LatencySamples(samples) if samples else None
 
 
-def far_threshold(samples: list[tuple[float, float]]) -> float:
-    """Twice the 10th percentile: on our AMD VM near is 40-55 ns and far
-    200-235 ns; a machine without the two modes has next to no far samples."""
-    values = sorted(ns for _, ns in samples)
-    return 2 * values[len(values) // 10]
+@dataclass
+class LatencySamples:
+    samples: list[tuple[float, float]]  # (time.monotonic(), one-way ns)
 
+    def __post_init__(self) -> None:
+        # Far is over twice the 10th percentile: on our AMD VM near is 40-55 ns
+        # and far 200-235 ns; a machine without the two modes has next to no
+        # far samples.
+        values = sorted(ns for _, ns in self.samples)
+        self.far_threshold = 2 * values[len(values) // 10]
 
-def far_share(runs: list[Run], samples: list[tuple[float, float]],
-              threshold: float) -> float | None:
-    during = [ns for t, ns in samples for r in runs if r.span[0] <= t <= r.span[1]]
-    return sum(ns > threshold for ns in during) / len(during) if during else None
+    def far_share(self, runs: list[Run]) -> float | None:
+        """The share of far samples taken while these runs ran."""
+        during = [ns for t, ns in self.samples for r in runs if r.span[0] <= t <= r.span[1]]
+        return sum(ns > self.far_threshold for ns in during) / len(during) if during else None
+
+    def summary(self, interval_ms: int) -> str:
+        near = [ns for _, ns in self.samples if ns <= self.far_threshold]
+        far = [ns for _, ns in self.samples if ns > self.far_threshold]
+        return ("Cache-line latency between CPUs 0 and 1 (`core_to_core.c`, a sample every "
+                f"{interval_ms} ms through the block, {len(self.samples)} samples): near (up to "
+                f"{self.far_threshold:.0f} ns, twice the 10th percentile) median "
+                f"{median(near):.0f} ns; far in {100 * len(far) / len(self.samples):.0f}% of the "
+                "samples" + (f", median {median(far):.0f} ns" if far else "")
+                + ". Only what threads share pays it; the ceiling column gives each two-thread "
+                "row's share of far samples taken while it ran.")
 
 
 def compile_package() -> None:
@@ -250,10 +265,9 @@ def markers(label: str) -> tuple[str, str]:
 
 def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
            ceilings: dict[tuple[str, int], list[float]] | None = None,
-           latency: list[tuple[float, float]] | None = None) -> str:
+           latency: LatencySamples | None = None) -> str:
     begin, end = markers(label)
     ceilings = ceilings or {}
-    threshold = far_threshold(latency) if latency else None
     lines = [begin, f"### {label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}.",
              f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
@@ -300,7 +314,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             figure = speedup_over_one()
             if c.impl.startswith("w2vpy") and figure is not None:
                 text += f"; speed-up at {100 * figure / median(figures):.0f}%"
-            share = far_share(c.runs, latency, threshold) if threshold is not None else None
+            share = latency.far_share(c.runs) if latency else None
             if share is not None:
                 text += f"; far latency in {100 * share:.0f}% of its samples"
             return text
@@ -485,19 +499,9 @@ def main() -> None:
                  "that run's time over the pair's; median (min-max) over the repeats. The "
                  "speed-up shares the one-thread runs, so its share of the ceiling compares the "
                  "two-thread process with the pair directly.\n\n" + extra)
-    latency = monitor.stop() if monitor else []
+    latency = monitor.stop() if monitor else None
     if latency:
-        threshold = far_threshold(latency)
-        near = [ns for _, ns in latency if ns <= threshold]
-        far = [ns for _, ns in latency if ns > threshold]
-        extra = extra.strip() + (
-                  "\n\nCache-line latency between CPUs 0 and 1 (`core_to_core.c`, a sample every "
-                  f"{args.latency_interval_ms} ms through the block, {len(latency)} samples): "
-                  f"near (up to {threshold:.0f} ns, twice the 10th percentile) median "
-                  f"{median(near):.0f} ns; far in {100 * len(far) / len(latency):.0f}% of the "
-                  "samples" + (f", median {median(far):.0f} ns" if far else "")
-                  + ". Only what threads share pays it; the ceiling column gives each "
-                  "two-thread row's share of far samples taken while it ran.")
+        extra = extra.strip() + "\n\n" + latency.summary(args.latency_interval_ms)
     table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings, latency)
     write_results(Path(args.results), table, args.label)
     if cells:
