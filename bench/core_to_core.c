@@ -66,7 +66,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: core_to_core [samples 1-100000] [interval_ms >= 0]\n");
         return 2;
     }
-    if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || pin(0) != 0) {
+    /* CPU 1 is tried here, not only in the answering thread: this thread would
+     * wait for ever on a thread that could not run there. */
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || pin(1) != 0 || pin(0) != 0) {
         fprintf(stderr, "core_to_core: needs CPUs 0 and 1\n");
         return 1;
     }
@@ -76,7 +78,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     double *latency = malloc(sizeof(double) * (size_t)samples);
-    if (!latency) return 1;
+    if (!latency) {
+        fprintf(stderr, "core_to_core: out of memory for %d samples\n", samples);
+        return 1;
+    }
     long base = 0;
     for (int s = 0; s < samples; s++) {
         atomic_store(&sampling, 1);
