@@ -314,8 +314,8 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
  * anyway (see w2v_slice.claimed). */
 #define W2V_TAKE_OVER_MIN_IDS (W2V_READ_BLOCK / 8)
 
-/* Where thread's part of total things begins when they are split evenly
- * between the threads (the corpus's ids; the output layers' rows). */
+/* Where a thread's part of `total` items begins when the items are split
+ * evenly between the threads (the corpus's ids; the output layers' rows). */
 static int64_t part_begin(int64_t total, int64_t thread, int64_t workers) {
     return total * thread / workers;
 }
