@@ -53,6 +53,9 @@ class Run:
     rc: int
     # time.monotonic() at its start and end, to find the latency samples taken meanwhile
     span: tuple[float, float]
+    # w2vpy's one-thread runs: twice this run's time over that of the pair of
+    # one-thread processes run right after it (the two-core ceiling)
+    ceiling: float | None = None
 
 
 @dataclass
@@ -263,11 +266,66 @@ def markers(label: str) -> tuple[str, str]:
     return f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
 
 
+def one_thread_cell(cells: list[Cell], c: Cell) -> Cell | None:
+    """The one-thread cell a cell's speed-up divides by: its own
+    implementation's, or plain w2vpy's for the hot-rows mode (off with one
+    thread)."""
+    index = {(o.impl, o.mode, o.size, o.threads): o for o in cells}
+    one = index.get((c.impl, c.mode, c.size, 1))
+    if one is None and c.impl.startswith("w2vpy"):
+        one = index.get(("w2vpy", c.mode, c.size, 1))
+    return one if one is not c else None
+
+
+def ceilings(one: Cell | None) -> list[float]:
+    return [r.ceiling for r in one.runs if r.ceiling is not None] if one else []
+
+
+def each_repeat(cells: list[Cell], latency: LatencySamples | None) -> str:
+    """Every two-thread w2vpy run against its own repeat's one-thread run and
+    ceiling, with the share of far latency samples taken while it ran: a
+    median over the repeats hides that the runs split by the phase."""
+    lines: list[str] = []
+    by_phase: dict[str, tuple[list[float], list[float]]] = {}  # impl: (near runs, far runs)
+    for c in cells:
+        one = one_thread_cell(cells, c)
+        if c.threads != 2 or not c.impl.startswith("w2vpy") or one is None:
+            continue
+        readings = []
+        for two_run, one_run in zip(c.runs, one.runs):
+            if two_run.rc != 0 or one_run.ceiling is None:
+                continue
+            share = one_run.wall / two_run.wall / one_run.ceiling
+            far_share = latency.far_share([two_run]) if latency else None
+            if far_share is None:
+                readings.append(f"{100 * share:.0f}%")
+                continue
+            readings.append(f"{100 * share:.0f}% ({100 * far_share:.0f}% far)")
+            near, far = by_phase.setdefault(c.impl, ([], []))
+            if far_share <= 0.1:
+                near.append(share)
+            elif far_share >= 0.5:
+                far.append(share)
+        if readings:
+            lines.append(f"- {c.mode}, size {c.size}, {c.impl}: " + ", ".join(readings))
+    if not lines:
+        return ""
+    text = ("Each repeat's two-thread run as a share of the ceiling of its own repeat (its "
+            "one-thread run over its time, over the ceiling)"
+            + (", with the share of far latency samples taken while it ran" if latency else "")
+            + ":\n\n" + "\n".join(lines))
+    def spread(xs: list[float]) -> str:
+        return (f"{len(xs)} runs, median {100 * median(xs):.0f}% "
+                f"({100 * min(xs):.0f}-{100 * max(xs):.0f}%)" if xs else "none")
+    for impl, (near, far) in by_phase.items():
+        text += (f"\n\n{impl}'s two-thread runs with at most 10% far samples: {spread(near)}; "
+                 f"with at least half far: {spread(far)}.")
+    return text
+
+
 def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
-           ceilings: dict[tuple[str, int], list[float]] | None = None,
            latency: LatencySamples | None = None) -> str:
     begin, end = markers(label)
-    ceilings = ceilings or {}
     lines = [begin, f"### {label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}.",
              f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
@@ -295,11 +353,8 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             return f"{med / median(ow):.2f}x" if ow and o is not c else ""
 
         def speedup_over_one() -> float | None:
-            one = index.get((c.impl, c.mode, c.size, 1))
-            if one is None and c.impl.startswith("w2vpy"):
-                # the hot-rows mode is off with one thread: its baseline is plain w2vpy's
-                one = index.get(("w2vpy", c.mode, c.size, 1))
-            ow = [r.wall for r in one.runs if r.rc == 0] if one and one is not c else []
+            one = one_thread_cell(cells, c)
+            ow = [r.wall for r in one.runs if r.rc == 0] if one else []
             return median(ow) / med if ow else None
 
         def speedup() -> str:
@@ -307,7 +362,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             return f"{figure:.2f}x" if figure is not None else ""
 
         def ceiling() -> str:
-            figures = ceilings.get((c.mode, c.size))
+            figures = ceilings(one_thread_cell(cells, c))
             if c.threads != 2 or not figures:
                 return ""
             text = f"{median(figures):.2f}x ({min(figures):.2f}-{max(figures):.2f})"
@@ -447,14 +502,12 @@ def main() -> None:
     if "w2vpy" in impls:
         compile_package()
     cells: list[Cell] = []
-    ceilings: dict[tuple[str, int], list[float]] = {}
     monitor = (LineLatency.start(workdir, args.latency_interval_ms)
                if 2 in args.thread_list else None)
     for mode in args.modes.split(","):
         flags, mode_epochs = MODES[mode]
         for size in [int(s) for s in args.sizes.split(",")]:
             epochs = args.epochs or mode_epochs
-            ceiling = ceilings.setdefault((mode, size), [])
             # every thread count and implementation once per repeat, so that
             # drift on a shared machine falls on all of them alike
             group = [Cell(impl, mode, threads, size, epochs)
@@ -476,24 +529,25 @@ def main() -> None:
                     started = time.monotonic()
                     wall, rss, rc = run_once(command + ["-output", str(out)], workdir / "runs.log")
                     span = (started, time.monotonic())
+                    scored = rep == 0 or (args.accuracy_every_repeat
+                                          and cell.impl.startswith("w2vpy"))
+                    acc = accuracy(out, questions) if rc == 0 and scored else None
+                    run = Run(wall, rss, acc, rc, span)
                     if (cell.impl == "w2vpy" and threads == 1 and rc == 0
                             and rep < args.ceiling_repeats and 2 in args.thread_list):
                         # right after the one-thread run it is read against, so
                         # that the ceiling and the speed-up share that run
                         together = two_at_once(command, workdir)
                         if together is not None:
-                            ceiling.append(2 * wall / together)
+                            run.ceiling = 2 * wall / together
                             print(f"{mode} size={size} two one-thread runs at once: "
-                                  f"{together:.1f}s, ceiling {ceiling[-1]:.2f}x", flush=True)
-                    scored = rep == 0 or (args.accuracy_every_repeat
-                                          and cell.impl.startswith("w2vpy"))
-                    acc = accuracy(out, questions) if rc == 0 and scored else None
-                    cell.runs.append(Run(wall, rss, acc, rc, span))
+                                  f"{together:.1f}s, ceiling {run.ceiling:.2f}x", flush=True)
+                    cell.runs.append(run)
                     print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
                           f"{rss:.0f}MB rc={rc}"
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
     extra = scaling(args, workdir, corpus) if args.scaling else ""
-    if any(ceilings.values()):
+    if any(r.ceiling is not None for c in cells for r in c.runs):
         extra = ("Two-core ceiling: two independent one-thread w2vpy processes (the row's mode, "
                  "size and epochs) at once, run right after each repeat's one-thread run: twice "
                  "that run's time over the pair's; median (min-max) over the repeats. The "
@@ -502,7 +556,10 @@ def main() -> None:
     latency = monitor.stop() if monitor else None
     if latency:
         extra = extra.strip() + "\n\n" + latency.summary(args.latency_interval_ms)
-    table = render(cells, words, Path(args.corpus).name, extra, args.label, ceilings, latency)
+    repeats = each_repeat(cells, latency)
+    if repeats:
+        extra = extra.strip() + "\n\n" + repeats
+    table = render(cells, words, Path(args.corpus).name, extra, args.label, latency)
     write_results(Path(args.results), table, args.label)
     if cells:
         slug = re.sub(r"[^a-z0-9]+", "-", args.label.split(":")[0].lower()).strip("-")
