@@ -281,6 +281,11 @@ def ceilings(one: Cell | None) -> list[float]:
     return [r.ceiling for r in one.runs if r.ceiling is not None] if one else []
 
 
+def spread(shares: list[float]) -> str:
+    return (f"{len(shares)} runs, median {100 * median(shares):.0f}% "
+            f"({100 * min(shares):.0f}-{100 * max(shares):.0f}%)" if shares else "none")
+
+
 def each_repeat(cells: list[Cell], latency: LatencySamples | None) -> str:
     """Every two-thread w2vpy run against its own repeat's one-thread run and
     ceiling, with the share of far latency samples taken while it ran: a
@@ -314,9 +319,6 @@ def each_repeat(cells: list[Cell], latency: LatencySamples | None) -> str:
             "one-thread run over its time, over the ceiling)"
             + (", with the share of far latency samples taken while it ran" if latency else "")
             + ":\n\n" + "\n".join(lines))
-    def spread(xs: list[float]) -> str:
-        return (f"{len(xs)} runs, median {100 * median(xs):.0f}% "
-                f"({100 * min(xs):.0f}-{100 * max(xs):.0f}%)" if xs else "none")
     for impl, (near, far) in by_phase.items():
         text += (f"\n\n{impl}'s two-thread runs with at most 10% far samples: {spread(near)}; "
                  f"with at least half far: {spread(far)}.")
@@ -529,20 +531,21 @@ def main() -> None:
                     started = time.monotonic()
                     wall, rss, rc = run_once(command + ["-output", str(out)], workdir / "runs.log")
                     span = (started, time.monotonic())
+                    ceiling = None
+                    if (cell.impl == "w2vpy" and threads == 1 and rc == 0
+                            and rep < args.ceiling_repeats and 2 in args.thread_list):
+                        # right after the one-thread run it is read against (before
+                        # the scoring), so that the ceiling and the speed-up share
+                        # that run and the machine's phase
+                        together = two_at_once(command, workdir)
+                        if together is not None:
+                            ceiling = 2 * wall / together
+                            print(f"{mode} size={size} two one-thread runs at once: "
+                                  f"{together:.1f}s, ceiling {ceiling:.2f}x", flush=True)
                     scored = rep == 0 or (args.accuracy_every_repeat
                                           and cell.impl.startswith("w2vpy"))
                     acc = accuracy(out, questions) if rc == 0 and scored else None
-                    run = Run(wall, rss, acc, rc, span)
-                    if (cell.impl == "w2vpy" and threads == 1 and rc == 0
-                            and rep < args.ceiling_repeats and 2 in args.thread_list):
-                        # right after the one-thread run it is read against, so
-                        # that the ceiling and the speed-up share that run
-                        together = two_at_once(command, workdir)
-                        if together is not None:
-                            run.ceiling = 2 * wall / together
-                            print(f"{mode} size={size} two one-thread runs at once: "
-                                  f"{together:.1f}s, ceiling {run.ceiling:.2f}x", flush=True)
-                    cell.runs.append(run)
+                    cell.runs.append(Run(wall, rss, acc, rc, span, ceiling))
                     print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
                           f"{rss:.0f}MB rc={rc}"
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
