@@ -266,11 +266,17 @@ def markers(label: str) -> tuple[str, str]:
     return f"<!-- bench:{label}:begin -->", f"<!-- bench:{label}:end -->"
 
 
-def one_thread_cell(cells: list[Cell], c: Cell) -> Cell | None:
+CellIndex = dict[tuple[str, str, int, int], Cell]
+
+
+def cell_index(cells: list[Cell]) -> CellIndex:
+    return {(c.impl, c.mode, c.size, c.threads): c for c in cells}
+
+
+def one_thread_cell(index: CellIndex, c: Cell) -> Cell | None:
     """The one-thread cell a cell's speed-up divides by: its own
     implementation's, or plain w2vpy's for the hot-rows mode (off with one
     thread)."""
-    index = {(o.impl, o.mode, o.size, o.threads): o for o in cells}
     one = index.get((c.impl, c.mode, c.size, 1))
     if one is None and c.impl.startswith("w2vpy"):
         one = index.get(("w2vpy", c.mode, c.size, 1))
@@ -292,8 +298,9 @@ def each_repeat(cells: list[Cell], latency: LatencySamples | None) -> str:
     median over the repeats hides that the runs split by the phase."""
     lines: list[str] = []
     by_phase: dict[str, tuple[list[float], list[float]]] = {}  # impl: (near runs, far runs)
+    index = cell_index(cells)
     for c in cells:
-        one = one_thread_cell(cells, c)
+        one = one_thread_cell(index, c)
         if c.threads != 2 or not c.impl.startswith("w2vpy") or one is None:
             continue
         readings = []
@@ -338,7 +345,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
              "words/s | peak RSS MB | accuracy | time vs fixed word2vec.c | time vs gensim | "
              "speed-up over 1 thread | two-core ceiling |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    index = {(c.impl, c.mode, c.size, c.threads): c for c in cells}
+    index = cell_index(cells)
     for c in cells:
         walls = [r.wall for r in c.runs if r.rc == 0]
         if not walls:
@@ -355,7 +362,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             return f"{med / median(ow):.2f}x" if ow and o is not c else ""
 
         def speedup_over_one() -> float | None:
-            one = one_thread_cell(cells, c)
+            one = one_thread_cell(index, c)
             ow = [r.wall for r in one.runs if r.rc == 0] if one else []
             return median(ow) / med if ow else None
 
@@ -364,7 +371,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
             return f"{figure:.2f}x" if figure is not None else ""
 
         def ceiling() -> str:
-            figures = ceilings(one_thread_cell(cells, c))
+            figures = ceilings(one_thread_cell(index, c))
             if c.threads != 2 or not figures:
                 return ""
             text = f"{median(figures):.2f}x ({min(figures):.2f}-{max(figures):.2f})"
