@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from w2vpy import W2VError, train
-from w2vpy.cuda_backend import (C_TYPES, MAX_VECTOR_SIZE, WARP_LANES, WARPS_PER_BLOCK,
-                                 KernelArrays, check_kernel_arguments, kernel_arguments,
-                                 kernel_dir, kernel_options, kernel_signature,
-                                 kernel_source, sentence_bounds)
+from w2vpy.cuda_backend import (C_TYPES, KERNEL_VECTOR_SIZES, MAX_VECTOR_SIZE, WARP_LANES,
+                                 WARPS_PER_BLOCK, KernelArrays, check_kernel_arguments,
+                                 kernel_arguments, kernel_dir, kernel_options, kernel_signature,
+                                 kernel_source, kernel_vector_size, sentence_bounds)
 from w2vpy.parameters import training_params
 
 
@@ -29,17 +29,34 @@ def gpu_available() -> bool:
 gpu = pytest.mark.skipif(not gpu_available(), reason="no CUDA GPU with cupy visible")
 
 
-@pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc is not on the PATH")
-def test_kernel_source_compiles(tmp_path):
+def registers_used(tmp_path, max_vector_size: int) -> int:
+    """The kernel built for the GPU (sm_80) for vectors up to max_vector_size:
+    its registers a thread, after checking that nothing spills."""
     src = tmp_path / "k.cu"
     src.write_text(kernel_source())
-    r = subprocess.run(["nvcc", *kernel_options(), "-arch=sm_80", "-cubin", "-Xptxas", "-v",
-                        "-o", str(tmp_path / "k.cubin"), str(src)],
+    r = subprocess.run(["nvcc", *kernel_options(max_vector_size), "-arch=sm_80", "-cubin",
+                        "-Xptxas", "-v", "-o", str(tmp_path / "k.cubin"), str(src)],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     # each lane's dimensions stay in registers: nothing spills to local memory
     spills = re.findall(r"(\d+) bytes spill stores, (\d+) bytes spill loads", r.stderr)
     assert spills and all(n == "0" for pair in spills for n in pair), r.stderr
+    return int(re.search(r"Used (\d+) registers", r.stderr).group(1))
+
+
+@pytest.mark.skipif(shutil.which("nvcc") is None, reason="nvcc is not on the PATH")
+def test_kernel_source_compiles_for_every_vector_size_class(tmp_path):
+    """Every build compiles without spills, and a smaller class takes fewer
+    registers a thread (so more warps fit on a multiprocessor): the class the
+    driver asks for reaches the lanes' register arrays."""
+    registers = [registers_used(tmp_path, n) for n in KERNEL_VECTOR_SIZES]
+    assert registers == sorted(set(registers)), registers
+
+
+def test_the_kernel_build_is_the_smallest_that_holds_the_vector():
+    assert KERNEL_VECTOR_SIZES[-1] == MAX_VECTOR_SIZE
+    assert [kernel_vector_size(n) for n in (1, 100, 128, 129, 256, 300, 512)] == \
+        [128, 128, 128, 256, 256, 512, 512]
 
 
 @pytest.mark.skipif(shutil.which("cpp") is None, reason="no C preprocessor (cpp) on the PATH")
@@ -94,6 +111,26 @@ def test_gpu_modes_learn_like_cpu(topics, sg, hs, negative):
     cpu = topic_precision(train(path, workers=2, **kw), topic_of)
     gpu_ = topic_precision(train(path, backend="cuda", **kw), topic_of)
     assert gpu_ > 0.8 and gpu_ >= cpu - 0.1
+
+
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("sg, hs, negative", [(1, 0, 5), (0, 1, 0)])
+def test_every_kernel_build_trains_alike(tmp_path, sg, hs, negative):
+    """One sentence is one warp, so a run is deterministic: the build for
+    vectors up to 128 and the one for 512 give the same bits at size 100
+    (the larger build's extra dimensions a lane are skipped)."""
+    from test_cuda_on_host import train_with_kernel
+    from w2vpy.cuda_backend import CupyKernel
+    text = tmp_path / "one-sentence.txt"
+    words = [f"w{i % 37}" for i in range(900)]
+    text.write_text(" ".join(words) + "\n")
+    kw = dict(vector_size=100, window=5, min_count=1, sample=0, epochs=2, sg=sg, hs=hs,
+              negative=negative)
+    small = train_with_kernel(CupyKernel(kernel_vector_size(100)), text, **kw)
+    large = train_with_kernel(CupyKernel(MAX_VECTOR_SIZE), text, **kw)
+    assert kernel_vector_size(100) < MAX_VECTOR_SIZE
+    assert np.array_equal(small.vectors, large.vectors)
 
 
 def test_signature_is_read_from_the_source():
@@ -163,3 +200,9 @@ def test_launch_geometry_is_the_device_lanes():
     assert int(macros["W2V_LANES"]) == WARP_LANES
     assert int(macros["W2V_WARPS_PER_BLOCK"]) == WARPS_PER_BLOCK
     assert int(macros["W2V_MAX_VECTOR_SIZE"]) == MAX_VECTOR_SIZE
+    # the driver's build option reaches the header (#ifndef, not redefined)
+    define = next(o for o in kernel_options(128) if o.startswith("-D"))
+    r = subprocess.run(["cpp", "-dM", "-x", "c++", "-D__CUDACC__", define, str(lanes)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "#define W2V_MAX_VECTOR_SIZE 128" in r.stdout.splitlines()

@@ -17,7 +17,7 @@ from test_training import MODES
 from w2vpy import _core, train
 from w2vpy.model import prepare_vocab
 from w2vpy.corpus import open_corpus
-from w2vpy.cuda_backend import (KernelArrays, check_kernel_arguments, kernel_arguments,
+from w2vpy.cuda_backend import (Kernel, KernelArrays, check_kernel_arguments, kernel_arguments,
                                 kernel_signature, sentence_bounds, train_weights_cuda)
 from w2vpy.encoded_corpus import encode_corpus
 from w2vpy.parameters import training_params
@@ -27,8 +27,9 @@ PROBES = Path(__file__).resolve().parent / "kernel_probes.cpp"
 MAX_SENTENCE = _core.MAX_SENTENCE_LENGTH
 
 
-def train_on_host(kernel: HostKernel, corpus, **parameters) -> WordVectors:
-    """train()'s path with the cuda backend, the host build standing in for the GPU."""
+def train_with_kernel(kernel: Kernel, corpus, **parameters) -> WordVectors:
+    """train()'s path with the cuda backend, on the given kernel (the host build in
+    this file, standing in for the GPU)."""
     params = training_params(parameters)
     with open_corpus(corpus) as source:
         vocab = prepare_vocab(source, params, record_tokens=True)
@@ -70,7 +71,7 @@ def demo_vectors(host_kernel):
     with ThreadPoolExecutor(2) as pool:
         runs = {(mode, path): pool.submit(*trainer, DEMO_CORPUS, **DEMO_SETTINGS, **MODES[mode])
                 for mode in MODES
-                for path, trainer in (("kernel", (train_on_host, host_kernel)), ("cpu", (train,)))}
+                for path, trainer in (("kernel", (train_with_kernel, host_kernel)), ("cpu", (train,)))}
         return {key: run.result() for key, run in runs.items()}
 
 
@@ -96,10 +97,10 @@ def test_the_category_score_tells_untrained_vectors_apart(demo_vectors):
 def test_one_host_warp_is_bit_identical_across_runs(host_kernel, topics):
     path, _ = topics
     settings_ = dict(vector_size=16, min_count=1, epochs=2, sg=1, hs=1, negative=2)
-    a = train_on_host(host_kernel, path, seed=3, **settings_)
-    b = train_on_host(host_kernel, path, seed=3, **settings_)
+    a = train_with_kernel(host_kernel, path, seed=3, **settings_)
+    b = train_with_kernel(host_kernel, path, seed=3, **settings_)
     assert np.array_equal(a.vectors, b.vectors)
-    c = train_on_host(host_kernel, path, seed=4, **settings_)
+    c = train_with_kernel(host_kernel, path, seed=4, **settings_)
     assert not np.array_equal(a.vectors, c.vectors)
 
 

@@ -31,6 +31,9 @@ KERNEL_NAME = "w2v_train_sentences"
 WARPS_PER_BLOCK = 4
 WARP_LANES = 32
 MAX_VECTOR_SIZE = 512
+#: the vector sizes the kernel is built for (w2v_lanes.h's W2V_MAX_VECTOR_SIZE):
+#: the smallest that holds the model's size
+KERNEL_VECTOR_SIZES = (128, 256, MAX_VECTOR_SIZE)
 #: ids moved to the GPU at a time; bounds host and device memory for any corpus
 BATCH_TOKENS = 1 << 25
 
@@ -49,9 +52,15 @@ def kernel_include_dirs() -> tuple[str, ...]:
     return (str(resources.files("w2vpy") / "include"), str(kernel_dir()))
 
 
-def kernel_options() -> tuple[str, ...]:
-    """NVRTC's options."""
-    return ("-std=c++14", *(f"-I{d}" for d in kernel_include_dirs()))
+def kernel_vector_size(vector_size: int) -> int:
+    """The kernel build for a model's vector size: the smallest that holds it."""
+    return next(n for n in KERNEL_VECTOR_SIZES if vector_size <= n)
+
+
+def kernel_options(max_vector_size: int = MAX_VECTOR_SIZE) -> tuple[str, ...]:
+    """NVRTC's options, for the build that takes vectors up to ``max_vector_size``."""
+    return ("-std=c++14", f"-DW2V_MAX_VECTOR_SIZE={max_vector_size}",
+            *(f"-I{d}" for d in kernel_include_dirs()))
 
 
 @dataclass(frozen=True)
@@ -145,9 +154,9 @@ class Kernel(Protocol):
 
 
 class CupyKernel:
-    def __init__(self) -> None:
+    def __init__(self, max_vector_size: int = MAX_VECTOR_SIZE) -> None:
         self.cp = require_cuda()
-        module = self.cp.RawModule(code=kernel_source(), options=kernel_options())
+        module = self.cp.RawModule(code=kernel_source(), options=kernel_options(max_vector_size))
         self.function = module.get_function(KERNEL_NAME)
 
     def to_device(self, array: np.ndarray):
@@ -231,7 +240,8 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
-    kernel = CupyKernel() if kernel is None else kernel
+    if kernel is None:
+        kernel = CupyKernel(kernel_vector_size(params.vector_size))
     signature = kernel_signature()
     arrays = kernel_arrays(vocab, params).moved(kernel)
     total_words = params.epochs * vocab.train_words

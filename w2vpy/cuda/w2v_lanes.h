@@ -15,8 +15,14 @@
 
 typedef unsigned long long u64;
 
-/* Vector sizes the kernel takes (the Python driver refuses larger ones). */
+/* Vector sizes the kernel takes (the Python driver refuses larger ones).  On
+ * the GPU each lane keeps W2V_MAX_VECTOR_SIZE / 32 dimensions of the hidden
+ * layer and of its error in registers, so the driver builds the kernel for the
+ * smallest of 128, 256 and 512 that holds the vector size: fewer registers a
+ * lane, more warps resident to hide the rows' memory latency. */
+#ifndef W2V_MAX_VECTOR_SIZE
 #define W2V_MAX_VECTOR_SIZE 512
+#endif
 
 #if defined(__CUDACC__)
 
