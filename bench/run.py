@@ -43,6 +43,11 @@ MODES = {
 
 # the opt-in mode's implementation name, followed by its K
 HOT_ROWS_IMPL = "w2vpy -hot-rows"
+# w2vpy's CUDA backend: run at the largest thread count only (the host's
+# threads count the vocabulary; the GPU trains)
+CUDA_IMPL = "w2vpy cuda"
+# w2v-train -debug 1's closing line: training alone, from its own clock
+TRAINED_LINE = re.compile(rb"Trained (\d+) words in [\d.]+ s \(([\d.]+)k words/s\)")
 
 
 @dataclass
@@ -56,6 +61,8 @@ class Run:
     # w2vpy's one-thread runs: twice this run's time over that of the pair of
     # one-thread processes run right after it (the two-core ceiling)
     ceiling: float | None = None
+    # w2vpy's runs: words per second of the training alone, as it reports them
+    training_rate: float | None = None
 
 
 @dataclass
@@ -90,6 +97,8 @@ def implementations(args) -> dict[str, list[str]]:
         impls["word2vec.c eof-fixed"] = shlex.split(os.environ["W2V_C_FIXED_BIN"])
     wanted = args.impls.split(",") if args.impls else list(impls)
     chosen = {k: v for k, v in impls.items() if k in wanted}
+    if args.cuda:
+        chosen[CUDA_IMPL] = impls["w2vpy"] + ["-backend", "cuda"]
     if args.hot_rows is not None:
         # another hot-rows setting, timed and scored beside the default in the same run
         chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"]
@@ -196,6 +205,25 @@ def compile_package() -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
+def written_since(log: Path, offset: int) -> bytes:
+    with open(log, "rb") as f:
+        f.seek(offset)
+        return f.read()
+
+
+def training_rate(output: bytes) -> float | None:
+    """Words per second of the training alone, from w2v-train's closing line
+    (None when there is none)."""
+    found = TRAINED_LINE.findall(output)
+    return float(found[-1][1]) * 1e3 if found else None
+
+
+def last_line(output: bytes) -> str:
+    """What a failed run said last: its error line."""
+    lines = output.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else "(no output)"
+
+
 def run_once(cmd: list[str], log: Path) -> tuple[float, float, int]:
     """Wall time, peak RSS (MB) and exit code of one whole process.
 
@@ -278,7 +306,7 @@ def one_thread_cell(index: CellIndex, c: Cell) -> Cell | None:
     implementation's, or plain w2vpy's for the hot-rows mode (off with one
     thread)."""
     one = index.get((c.impl, c.mode, c.size, 1))
-    if one is None and c.impl.startswith("w2vpy"):
+    if one is None and c.impl.startswith(HOT_ROWS_IMPL):
         one = index.get(("w2vpy", c.mode, c.size, 1))
     return one if one is not c else None
 
@@ -338,23 +366,26 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
     lines = [begin, f"### {label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}.",
              f"Corpus `{corpus}` ({words:,} words); `-window 5 -sample 1e-4 -min-count 5`; "
-             "whole-process wall time (median, min-max over repeats), training words/s = "
-             "epochs x corpus words / median wall time, peak RSS, analogy accuracy "
+             "whole-process wall time (median, min-max over repeats), words/s = "
+             "epochs x corpus words / median wall time, training words/s = w2vpy's own "
+             "report of its training alone (`-debug 1`; median), peak RSS, analogy accuracy "
              "(questions-words, 30000 most frequent words, compute-accuracy rules).", "",
              "| mode | size | threads | epochs | implementation | wall s (min-max) | "
-             "words/s | peak RSS MB | accuracy | time vs fixed word2vec.c | time vs gensim | "
-             "speed-up over 1 thread | two-core ceiling |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "words/s | training words/s | peak RSS MB | accuracy | time vs fixed word2vec.c | "
+             "time vs gensim | speed-up over 1 thread | two-core ceiling |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     index = cell_index(cells)
     for c in cells:
         walls = [r.wall for r in c.runs if r.rc == 0]
         if not walls:
             lines.append(f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | "
-                         "failed | | | | | | | |")
+                         "failed | | | | | | | | |")
             continue
         med = median(walls)
         acc = [r.accuracy for r in c.runs if r.accuracy is not None]
         rss = max(r.rss_mb for r in c.runs)
+        rates = [r.training_rate for r in c.runs if r.training_rate is not None]
+        rate_text = f"{median(rates) / 1e3:,.0f}k" if rates else ""
 
         def ratio(other: str) -> str:
             o = index.get((other, c.mode, c.size, c.threads))
@@ -389,7 +420,7 @@ def render(cells: list[Cell], words: int, corpus: str, extra: str, label: str,
         lines.append(
             f"| {c.mode} | {c.size} | {c.threads} | {c.epochs} | {c.impl} | {med:.1f} "
             f"({min(walls):.1f}-{max(walls):.1f}) | {c.epochs * words / med / 1e3:,.0f}k | "
-            f"{rss:.0f} | {accuracy_text} | {ratio('word2vec.c eof-fixed')} | "
+            f"{rate_text} | {rss:.0f} | {accuracy_text} | {ratio('word2vec.c eof-fixed')} | "
             f"{ratio('gensim')} | {speedup()} | {ceiling()} |")
     lines += ["", extra, "", end]
     return "\n".join(lines)
@@ -493,6 +524,11 @@ def main() -> None:
                         "this often through the block (bench/core_to_core.c; 0: off)")
     p.add_argument("--accuracy-every-repeat", action="store_true",
                    help="score w2vpy's vectors in every repeat (median and range reported)")
+    p.add_argument("--no-accuracy", action="store_true",
+                   help="score no run (a block that times scaling alone)")
+    p.add_argument("--cuda", action="store_true",
+                   help=f"also run w2vpy's CUDA backend ({CUDA_IMPL!r}), at the largest of "
+                        "--threads only")
     p.add_argument("--scaling", default="", help="corpus multiples for the scaling run, e.g. 1,2,4")
     p.add_argument("--results", default=str(HERE / "RESULTS.md"))
     p.add_argument("--chart", default=None, help="PNG path (default bench/results-LABEL.png)")
@@ -522,6 +558,7 @@ def main() -> None:
             group = [Cell(impl, mode, threads, size, epochs)
                      for threads in args.thread_list for impl in impls
                      if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))
+                     and not (impl == CUDA_IMPL and threads != max(args.thread_list))
                      and (impl.startswith("w2vpy") or threads in others_threads)]
             cells += group
             for rep in range(args.repeats):
@@ -534,10 +571,16 @@ def main() -> None:
                     out.unlink(missing_ok=True)
                     command = impls[cell.impl] + training_args(corpus, size, epochs, threads, flags)
                     if cell.impl != "gensim":
-                        command += ["-binary", "1", "-debug", "0"]
+                        # w2vpy's -debug 1 adds a few lines, among them its training's rate
+                        debug = "1" if cell.impl.startswith("w2vpy") else "0"
+                        command += ["-binary", "1", "-debug", debug]
+                    log = workdir / "runs.log"
+                    offset = log.stat().st_size if log.exists() else 0
                     started = time.monotonic()
-                    wall, rss, rc = run_once(command + ["-output", str(out)], workdir / "runs.log")
+                    wall, rss, rc = run_once(command + ["-output", str(out)], log)
                     span = (started, time.monotonic())
+                    output = written_since(log, offset)
+                    rate = training_rate(output) if rc == 0 else None
                     ceiling = None
                     if (cell.impl == "w2vpy" and threads == 1 and rc == 0
                             and rep < args.ceiling_repeats and 2 in args.thread_list):
@@ -549,13 +592,21 @@ def main() -> None:
                             ceiling = 2 * wall / together
                             print(f"{mode} size={size} two one-thread runs at once: "
                                   f"{together:.1f}s, ceiling {ceiling:.2f}x", flush=True)
-                    scored = rep == 0 or (args.accuracy_every_repeat
-                                          and cell.impl.startswith("w2vpy"))
+                    scored = not args.no_accuracy and (
+                        rep == 0 or (args.accuracy_every_repeat and cell.impl.startswith("w2vpy")))
                     acc = accuracy(out, questions) if rc == 0 and scored else None
-                    cell.runs.append(Run(wall, rss, acc, rc, span, ceiling))
+                    cell.runs.append(Run(wall, rss, acc, rc, span, ceiling, rate))
                     print(f"{mode} size={size} threads={threads} {cell.impl}: {wall:.1f}s "
                           f"{rss:.0f}MB rc={rc}"
+                          + (f" training {rate / 1e6:.2f}M words/s" if rate is not None else "")
+                          + (f" ({last_line(output)})" if rc != 0 else "")
                           + (f" acc={acc * 100:.2f}%" if acc is not None else ""), flush=True)
+            # the block so far, so that a run stopped at a time limit keeps what it measured
+            partial = (f"Partial: the block was stopped after {mode}, size {size} "
+                       "(what follows it in --modes and --sizes was not run).")
+            write_results(Path(args.results),
+                          render(cells, words, Path(args.corpus).name, partial, args.label),
+                          args.label)
     extra = scaling(args, workdir, corpus) if args.scaling else ""
     if any(r.ceiling is not None for c in cells for r in c.runs):
         extra = ("Two-core ceiling: two independent one-thread w2vpy processes (the row's mode, "
