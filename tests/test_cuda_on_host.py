@@ -178,6 +178,67 @@ def test_cbow_hierarchical_softmax_first_updates_by_hand(host_kernel):
     np.testing.assert_allclose(arrays.syn1[0], g1 * V + g2 * U, rtol=1e-6)
 
 
+# ---------------------------------------------------------------- the learning rate
+
+#: w2v_kernels.cu's W2V_RATE_INTERVAL: positions between a warp's reports
+RATE_INTERVAL = 32
+
+
+def launch_with_rate(ids: list[int], thresholds: list[int], total_words: int,
+                     kernel: HostKernel, sample: float = 0.0) -> KernelArrays:
+    """Skip-gram+NS, size 4, window 1, one negative always drawn as word 1,
+    syn0 of word w filled with w / 10, on one batch of ids."""
+    vocab_size = len(thresholds)
+    syn0 = np.repeat(np.arange(vocab_size, dtype=np.float32)[:, None] / 10, 4, axis=1)
+    arrays = KernelArrays(
+        syn0=syn0, syn1=np.zeros(1, np.float32), syn1neg=np.zeros_like(syn0),
+        keep_threshold=np.asarray(thresholds, np.uint32), code_offsets=np.zeros(1, np.int64),
+        codes=np.zeros(1, np.uint8), points=np.zeros(1, np.int32),
+        unigram_table=np.array([1], np.int32), sigmoid_table=_core.sigmoid_table(),
+        words_done=np.zeros(1, np.uint64))
+    params = training_params(dict(vector_size=4, window=1, sample=sample or 1e-3, alpha=ALPHA,
+                                  min_count=1, sg=1, hs=0, negative=1))
+    ids_array = np.asarray(ids, dtype=np.int32)
+    bounds = sentence_bounds(ids_array)
+    arguments = kernel_arguments(arrays, ids_array, bounds, len(bounds) - 1, 0, params,
+                                 total_words=total_words, epoch=0)
+    if not sample:  # sample 0: every word kept, whatever its threshold
+        arguments = tuple(np.float64(0) if d.name == "sample" else a
+                          for d, a in zip(kernel_signature(), arguments))
+    check_kernel_arguments(kernel_signature(), arguments)
+    kernel.launch(len(bounds) - 1, arguments)
+    return arrays
+
+
+def test_the_rate_falls_with_the_words_reported_inside_a_sentence(host_kernel):
+    """Word 1 at positions 0-31, word 2 at 32 and 33.  Word 2's output row is
+    trained only at positions 32 and 33 (the noise draw is word 1), after the
+    warp's first report of 32 tokens.  With a schedule of 31 words that report
+    ends it, so the row moves by the floor rate, 1e-4 of the start; with a
+    long schedule, by about the start.  Positions 0-31 train alike in both."""
+    ids = [1] * RATE_INTERVAL + [2, 2, 0]
+    thresholds = [65536] * 3
+    ended = launch_with_rate(ids, thresholds, total_words=RATE_INTERVAL - 1, kernel=host_kernel)
+    going = launch_with_rate(ids, thresholds, total_words=10**9, kernel=host_kernel)
+    ratio = np.linalg.norm(ended.syn1neg[2]) / np.linalg.norm(going.syn1neg[2])
+    assert 0.5e-4 < ratio < 2e-4
+    # the reports add up to the sentence's tokens, </s> included
+    assert ended.words_done[0] == going.words_done[0] == len(ids)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ids=st.lists(st.integers(0, 3), max_size=2600),
+       thresholds=st.lists(st.integers(0, 65536), min_size=4, max_size=4),
+       sample=st.sampled_from([0.0, 1e-3]))
+def test_the_reports_add_up_to_the_batch_s_tokens(host_kernel, ids, thresholds, sample):
+    """Whatever subsampling drops, a launch's reports (every RATE_INTERVAL
+    kept positions, pro rata, the rest at the sentence's end) add up to its
+    tokens: the schedule's clock neither gains nor loses words."""
+    arrays = launch_with_rate(ids, thresholds, total_words=10**6, kernel=host_kernel,
+                              sample=sample)
+    assert arrays.words_done[0] == len(ids)
+
+
 # ---------------------------------------------------------------- the GPU-only differences
 
 MASK64 = (1 << 64) - 1

@@ -10,11 +10,21 @@
 //
 // Differences from the CPU path (documented in the README): subsampling draws
 // come from a counter-based hash per (seed, epoch, token) instead of the
-// thread's LCG stream, and sentences are cut every 1000 tokens before
-// subsampling instead of after.
+// thread's LCG stream, sentences are cut every 1000 tokens before subsampling
+// instead of after, and the learning rate is refreshed every
+// W2V_RATE_INTERVAL positions of a warp's sentence instead of every 10000
+// words of a thread.
 
 #include "w2v_constants.h"  // w2vpy/include, shared with the C core
 #include "w2v_lanes.h"
+
+// Every this many positions a warp adds the tokens it has trained to the
+// shared word counter and takes the learning rate from the total, so that the
+// warps training at one time share one rate that falls with the words all of
+// them have trained: word2vec.c's threads report every 10000 words, but
+// thousands of warps at 10000 words each would hold the rate still for
+// several epochs of a small corpus.
+#define W2V_RATE_INTERVAL 32
 
 W2V_DEVICE u64 splitmix64(u64 x) {
     x += 0x9E3779B97F4A7C15ULL;
@@ -179,15 +189,24 @@ W2V_DEVICE void train_sentence(const Model& m, const int* __restrict__ ids, long
                                long long end, long long first_token, int* sentence,
                                u64* __restrict__ words_done, int lane) {
     const int length = load_sentence(m, ids, begin, end, first_token, sentence, lane);
-
-    // The learning rate falls with the words processed by every warp so far.
-    const u64 before = lanes_fetch_add(words_done, (u64)(end - begin), lane);
-    const float alpha = w2v_schedule_alpha(m.starting_alpha, (long long)before, m.total_words);
+    const int tokens = (int)(end - begin);  // at most W2V_MAX_SENTENCE_LENGTH
+    // the tokens a rate interval stands for: </s> and the words subsampling
+    // dropped, pro rata
+    const int interval_tokens = length > 0 ? tokens * W2V_RATE_INTERVAL / length : 0;
+    int reported = 0;  // of this sentence's tokens, those added to words_done
+    float alpha = w2v_schedule_alpha(
+        m.starting_alpha, (long long)lanes_fetch_add(words_done, 0, lane), m.total_words);
 
     u64 next_random = splitmix64(m.seed * 0x100000001B3ULL + (u64)m.epoch * 0x9E3779B9ULL +
                                  (u64)(first_token + begin));
     float h[W2V_MAX_DIMS_PER_LANE], e[W2V_MAX_DIMS_PER_LANE];
     for (int pos = 0; pos < length; pos++) {
+        if (pos > 0 && pos % W2V_RATE_INTERVAL == 0) {
+            const u64 done = lanes_fetch_add(words_done, (u64)interval_tokens, lane) +
+                             (u64)interval_tokens;
+            alpha = w2v_schedule_alpha(m.starting_alpha, (long long)done, m.total_words);
+            reported += interval_tokens;
+        }
         const int word = sentence[pos];
         next_random = w2v_lcg_next(next_random);
         const int b = (int)(next_random % (u64)m.window);
@@ -218,6 +237,7 @@ W2V_DEVICE void train_sentence(const Model& m, const int* __restrict__ ids, long
             }
         }
     }
+    lanes_fetch_add(words_done, (u64)(tokens - reported), lane);
 }
 
 // The sentences of one batch of ids: sentence s is ids[sentence_starts[s],
