@@ -28,6 +28,7 @@ from w2vpy.corpus import open_corpus  # noqa: E402
 from w2vpy.cuda_backend import (MAX_VECTOR_SIZE, CupyKernel, kernel_vector_size,  # noqa: E402
                                 train_weights_cuda)
 from w2vpy.encoded_corpus import encode_corpus  # noqa: E402
+from w2vpy.errors import W2VError  # noqa: E402
 from w2vpy.model import prepare_vocab  # noqa: E402
 from w2vpy.parameters import training_params  # noqa: E402
 
@@ -51,7 +52,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     common = dict(window=5, sample=1e-4, min_count=5, epochs=args.epochs)
     builds = sorted({kernel_vector_size(s) for s in sizes} | {MAX_VECTOR_SIZE})
-    kernels = {n: CupyKernel(n) for n in builds}  # compiled before any timing
+    try:
+        kernels = {n: CupyKernel(n) for n in builds}  # compiled before any timing
+    except W2VError as exc:
+        sys.exit(f"cuda_kernel.py: {exc}")
     rows = ["| mode | size | kernel built for | training words/s, median (min-max) |",
             "| --- | --- | --- | --- |"]
     with open_corpus(args.corpus) as corpus:
