@@ -47,7 +47,7 @@ HOT_ROWS_IMPL = "w2vpy -hot-rows"
 # threads count the vocabulary; the GPU trains)
 CUDA_IMPL = "w2vpy cuda"
 # w2v-train -debug 1's closing line: training alone, from its own clock
-TRAINED_LINE = re.compile(rb"Trained (\d+) words in [\d.]+ s \(([\d.]+)k words/s\)")
+TRAINED_LINE = re.compile(rb"Trained \d+ words in [\d.]+ s \(([\d.]+)k words/s\)")
 
 
 @dataclass
@@ -215,7 +215,7 @@ def training_rate(output: bytes) -> float | None:
     """Words per second of the training alone, from w2v-train's closing line
     (None when there is none)."""
     found = TRAINED_LINE.findall(output)
-    return float(found[-1][1]) * 1e3 if found else None
+    return float(found[-1]) * 1e3 if found else None
 
 
 def last_line(output: bytes) -> str:
