@@ -13,22 +13,25 @@
 #       the CPU path at 1, 2, 4, 8 and 16 threads (default and -hot-rows 64),
 #       four modes, size 100, 1 epoch, beside word2vec.c (built there from
 #       DATA/word2vec.c, with the end-of-file fix) and gensim; stopped after
-#       SECONDS (default 480) with the modes finished so far written
+#       SECONDS (default 300) with the modes finished so far written
 #
 # DATA (bench/gpu_data.sh fills it): en-8m.txt.gz, questions-words.txt,
 # word2vec.c, and wheels/ with what the machine's python3 lacks (gensim).
 # OUT receives the logs and the results blocks (RESULTS-gpu.md, RESULTS-cpu.md),
-# which are then merged into bench/RESULTS.md.  Each step has its own time
+# which are then merged into bench/RESULTS.md: at most 8 files a stage.  Each step has its own time
 # limit, so that one that hangs still leaves the others' logs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 stage=${1:?gpu or cpu}
 data=$(realpath "${2:?DATA folder}")
 out=$(realpath "${3:?OUT folder}")
-limit=${4:-480}
+limit=${4:-300}
 mkdir -p "$out"
 exec > >(tee -a "$out/$stage.log") 2>&1
 export PYTHONUNBUFFERED=1
+# CUDA's tools where an image keeps them off the PATH
+export PATH="$PATH:/usr/local/cuda/bin"
+NCU=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | tail -1)
 PY=${PYTHON:-python3}
 work=/tmp/w2vpy-gpu-batch
 mkdir -p "$work"
@@ -79,8 +82,8 @@ gpu_stage() {
     step "CUDA backend beside the CPU path (16 threads), sizes 100 and 300, reference epochs"
     timeout 300 $PY bench/run.py --corpus "$text" --questions "$data/questions-words.txt" \
         --modes cbow-ns,sg-ns,cbow-hs,sg-hs --sizes 100,300 --threads 16 --impls w2vpy --cuda \
-        --repeats 2 --ceiling-repeats 0 --latency-interval-ms 0 --workdir "$work/bench" \
-        --results "$out/RESULTS-gpu.md" --chart "$out/results-gpu.png" \
+        --repeats 1 --ceiling-repeats 0 --latency-interval-ms 0 --workdir "$work/bench" \
+        --results "$out/RESULTS-gpu.md" --chart "$work/results-gpu.png" \
         --label "CUDA backend, $(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)"
     step "the kernel alone: the build for the vector size's class against the one for 512"
     timeout 150 $PY bench/cuda_kernel.py --corpus "$text" --sizes 100,300 --repeats 3 \
@@ -90,7 +93,7 @@ gpu_stage() {
     for mode in "cbow-ns:-cbow 1" "sg-ns:-cbow 0"; do
         flags=${mode#*:}
         # --clock-control none: the clocks the timed runs had
-        timeout 90 ncu --clock-control none --kernel-name w2v_train_sentences --launch-count 1 \
+        timeout 90 "${NCU:-ncu}" --clock-control none --kernel-name w2v_train_sentences --launch-count 1 \
             --section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy \
             --section LaunchStats --section WarpStateStats --section SchedulerStats \
             --section ComputeWorkloadAnalysis \
@@ -100,7 +103,7 @@ gpu_stage() {
         tail -60 "$out/ncu-${mode%%:*}.txt"
     done
     step "the whole test suite"
-    timeout 180 $PY -m pytest -q -rs -n 16 -p no:cacheprovider 2>&1 | tee "$out/pytest.log" \
+    timeout 120 $PY -m pytest -q -rs -n 16 -p no:cacheprovider 2>&1 | tee "$out/pytest.log" \
         | tail -15
 }
 
@@ -116,7 +119,7 @@ cpu_stage() {
         --modes cbow-ns,cbow-hs,sg-ns,sg-hs --sizes 100 --epochs 1 --threads 1,2,4,8,16 \
         --impls "w2vpy,gensim,word2vec.c eof-fixed" --hot-rows 64 --repeats 1 --no-accuracy \
         --ceiling-repeats 0 --latency-interval-ms 0 --workdir "$work/bench" \
-        --results "$out/RESULTS-cpu.md" --chart "$out/results-cpu.png" \
+        --results "$out/RESULTS-cpu.md" --chart "$work/results-cpu.png" \
         --label "threads 1-16 on the GPU machine's CPU: size 100, 1 epoch"
 }
 
