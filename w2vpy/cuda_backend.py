@@ -113,8 +113,8 @@ def require_cuda():
     try:
         import cupy
     except ImportError:
-        raise W2VError("the cuda backend needs cupy: pip install 'w2vpy[cuda]' "
-                       "(or the cupy-cudaXXx wheel matching your CUDA)") from None
+        raise W2VError("the cuda backend needs cupy: pip install 'w2vpy[cuda]' for CUDA 12 "
+                       "or 'w2vpy[cuda13]' for CUDA 13") from None
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # cupy raises CUDARuntimeError without a driver
