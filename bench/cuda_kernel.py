@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from run import MODES, machine, write_results  # noqa: E402
+from run import MODES, machine, markers, write_results  # noqa: E402
 
 from w2vpy.corpus import open_corpus  # noqa: E402
 from w2vpy.cuda_backend import (MAX_VECTOR_SIZE, CupyKernel, kernel_vector_size,  # noqa: E402
@@ -78,13 +78,14 @@ def main() -> None:
                         r = rates[n]
                         rows.append(f"| {mode} | {size} | {n} | {statistics.median(r) / 1e6:.1f}M "
                                     f"({min(r) / 1e6:.1f}-{max(r) / 1e6:.1f}) |")
-    text = "\n".join([f"<!-- bench:{args.label}:begin -->", f"### {args.label}", "",
+    begin, end = markers(args.label)
+    text = "\n".join([begin, f"### {args.label}", "",
                       f"Measured {datetime.date.today().isoformat()} on {machine()}.",
                       f"Corpus `{Path(args.corpus).name}`, {vocab.train_words:,} words, "
                       f"{args.epochs} epoch(s), `-window 5 -sample 1e-4 -min-count 5`; "
                       f"{args.repeats} repeats interleaved; the training alone (w2vpy's own "
                       "clock), the kernel compiled before.", "", *rows, "",
-                      f"<!-- bench:{args.label}:end -->"])
+                      end])
     print(text)
     if args.results:
         write_results(Path(args.results), text, args.label)

@@ -3,6 +3,7 @@ w2v_kernels.cu built for the host (tests/host_kernel.py, one lane owning
 every dimension) and driven by the GPU's own launch code
 (cuda_backend.train_weights_cuda: batches, sentence bounds, arguments)."""
 import ctypes
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from w2vpy import _core, train
 from w2vpy.model import prepare_vocab
 from w2vpy.corpus import open_corpus
 from w2vpy.cuda_backend import (Kernel, KernelArrays, check_kernel_arguments, kernel_arguments,
-                                kernel_signature, sentence_bounds, train_weights_cuda)
+                                kernel_signature, kernel_source, sentence_bounds,
+                                train_weights_cuda)
 from w2vpy.encoded_corpus import encode_corpus
 from w2vpy.parameters import training_params
 from w2vpy.word_vectors import WordVectors
@@ -118,16 +120,22 @@ def sigmoid_entry(f: float) -> float:
     return x / (x + 1)
 
 
+def launch_batch(kernel: HostKernel, arrays: KernelArrays, ids: list[int], params,
+                 total_words: int) -> None:
+    """One launch over one batch of ids (epoch 0, starting at corpus token 0)."""
+    ids_array = np.asarray(ids, dtype=np.int32)
+    bounds = sentence_bounds(ids_array)
+    arguments = kernel_arguments(arrays, ids_array, bounds, len(bounds) - 1, 0, params,
+                                 total_words=total_words, epoch=0)
+    check_kernel_arguments(kernel_signature(), arguments)
+    kernel.launch(len(bounds) - 1, arguments)
+
+
 def launch_sentence_a_b(kernel: HostKernel, arrays: KernelArrays, **parameters) -> None:
     """The one sentence "a b </s>" (ids 1 2 0), window 1, no subsampling."""
     params = training_params(dict(vector_size=4, window=1, sample=0, alpha=ALPHA, min_count=1,
                                   **parameters))
-    ids = np.array([1, 2, 0], dtype=np.int32)
-    bounds = sentence_bounds(ids)
-    arguments = kernel_arguments(arrays, ids, bounds, len(bounds) - 1, 0, params,
-                                 total_words=1000, epoch=0)
-    check_kernel_arguments(kernel_signature(), arguments)
-    kernel.launch(len(bounds) - 1, arguments)
+    launch_batch(kernel, arrays, [1, 2, 0], params, total_words=1000)
 
 
 def hand_arrays(**tables) -> KernelArrays:
@@ -180,8 +188,8 @@ def test_cbow_hierarchical_softmax_first_updates_by_hand(host_kernel):
 
 # ---------------------------------------------------------------- the learning rate
 
-#: w2v_kernels.cu's W2V_RATE_INTERVAL: positions between a warp's reports
-RATE_INTERVAL = 32
+#: positions between a warp's reports, read from the kernel's source
+RATE_INTERVAL = int(re.search(r"#define W2V_RATE_INTERVAL (\d+)", kernel_source()).group(1))
 
 
 def launch_with_rate(ids: list[int], thresholds: list[int], total_words: int,
@@ -196,17 +204,9 @@ def launch_with_rate(ids: list[int], thresholds: list[int], total_words: int,
         codes=np.zeros(1, np.uint8), points=np.zeros(1, np.int32),
         unigram_table=np.array([1], np.int32), sigmoid_table=_core.sigmoid_table(),
         words_done=np.zeros(1, np.uint64))
-    params = training_params(dict(vector_size=4, window=1, sample=sample or 1e-3, alpha=ALPHA,
+    params = training_params(dict(vector_size=4, window=1, sample=sample, alpha=ALPHA,
                                   min_count=1, sg=1, hs=0, negative=1))
-    ids_array = np.asarray(ids, dtype=np.int32)
-    bounds = sentence_bounds(ids_array)
-    arguments = kernel_arguments(arrays, ids_array, bounds, len(bounds) - 1, 0, params,
-                                 total_words=total_words, epoch=0)
-    if not sample:  # sample 0: every word kept, whatever its threshold
-        arguments = tuple(np.float64(0) if d.name == "sample" else a
-                          for d, a in zip(kernel_signature(), arguments))
-    check_kernel_arguments(kernel_signature(), arguments)
-    kernel.launch(len(bounds) - 1, arguments)
+    launch_batch(kernel, arrays, ids, params, total_words)
     return arrays
 
 
