@@ -12,7 +12,6 @@ from __future__ import annotations
 import bz2
 import contextlib
 import functools
-import gzip
 import io
 import lzma
 import os
@@ -20,8 +19,9 @@ import queue
 import sys
 import threading
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Generator, Iterator, Union
+from typing import Any, BinaryIO, Callable, Generator, Iterator, Union
 
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.paths import file_kind
@@ -93,24 +93,108 @@ def _sniff(source: Source, name: str) -> str | None:
     return None
 
 
-_DECOMPRESSORS = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
-                  "bzip2": lambda raw: bz2.BZ2File(raw, "rb"),
-                  "xz": lambda raw: lzma.LZMAFile(raw, "rb")}
-_DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError, gzip.BadGzipFile)
+class _GzipMember:
+    """zlib's gzip decompressor behind the interface of bz2's and lzma's."""
+
+    def __init__(self) -> None:
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    @property
+    def eof(self) -> bool:
+        return self._d.eof
+
+    @property
+    def unused_data(self) -> bytes:
+        return self._d.unused_data
+
+    @property
+    def needs_input(self) -> bool:
+        return not self._d.unconsumed_tail
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        return self._d.decompress(self._d.unconsumed_tail + data, max_length)
+
+
+@dataclass(frozen=True)
+class _StreamFormat:
+    """What may follow one compressed stream, as its own tool reads the file:
+    another stream (concatenated files), or zero bytes of padding: gzip
+    ignores zeros only where nothing else follows them, xz takes padding in
+    multiples of four anywhere between streams, bzip2 takes none."""
+    magic: bytes
+    new: Callable[[], Any]
+    padding: int | None        # None: none; n: zero bytes in multiples of n
+    padding_ends_file: bool    # the padding must reach the end of the file
+
+
+_FORMATS = {
+    "gzip": _StreamFormat(b"\x1f\x8b", _GzipMember, 1, True),
+    "bzip2": _StreamFormat(b"BZh", bz2.BZ2Decompressor, None, False),
+    "xz": _StreamFormat(b"\xfd7zXZ\x00",
+                        lambda: lzma.LZMADecompressor(format=lzma.FORMAT_XZ), 4, False),
+}
+_DECOMPRESSION_ERRORS = (EOFError, zlib.error, lzma.LZMAError)
+
+
+def _decompressed(raw: BinaryIO, kind: str, name: str) -> Iterator[bytes]:
+    """Every stream of a compressed file, in chunks of at most CHUNK_BYTES
+    (so a small file that expands hugely never sits whole in memory), read to
+    the file's end: what its tool (``gzip -dc``...) would not read whole is
+    refused, never cut short."""
+    fmt = _FORMATS[kind]
+    stream = fmt.new()
+    data = b""
+    while True:
+        if stream.eof:
+            data = _next_stream_start(raw, stream.unused_data, fmt, kind, name)
+            if not data:
+                return
+            stream = fmt.new()
+        elif stream.needs_input and not data:
+            data = raw.read(CHUNK_BYTES)
+            if not data:
+                raise CorruptInputError(f"{name}: truncated {kind} file (it ends inside a "
+                                        "compressed stream)")
+        out = stream.decompress(data, CHUNK_BYTES)
+        data = b""
+        if out:
+            yield out
+
+
+def _next_stream_start(raw: BinaryIO, rest: bytes, fmt: _StreamFormat, kind: str,
+                       name: str) -> bytes:
+    """What follows a stream's end, its padding skipped: the next stream's
+    first bytes, or b"" at the end of the file."""
+    zeros = 0
+    while True:
+        if len(rest) < len(fmt.magic):
+            more = raw.read(CHUNK_BYTES)
+            if more:
+                rest += more
+                continue
+        if fmt.padding is None or not rest.startswith(b"\0"):
+            break
+        stripped = rest.lstrip(b"\0")
+        zeros += len(rest) - len(stripped)
+        rest = stripped
+    if zeros % (fmt.padding or 1):
+        raise CorruptInputError(f"{name}: corrupt {kind} file ({zeros} bytes of padding "
+                                f"after a stream, not a multiple of {fmt.padding})")
+    if not rest:
+        return b""
+    if rest.startswith(fmt.magic) and not (zeros and fmt.padding_ends_file):
+        return rest
+    raise CorruptInputError(f"{name}: what follows the end of one {kind} stream is neither "
+                            "padding nor another stream; refusing to train on part of the file "
+                            "(decompress it and check what follows)")
 
 
 def _read_chunks(source: Source, kind: str | None, name: str) -> Iterator[bytes]:
     try:
-        with contextlib.ExitStack() as files:
-            f = files.enter_context(_open_raw(source))
-            if kind is not None:
-                # the decompressor does not close the file it was handed
-                f = files.enter_context(_DECOMPRESSORS[kind](f))
-            while True:
-                chunk = f.read(CHUNK_BYTES)
-                if not chunk:
-                    return
-                yield chunk
+        with _open_raw(source) as f:
+            chunks = (iter(lambda: f.read(CHUNK_BYTES), b"") if kind is None
+                      else _decompressed(f, kind, name))
+            yield from chunks
     except _DECOMPRESSION_ERRORS as exc:
         raise CorruptInputError(f"{name}: corrupt or truncated compressed file ({exc})") from exc
     except OSError as exc:
