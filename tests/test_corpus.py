@@ -123,3 +123,55 @@ def test_a_callers_corpus_stays_open_between_calls(tmp_path):
     model = Word2Vec(vector_size=4, min_count=1, workers=1, epochs=1)
     model.build_vocab(plain)
     assert report.words_trained == model.train(plain).words_trained > 0
+
+
+FIRST, SECOND = b"one two three\n", b"four five six\n"
+COMPRESSORS = {"gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress}
+# what each tool's -dc reads whole (zeros: padding it takes silently)
+READ_WHOLE = [("gzip", b""), ("gzip", b"\0" * 3), ("bzip2", b""), ("xz", b""),
+              ("xz", b"\0" * 8)]
+
+
+@pytest.mark.parametrize("chunk_bytes", [3, 1 << 20])
+@pytest.mark.parametrize("read_ahead", [False, True])
+@pytest.mark.parametrize("kind,padding", READ_WHOLE, ids=lambda v: repr(v)[:12])
+def test_every_stream_of_a_compressed_file_is_read(tmp_path, monkeypatch, kind, padding,
+                                                   read_ahead, chunk_bytes):
+    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", chunk_bytes)
+    compress = COMPRESSORS[kind]
+    packed = tmp_path / "two_streams"
+    if kind == "gzip" and padding:  # gzip -dc takes zeros only at the end
+        packed.write_bytes(compress(FIRST) + compress(SECOND) + padding)
+    else:
+        packed.write_bytes(compress(FIRST) + padding + compress(SECOND) + padding)
+    assert b"".join(Corpus(packed).chunks(read_ahead)) == FIRST + SECOND
+
+
+# what each tool's -dc does not read whole (it fails, or warns and drops it)
+NOT_READ_WHOLE = [("gzip", b"garbage"), ("gzip", b"\0\0" + gzip.compress(SECOND)),
+                  ("bzip2", b"garbage"), ("bzip2", b"\0" * 4),
+                  ("xz", b"garbage"), ("xz", b"\0" * 6), ("xz", b"\0" * 2 + lzma.compress(SECOND)),
+                  ("xz", b"\xfd7zXZ\0")]
+
+
+@pytest.mark.parametrize("read_ahead", [False, True])
+@pytest.mark.parametrize("kind,tail", NOT_READ_WHOLE, ids=lambda v: repr(v)[:12])
+def test_a_compressed_file_not_read_to_its_end_is_refused(tmp_path, kind, tail, read_ahead):
+    packed = tmp_path / "tail"
+    packed.write_bytes(COMPRESSORS[kind](FIRST) + tail)
+    with pytest.raises(CorruptInputError, match=f"^{packed}: .*(stream|padding|truncated)"):
+        b"".join(Corpus(packed).chunks(read_ahead))
+    assert not read_ahead_threads()
+
+
+def test_trailing_data_is_one_line_on_the_command_line(tmp_path):
+    packed = tmp_path / "t.xz"
+    packed.write_bytes(lzma.compress(TEXT * 20) + b"plain text appended\n")
+    r = run_cli("-train", str(packed), "-output", str(tmp_path / "v.txt"), "-min-count", "1",
+                "-size", "4", "-debug", "0", "-threads", "2")
+    assert r.returncode == 1
+    assert r.stderr.decode().strip().splitlines() == [
+        f"w2v-train: error: {packed}: what follows the end of one xz stream is neither padding "
+        "nor another stream; refusing to train on part of the file (decompress it and check "
+        "what follows)"]
+    assert not (tmp_path / "v.txt").exists()
