@@ -5,6 +5,7 @@ import re
 import signal
 import stat
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -14,6 +15,7 @@ import pytest
 
 from conftest import run_cli, topic_corpus
 import w2vpy
+import w2vpy.paths
 from w2vpy import W2VError, load
 from w2vpy.errors import CorruptInputError
 from w2vpy.formats import DuplicateWordWarning
@@ -436,3 +438,81 @@ def test_signal_during_a_large_huffman_build_is_taken_at_once():
     assert time.monotonic() - started < 1.5
     assert not [t for t in threading.enumerate()
                 if t.name == "w2vpy-stoppable" and t.is_alive()]
+
+
+# -- output paths: every path an output takes, checked before any work --------------------
+
+@pytest.mark.parametrize("spelling,tail", [("base.bin/", "/"), ("nodir/", "/"),
+                                           ("base.bin/.", "/."), ("base.bin//", "/"),
+                                           ("nodir/..", "/..")])
+def test_output_spelled_as_a_directory_is_refused_before_work(tmp_path, corpus, spelling, tail):
+    (tmp_path / "base.bin").write_bytes(b"old")
+    out = f"{tmp_path}/{spelling}"
+    r = run_cli("-train", str(corpus), "-output", out, *FAST)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines() == [
+        f"w2v-train: error: output path {out} names a directory (it ends in '{tail}'); "
+        "give a file name"]
+    assert (tmp_path / "base.bin").read_bytes() == b"old"
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_a_name_as_long_as_the_file_system_takes_is_written(tmp_path):
+    from w2vpy.atomic import atomic_write
+    name_max = os.pathconf(tmp_path, "PC_NAME_MAX")
+    out = tmp_path / ("v" * name_max)
+    with atomic_write(out) as f:
+        f.write(b"vectors")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    assert out.read_bytes() == b"vectors"
+
+
+def test_an_output_whose_temporary_path_is_too_long_is_refused_before_work(tmp_path):
+    """The final path fits the system's limit but its temporary file's would
+    not: refused by the check made before training, not after it."""
+    path_max = os.pathconf(tmp_path, "PC_PATH_MAX")
+    deep = tmp_path
+    while len(os.fsencode(str(deep))) < path_max - 300:
+        deep = deep / ("d" * 200)
+    deep.mkdir(parents=True)
+    out = deep / ("v" * (path_max - 2 - len(os.fsencode(str(deep)))))
+    assert len(os.fsencode(str(out))) == path_max - 1
+    with pytest.raises(W2VError, match="temporary file's path .* is .* bytes long"):
+        w2vpy.paths.output_target(out)
+
+
+WRITER = """
+import sys, time
+from w2vpy.atomic import atomic_write
+with atomic_write(sys.argv[1]) as f:
+    f.write(b"half a model")
+    f.flush()
+    print("writing", flush=True)
+    time.sleep(120)
+"""
+
+
+def start_writer(out):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(out)], stdout=subprocess.PIPE)
+    assert proc.stdout.readline() == b"writing\n"
+    return proc
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
+    from w2vpy.atomic import atomic_write
+    out = tmp_path / "vectors.bin"
+    killed, alive = start_writer(out), start_writer(out)
+    killed.kill()
+    killed.wait(10)
+    try:
+        leftovers = [p.name for p in tmp_path.iterdir()]
+        assert len(leftovers) == 2 and all(n.startswith(".vectors.bin.") for n in leftovers)
+        with atomic_write(out) as f:
+            f.write(b"vectors")
+        left = [p.name for p in tmp_path.iterdir() if p.name != out.name]
+        # the live writer's file stays; only the killed one's is gone
+        assert len(left) == 1 and f".w2v-{alive.pid}-" in left[0]
+        assert out.read_bytes() == b"vectors"
+    finally:
+        alive.kill()
+        alive.wait(10)

@@ -2,19 +2,27 @@
 
 A run that fails or is interrupted leaves any previous file untouched and no
 temporary file behind.  A character device or a named pipe (see ``paths``)
-is written in place, since it cannot be renamed over."""
+is written in place, since it cannot be renamed over.
+
+A process killed outright (SIGKILL, a power cut) cannot remove its temporary
+file, so the next write into the same directory does: a temporary file's name
+holds its writer's process id and start time, and the writer holds a lock on
+it while it lives; one whose writer is gone and whose lock is free is removed.
+"""
 from __future__ import annotations
 
 import contextlib
 import errno
 import fcntl
 import os
+import re
 import tempfile
+from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from w2vpy.errors import W2VError
 from w2vpy.interrupts import interrupts_deferred
-from w2vpy.paths import IN_PLACE, OutputTarget, output_target
+from w2vpy.paths import IN_PLACE, OutputTarget, output_target, temporary_prefix
 
 WRITE_BUFFER_BYTES = 1 << 20
 
@@ -54,17 +62,75 @@ def _open_in_place(target: OutputTarget) -> Iterator[BinaryIO]:
         yield f
 
 
+#: ``.NAME.w2v-PID-START-XXXXXXXX.tmp`` (see paths.TEMPORARY_SUFFIX_BYTES)
+_TEMPORARY = re.compile(r"\..*\.w2v-(\d+)-(\d+)-[a-z0-9_]{8}\.tmp", re.DOTALL)
+
+
+def _start_time(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks after boot); None if there is
+    no such process (or no /proc to tell: 0 then, for this process's name)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return 0
+    try:
+        # the fields after the command name, which may hold spaces and ")"
+        return int(stat.rsplit(b")", 1)[1].split()[19])
+    except (IndexError, ValueError):
+        return 0
+
+
+def _writer_alive(pid: int, start: int) -> bool:
+    started = _start_time(pid)
+    return started is not None and started in (start, 0)
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Removes the temporary files that killed writers left in ``directory``;
+    one whose writer lives, or whose lock is held (a writer this process
+    cannot see, in another pid namespace), stays."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or _writer_alive(int(match[1]), int(match[2])):
+            continue
+        with contextlib.suppress(OSError):
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.unlink(entry.path)
+            finally:
+                os.close(fd)
+
+
+def _create_temporary(final: Path) -> tuple[int, str]:
+    """A new temporary file beside ``final``, locked for as long as this
+    process holds it open."""
+    pid = os.getpid()
+    prefix = f"{temporary_prefix(final)}.w2v-{pid}-{_start_time(pid) or 0}-"
+    fd, name = tempfile.mkstemp(dir=final.parent, prefix=prefix, suffix=".tmp")
+    # where the file system has no locks, the name alone tells the writer lives
+    with contextlib.suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd, name
+
+
 @contextlib.contextmanager
 def _replacing(target: OutputTarget) -> Iterator[BinaryIO]:
     final = target.resolved
+    remove_stale_temporaries(final.parent)
     tmp_name: str | None = None
     f: BinaryIO | None = None
     try:
         # an interrupt between the file's creation and its name's assignment
         # would leave the file behind, unnamed to the cleanup below
         with interrupts_deferred():
-            fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.",
-                                            suffix=".tmp")
+            fd, tmp_name = _create_temporary(final)
             f = os.fdopen(fd, "wb", buffering=WRITE_BUFFER_BYTES)
         with f:
             yield f

@@ -50,9 +50,13 @@ def file_kind(mode: int) -> str:
 
 def output_target(path: str | os.PathLike[str]) -> OutputTarget:
     """What writing ``path`` means; fails now, not after training, if it
-    cannot be written or is something an output must never replace."""
+    cannot be written or is something an output must never replace.
+
+    Every path the output will take is checked: the file's own and the
+    temporary file's beside it (``temporary_prefix``)."""
     if str(path) == "":
         raise W2VError("output path is empty")
+    _refuse_directory_spelling(os.fsdecode(path))
     named = Path(path)
     resolved = Path(os.path.realpath(named))
     try:
@@ -71,6 +75,7 @@ def output_target(path: str | os.PathLike[str]) -> OutputTarget:
     if kind not in ("file", "new"):
         raise W2VError(f"output {named} is {kind}; refusing to replace it")
     _check_directory_writable(resolved.parent)
+    temporary_prefix(resolved)
     return OutputTarget(named, resolved, REPLACE)
 
 
@@ -84,6 +89,57 @@ def _check_directory_writable(parent: Path) -> None:
         tempfile.TemporaryFile(dir=parent, prefix=".w2vpy-probe.").close()
     except OSError as exc:
         raise W2VError(f"output directory is not writable: {parent} ({exc.strerror})") from None
+
+
+def _refuse_directory_spelling(raw: str) -> None:
+    """A path spelled as a directory's (``out/``, ``out/.``) is one to the
+    system: writing it must not replace (or create) the file ``out``."""
+    last = raw.rstrip(os.sep).rsplit(os.sep, 1)[-1] if raw.rstrip(os.sep) else ""
+    if raw.endswith(os.sep) or last in (".", ".."):
+        raise W2VError(f"output path {raw} names a directory (it ends in "
+                       f"'{os.sep if raw.endswith(os.sep) else os.sep + last}'); "
+                       "give a file name")
+
+
+#: what atomic.py adds to a temporary file's name beyond its prefix, at most:
+#: ".w2v-PID-START-" (start: the process's start time in clock ticks, up to
+#: 20 digits), 8 random characters and ".tmp"
+TEMPORARY_SUFFIX_BYTES = len(".w2v-") + 7 + 1 + 20 + 1 + 8 + len(".tmp")
+
+
+def _limit(directory: Path, name: str, default: int) -> int:
+    try:
+        value = os.pathconf(directory, name)
+    except (OSError, ValueError):
+        return default
+    return default if value is None or value < 0 else value
+
+
+def temporary_prefix(final: Path) -> str:
+    """The start of the name of the temporary file written beside ``final``
+    (an absolute path) before it replaces it: ``.NAME``, shortened where the
+    file system's name limit would not take the whole temporary name.  Refuses
+    a ``final`` whose own name or path is past the limits, or whose temporary
+    name would be (a path too long to take the temporary file's name)."""
+    parent = final.parent
+    name_max = _limit(parent, "PC_NAME_MAX", 255)
+    path_max = _limit(parent, "PC_PATH_MAX", 4096)
+    name_bytes = os.fsencode(final.name)
+    if len(name_bytes) > name_max:
+        raise W2VError(f"output file name {final.name} is {len(name_bytes)} bytes long; "
+                       f"the file system of {parent} takes at most {name_max}")
+    room = name_max - TEMPORARY_SUFFIX_BYTES - 1
+    if room < 1:
+        raise W2VError(f"the file system of {parent} takes names of at most {name_max} bytes: "
+                       "too short for the temporary file an output is written to first")
+    prefix = "." + os.fsdecode(name_bytes[:room])
+    longest = os.fsencode(str(parent / prefix)) + b"x" * TEMPORARY_SUFFIX_BYTES
+    for what, length in (("output path", len(os.fsencode(str(final)))),
+                         ("its temporary file's path", len(longest))):
+        if length >= path_max:
+            raise W2VError(f"{what} for {final} is {length} bytes long; the system takes "
+                           f"paths of at most {path_max - 1}: choose a shorter path")
+    return prefix
 
 
 def _identity(path: Path) -> tuple[object, ...]:
