@@ -1,5 +1,6 @@
 """Issue 12's table, row by row: what a hostile or careless user does, and
 what must happen (one clear error, nothing lost, nothing hung)."""
+import io
 import os
 import re
 import signal
@@ -401,6 +402,9 @@ def test_directory_entries_that_are_not_read_are_listed(tmp_path, corpus):
     (d / "a.txt").write_bytes(corpus.read_bytes())
     (d / "sub").mkdir()
     (d / "gone").symlink_to(tmp_path / "missing")
+    (d / "loop").symlink_to(d / "loop")
+    (d / "ping").symlink_to(d / "pong")
+    (d / "pong").symlink_to(d / "ping")
     os.mkfifo(d / "pipe")
     r = run_cli("-train", str(d), "-output", str(tmp_path / "v.bin"), *FAST[:-2], "-debug", "1")
     assert r.returncode == 0, r.stderr
@@ -408,6 +412,18 @@ def test_directory_entries_that_are_not_read_are_listed(tmp_path, corpus):
     assert f"Skipped {d / 'sub'}: a sub-directory" in message
     assert f"Skipped {d / 'gone'}: a dangling symbolic link" in message
     assert f"Skipped {d / 'pipe'}: a named pipe or device" in message
+    for loop in ("loop", "ping", "pong"):
+        assert f"Skipped {d / loop}: a symbolic link loop" in message
+
+
+def test_a_symbolic_link_loop_named_as_input_is_one_line(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    r = run_cli("-train", str(loop), "-output", str(tmp_path / "v.bin"), *FAST)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines() == [
+        f"w2v-train: error: training input {loop} is a symbolic link loop, not a file, "
+        "directory or pipe"]
 
 
 def test_long_compiled_steps_stop_when_asked():
@@ -516,3 +532,21 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
     finally:
         alive.kill()
         alive.wait(10)
+
+
+def test_closed_standard_input_is_one_line(tmp_path):
+    out = tmp_path / "v.txt"
+    r = subprocess.run(["w2v-train", "-train", "-", "-output", str(out), *FAST],
+                       capture_output=True, preexec_fn=lambda: os.close(0), timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.decode().splitlines() == [
+        "w2v-train: error: standard input is closed: there is no text to read for '-' "
+        "(pipe the text in, or give a file)"]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("stdin", [None, io.StringIO("one two three\n")])
+def test_standard_input_without_bytes_is_a_w2v_error_in_python(monkeypatch, stdin):
+    monkeypatch.setattr(sys, "stdin", stdin)
+    with pytest.raises(W2VError, match="^standard input is (closed|StringIO without)"):
+        w2vpy.train("-", workers=1)

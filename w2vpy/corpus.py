@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
 import functools
 import io
 import lzma
@@ -251,11 +252,16 @@ def _read_ahead(chunks: Generator[bytes, None, None]) -> Iterator[bytes]:
 
 
 def _entry_kind(path: Path) -> str:
-    """What a directory entry or a named input is, links followed."""
+    """What a directory entry or a named input is, links followed; what a
+    message says of one that cannot be looked at."""
     try:
         return file_kind(path.stat().st_mode)
     except FileNotFoundError:
         return "a dangling symbolic link" if path.is_symlink() else "missing"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return f"not readable ({exc.strerror or exc})"
 
 
 _SKIPPED_KIND = {"directory": "a sub-directory", "stream": "a named pipe or device"}
@@ -273,6 +279,7 @@ class Corpus:
     def __init__(self, source: str | os.PathLike[str], spool_dir: str | None = None):
         self._start(str(source), spool_dir)
         if self.name == STDIN:
+            standard_input()  # closed: say so now, not when the text is first read
             self._stream = Path(STDIN)
             return
         path = Path(source)
@@ -318,9 +325,16 @@ class Corpus:
         return corpus
 
     def _directory_files(self, path: Path) -> list[Path]:
+        try:
+            entries = sorted(path.iterdir())
+        except OSError as exc:
+            raise W2VError(f"cannot read training directory {path}: "
+                           f"{exc.strerror or exc}") from None
         files = []
-        for entry in sorted(path.iterdir()):
+        for entry in entries:
             kind = _entry_kind(entry)
+            if kind == "file" and not os.access(entry, os.R_OK):
+                kind = "not readable (Permission denied)"
             if kind == "file":
                 files.append(entry)
             else:
@@ -348,11 +362,11 @@ class Corpus:
         try:
             with contextlib.ExitStack() as stack:
                 if str(path) == STDIN:
-                    stream = sys.stdin.buffer
+                    stream = standard_input()
                 else:
                     stream = stack.enter_context(open(path, "rb", buffering=0))
                 while True:
-                    data = stream.read(CHUNK_BYTES)
+                    data = _read_stream_chunk(stream, name)
                     if not data:
                         break
                     write_spool(spool, data, what, self.spool_dir)
@@ -400,6 +414,27 @@ class Corpus:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def standard_input() -> BinaryIO:
+    """The process's standard input as bytes, or a W2VError where there is
+    none (closed: ``<&-``; or replaced by an object without bytes)."""
+    stdin = sys.stdin
+    if stdin is None:
+        raise W2VError("standard input is closed: there is no text to read for '-' "
+                       "(pipe the text in, or give a file)")
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is None:
+        raise W2VError(f"standard input is {type(stdin).__name__} without a byte stream "
+                       "(sys.stdin was replaced): give the text as a file")
+    return buffer
+
+
+def _read_stream_chunk(stream: BinaryIO, name: str) -> bytes:
+    try:
+        return stream.read(CHUNK_BYTES)
+    except OSError as exc:  # EBADF: closed under us; EIO: its terminal went away
+        raise W2VError(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
 def open_corpus(source: str | os.PathLike[str] | Corpus) -> Corpus:
