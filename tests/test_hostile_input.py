@@ -550,3 +550,48 @@ def test_standard_input_without_bytes_is_a_w2v_error_in_python(monkeypatch, stdi
     monkeypatch.setattr(sys, "stdin", stdin)
     with pytest.raises(W2VError, match="^standard input is (closed|StringIO without)"):
         w2vpy.train("-", workers=1)
+
+
+
+def test_per_thread_hot_rows_are_in_the_memory_check(tmp_path):
+    """6001 words x 1000 x 2 matrices is 48 MB, but 64 threads' private
+    copies of every syn1neg row are 3.1 GB: refused before training, under a
+    3 GB address-space limit, naming what to lower."""
+    words = tmp_path / "many.txt"
+    words.write_text(" ".join(f"w{i}" for i in range(6000)) + "\n")
+    r = run_cli("-train", str(words), "-output", str(tmp_path / "v.bin"), "-size", "1000",
+                "-threads", "64", "-hot-rows", "1000000", "-min-count", "1", "-debug", "0",
+                limit_address_space=3 << 30)
+    assert r.returncode == 1
+    lines = r.stderr.decode().splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(
+        r"w2v-train: error: the model does not fit in memory: 6001 words x 1000 dimensions x 2 "
+        r"matrices of float32 \(48\.0 MB\), 64 threads x 2 copies of 6001 private hot rows x "
+        r"1000 dimensions \(3\.1 GB\), 3\.1 GB in all, but this machine has [\d.]+ [GM]B "
+        r"available \(the model may take 90%\); lower -threads \(workers\) or -hot-rows "
+        r"\(hot_rows\)", lines[0]), lines[0]
+    assert not (tmp_path / "v.bin").exists()
+
+
+@pytest.mark.parametrize("counts", [[0] * 300, [0] + [1] * 299, [0, 0, 0] + list(range(5000, 5297)),
+                                    [0] + sorted((10**6 // np.arange(1, 3000)).tolist(),
+                                                 reverse=True)])
+def test_the_huffman_bound_holds_the_tree(counts):
+    from w2vpy.huffman import build_huffman_tree
+    from w2vpy.memory import huffman_code_entries
+    counts = np.array(counts, dtype=np.int64)
+    assert huffman_code_entries(counts) >= len(build_huffman_tree(counts).points)
+
+
+def test_a_deep_huffman_tree_is_in_the_memory_check():
+    """Words counted 0 (-read-vocab) make word2vec.c's tree a chain: 100000 of
+    them would take tens of GB of codes, whatever -size."""
+    from w2vpy.memory import check_model_fits, run_parts
+    from w2vpy.parameters import TrainingParams
+    params = TrainingParams(vector_size=1, hs=True, negative=0, workers=1, min_count=0)
+    counts = np.zeros(100_000, dtype=np.int64)
+    with pytest.raises(W2VError, match=r"the Huffman tree \(up to 9999900000 code entries\) "
+                                       r".*; raise -min-count"):
+        check_model_fits(len(counts), 1, True, 0, available=8 << 30,
+                         run=run_parts(params, counts, 0, 0))

@@ -11,7 +11,8 @@ from conftest import run_cli
 from test_training import MODES, topic_precision
 from w2vpy import train
 from w2vpy.hot_rows import (MAX_COPY_BYTES, MERGE_WORDS, NONE, TOUCHES_PER_MERGE, HotRows,
-                            choose_hot_rows, output_steps_per_position, resolve_hot_rows)
+                            choose_hot_rows, hot_rows_bound, output_steps_per_position,
+                            resolve_hot_rows)
 from w2vpy.huffman import build_huffman_tree
 from w2vpy.parameters import TrainingParams
 
@@ -162,3 +163,21 @@ def test_debug_shows_the_private_rows_and_their_merges(topics, tmp_path):
     r = run_cli("-train", str(path), "-output", str(tmp_path / "v.bin"), "-size", "8",
                 "-iter", "1", "-threads", "2", "-min-count", "1", "-hot-rows", "0", "-debug", "2")
     assert r.returncode == 0 and b"Private hot rows" not in r.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(vocabularies, st.integers(0, 10), st.sampled_from([8, 100, 100_000]), st.booleans(),
+       st.sampled_from([None, 0, 1, 7, 10**6]), st.integers(1, 64))
+def test_the_memory_checks_bound_is_never_below_the_rows_taken(counts, negative, size, hs,
+                                                               hot_rows, workers):
+    """The memory check counts hot_rows_bound before the tree exists: the
+    rows resolve_hot_rows then takes (and trainer.c copies: at most the layer's
+    rows) must never be more."""
+    if not hs and negative == 0:
+        negative = 1
+    params = TrainingParams(vector_size=size, hs=hs, negative=negative, hot_rows=hot_rows,
+                            workers=workers, sample=0)
+    tree = build_huffman_tree(counts) if hs else None
+    taken, bound = resolve_hot_rows(params, counts, tree), hot_rows_bound(params, len(counts))
+    assert min(taken.hs_rows, len(counts) - 1) <= bound.hs_rows
+    assert min(taken.ns_rows, len(counts)) <= bound.ns_rows

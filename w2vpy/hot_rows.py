@@ -100,3 +100,17 @@ def resolve_hot_rows(params: TrainingParams, counts: np.ndarray,
                                params.vector_size, params.sg, params.window)
     return HotRows(params.hot_rows if params.hs else 0,
                    params.hot_rows if params.negative > 0 else 0)
+
+
+def hot_rows_bound(params: TrainingParams, vocab_size: int) -> HotRows:
+    """The most private rows a thread may copy per output layer, known before
+    the Huffman tree is built (for the memory check): ``resolve_hot_rows``
+    never takes more."""
+    if params.workers < 2 or params.hot_rows == 0:
+        return NONE
+    if params.hot_rows is None:
+        cap = max(MAX_COPY_BYTES // (params.vector_size * FLOAT_BYTES), 1)
+        rows = min(cap, vocab_size)
+    else:
+        rows = min(params.hot_rows, vocab_size)
+    return HotRows(rows if params.hs else 0, rows if params.negative > 0 else 0)

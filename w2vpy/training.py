@@ -16,7 +16,8 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.interrupts import run_stoppable
-from w2vpy.memory import check_model_fits
+from w2vpy.hot_rows import hot_rows_bound
+from w2vpy.memory import check_model_fits, run_parts
 from w2vpy.parameters import INT64_MAX, TrainingParams
 from w2vpy.vocab import Vocabulary
 
@@ -80,7 +81,9 @@ def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str)
     if vocab.train_words > INT64_MAX // params.epochs:
         raise W2VError(f"the vocabulary's counts add up to {vocab.train_words}, which times "
                        f"{params.epochs} epochs passes {INT64_MAX}: the schedule cannot count it")
-    check_model_fits(len(vocab), params.vector_size, params.hs, params.negative)
+    hot = hot_rows_bound(params, len(vocab))
+    check_model_fits(len(vocab), params.vector_size, params.hs, params.negative,
+                     run=run_parts(params, vocab.counts, hot.hs_rows, hot.ns_rows))
 
 
 def initial_input_vectors(vocab: Vocabulary, params: TrainingParams) -> np.ndarray:
