@@ -5,17 +5,19 @@ system (pthreads, pread) builds it; which instruction sets the trainer is
 compiled for is decided in src/word2vec_c/simd_dispatch.h."""
 import sys
 
-import numpy
-from Cython.Build import cythonize
-from setuptools import Extension, setup
+# Before any other import: on Windows the one line below is all the user
+# should see, whatever build dependencies are (or are not) installed.
+if sys.platform == "win32":
+    sys.exit("w2vpy does not build on Windows yet: its core needs POSIX threads and pread. "
+             "Use WSL (Linux on Windows), where it installs as on Linux.")
+
+import numpy  # noqa: E402
+from Cython.Build import cythonize  # noqa: E402
+from setuptools import Extension, setup  # noqa: E402
 
 CORE_DIR = "src/word2vec_c"
 #: headers the core shares with the CUDA kernel, shipped in the package for NVRTC
 SHARED_INCLUDE_DIR = "w2vpy/include"
-
-if sys.platform == "win32":
-    sys.exit("w2vpy does not build on Windows yet: its core needs POSIX threads and pread. "
-             "Use WSL (Linux on Windows), where it installs as on Linux.")
 
 # -ffp-contract=off: no fused multiply-add unless the code asks for it, so
 # results do not depend on which CPU or compiler built or runs the extension
