@@ -5,6 +5,7 @@ The compilers these checks need are skipped with a reason where absent, except
 where W2V_REQUIRE_TOOLCHAINS is set (.ci/run installs them and sets it), so
 that in CI a missing compiler fails instead of hiding."""
 import ast
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,46 @@ def test_windows_install_fails_with_one_clear_line():
     assert r.returncode == 1
     assert r.stderr.strip().splitlines()[-1].startswith(
         "w2vpy does not build on Windows yet: its core needs POSIX threads and pread.")
+
+
+def copy_package_without_core(root: Path) -> Path:
+    """The w2vpy package as a source tree holds it before any build."""
+    package = root / "w2vpy"
+    shutil.copytree(REPO / "w2vpy", package,
+                    ignore=shutil.ignore_patterns("_core*", "__pycache__"))
+    return package
+
+
+def import_error_line(cwd: Path) -> str:
+    """The last line `import w2vpy` writes, started from cwd (which Python
+    searches first, as a user in the repository root finds).  -S: without
+    site-packages, since an editable install's finder would answer for
+    w2vpy._core whichever w2vpy was imported."""
+    r = subprocess.run([sys.executable, "-S", "-c", "import w2vpy"], cwd=cwd,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1, r.stderr
+    return r.stderr.strip().splitlines()[-1]
+
+
+def test_import_from_a_source_tree_without_core_says_so_with_the_fix(tmp_path):
+    package = copy_package_without_core(tmp_path)
+    (tmp_path / "setup.py").write_text("")
+    assert import_error_line(tmp_path) == (
+        f"ImportError: w2vpy's compiled core (w2vpy._core) is not built in this source tree "
+        f"({package}): run 'pip install -e .' in {tmp_path}, or run Python outside the source "
+        f"tree to use the installed w2vpy")
+
+
+def test_import_of_an_install_without_core_says_so_with_the_fix(tmp_path):
+    package = copy_package_without_core(tmp_path)
+    assert import_error_line(tmp_path) == (
+        f"ImportError: w2vpy's compiled core (w2vpy._core) is missing from {package}: "
+        f"reinstall w2vpy (pip install --force-reinstall w2vpy)")
+
+
+def test_installed_version_is_the_package_version():
+    """pyproject.toml reads the version from w2vpy.__version__: what pip
+    records and what the package (and so `--version`) says are one."""
+    import w2vpy
+
+    assert importlib.metadata.version("w2vpy") == w2vpy.__version__
