@@ -13,6 +13,7 @@ import bz2
 import contextlib
 import errno
 import functools
+import hashlib
 import io
 import lzma
 import os
@@ -312,6 +313,8 @@ class Corpus:
         self._stream: Path | None = None   # read once into _spool on first use
         self._spool: BinaryIO | None = None
         self._sources: list[tuple[Source, str | None, str]] = []  # (source, compression, name)
+        #: the hash of the text's bytes, once a pass read them all (fingerprinted)
+        self.fingerprint: str | None = None
 
     @classmethod
     def from_spool(cls, spool: BinaryIO, name: str, spool_dir: str | None = None) -> "Corpus":
@@ -386,8 +389,17 @@ class Corpus:
         files come from the page cache faster than a thread hand-over pays.)"""
         self._readable_sources()
         if read_ahead and self.has_compressed_files:
-            return _read_ahead(self._chunks())
-        return self._chunks()
+            return _read_ahead(fingerprinted(self._chunks(), self))
+        return fingerprinted(self._chunks(), self)
+
+    #: files are read again from their start, and a stream from its spool
+    can_read_again = True
+
+    @property
+    def is_stream(self) -> bool:
+        """Read once (stdin, a named pipe, a device): only this object, through
+        its spool, can give the text again."""
+        return self._stream is not None
 
     @functools.cached_property
     def has_compressed_files(self) -> bool:
@@ -435,6 +447,18 @@ def _read_stream_chunk(stream: BinaryIO, name: str) -> bytes:
         return stream.read(CHUNK_BYTES)
     except OSError as exc:  # EBADF: closed under us; EIO: its terminal went away
         raise W2VError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def fingerprinted(chunks: Iterator[bytes], owner: Any) -> Generator[bytes, None, None]:
+    """``chunks``, hashed as they pass: once all are read, ``owner.fingerprint``
+    names the text (a resumed run is refused another text of the same length)
+    at no cost of a pass of its own."""
+    owner.fingerprint = None
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+    owner.fingerprint = digest.hexdigest()
 
 
 def open_corpus(source: str | os.PathLike[str] | Corpus) -> Corpus:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from w2vpy import _core
-from w2vpy.corpus import Corpus
+from w2vpy.corpus import Corpus, fingerprinted
 from w2vpy.errors import W2VError
 
 #: tokens per batch handed to the compiled joiner (about a megabyte of text)
@@ -30,7 +30,8 @@ def is_path(source: object) -> bool:
 
 class SentenceCorpus:
     """A re-iterable of token sequences, read as a corpus (``Corpus``'s
-    interface: ``name``, ``chunks``, ``input_paths``, ``skipped``)."""
+    interface: ``name``, ``chunks``, ``input_paths``, ``skipped``,
+    ``has_compressed_files``, ``can_read_again``)."""
 
     def __init__(self, sentences: Iterable, name: str = "the sentences"):
         if isinstance(sentences, (bytes, bytearray)) or not isinstance(sentences, Iterable):
@@ -42,13 +43,23 @@ class SentenceCorpus:
         self.skipped: list[tuple[Path, str]] = []
         self.is_iterator = iter(sentences) is sentences
         self._passes = 0
+        #: the hash of the joined text, once a pass read it all (corpus.fingerprinted)
+        self.fingerprint: str | None = None
+
+    #: the joined text is plain, so parallel counting may cut it between words
+    has_compressed_files = False
+
+    @property
+    def can_read_again(self) -> bool:
+        """Whether a second pass gets the same sentences: not from an iterator."""
+        return not self.is_iterator
 
     def chunks(self, read_ahead: bool = False) -> Iterator[bytes]:
         if self.is_iterator and self._passes > 0:
             raise W2VError(f"{self.name} is an iterator (a generator?), which can be read only "
                            "once: pass a list, or an object whose __iter__ starts over")
         self._passes += 1
-        return self._chunks()
+        return fingerprinted(self._chunks(), self)
 
     def _chunks(self) -> Iterator[bytes]:
         batch: list = []
@@ -109,6 +120,10 @@ def _refusal(batch: list, first: int) -> W2VError:
                                 f"({_shown(token)}), not a str")
             if not token:
                 return W2VError(f"{where}, token {position} is empty")
+            if "\0" in token:
+                return W2VError(f"{where}, token {position} ({_shown(token)}) holds a NUL "
+                                "character, which a word2vec file cannot hold (word2vec.c "
+                                "would cut the word there)")
             if any(c in token for c in " \t\n\r"):
                 return W2VError(f"{where}, token {position} ({_shown(token)}) holds a space, "
                                 "tab or line break, which a word2vec file cannot hold: join its "

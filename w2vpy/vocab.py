@@ -118,9 +118,11 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
     plain text is counted by up to MAX_COUNTING_THREADS threads at once, to
     the same result (see ``_count_in_parallel``).  Compressed text is counted
     alone: decompression is the slower half of the work there, and it already
-    has a thread of its own when ``read_ahead``."""
+    has a thread of its own when ``read_ahead``; so is a text that cannot be
+    read again (sentences from an iterator), since counting alone starts over
+    when parallel counting gives up."""
     counted = None
-    if threads > 1 and not corpus.has_compressed_files:
+    if threads > 1 and not corpus.has_compressed_files and corpus.can_read_again:
         counted = _count_in_parallel(corpus, max_vocab_size, min(threads, MAX_COUNTING_THREADS),
                                      record_tokens, spool_dir)
     if counted is None:

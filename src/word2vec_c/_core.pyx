@@ -274,13 +274,19 @@ cdef inline bint _is_separator(char c) noexcept nogil:
     return c == b' ' or c == b'\t' or c == b'\n' or c == b'\r'
 
 
+cdef inline bint _is_unwritable(char c) noexcept nogil:
+    """A byte no word of a word2vec file can hold: a separator, or NUL, where
+    word2vec.c's C strings would cut the word."""
+    return _is_separator(c) or c == 0
+
+
 def join_sentences(list sentences):
     """The sentences (each a sequence of str tokens) as the text a file would
     hold: tokens joined by spaces, one sentence per line, in UTF-8 (lone
     surrogates as ``surrogateescape`` bytes).  None when a sentence or a token
     is not what a file could hold (the caller finds and names it): a str or
-    bytes sentence, a non-str token, an empty token or one with a space, tab
-    or line break in it."""
+    bytes sentence, a non-str token, an empty token or one with a space, tab,
+    line break or NUL in it."""
     cdef _TextBuffer out = _TextBuffer()
     cdef Py_ssize_t i, k, size
     cdef const char *text
@@ -310,7 +316,7 @@ def join_sentences(list sentences):
                 return None
             out.reserve(size + 1)
             for k in range(size):
-                if _is_separator(text[k]):
+                if _is_unwritable(text[k]):
                     return None
                 out.data[out.used + k] = text[k]
             out.used += size
