@@ -32,7 +32,8 @@ from w2vpy.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               training_params)
 from w2vpy.paths import check_distinct, output_target
-from w2vpy.sentences import SentenceCorpus, open_source
+from w2vpy.corpus import Corpus, open_corpus
+from w2vpy.sentences import SentenceCorpus, is_path, open_source
 from w2vpy.trainer import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training import ProgressLine, check_converged, check_trainable
 from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
@@ -174,6 +175,8 @@ class Word2Vec:
         self._vocab_source: object = None
         self._vocab_name = ""
         self._wv: WordVectors | None = None
+        #: (source, its spool): a stream build_vocab read, for the train() after it
+        self._stream_read: tuple[str, Corpus] | None = None
 
     # -- the gensim interface --------------------------------------------------------
     def build_vocab(self, source: object, *, read_vocab: str | os.PathLike[str] | None = None,
@@ -181,13 +184,21 @@ class Word2Vec:
         """Count ``source`` (a path or sentences) as word2vec.c does, and set up
         the weights; ``read_vocab``/``save_vocab`` are word2vec.c's -read-vocab
         and -save-vocab."""
-        with open_source(source) as corpus:
-            if self.vocab is not None:
-                raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
-                               "words): make a new Word2Vec for another one")
-            check_distinct(corpus_inputs(corpus, read_vocab, "source", "read_vocab"),
+        if self.vocab is not None:
+            raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
+                           "words): make a new Word2Vec for another one")
+        corpus = open_corpus(source) if is_path(source) else None
+        with open_source(source if corpus is None else corpus) as opened:
+            check_distinct(corpus_inputs(opened, read_vocab, "source", "read_vocab"),
                            [("save_vocab", save_vocab)])
-            self._build_vocab(corpus, read_vocab, save_vocab)
+            try:
+                self._build_vocab(opened, read_vocab, save_vocab)
+            except BaseException:
+                if corpus is not None:
+                    corpus.close()
+                raise
+        if corpus is not None:
+            self._keep_stream(source, corpus)
 
     def train(self, source: object, *, epochs: int | None = None,
               compute_loss: bool | None = None, callbacks: Iterable[Any] = (),
@@ -204,9 +215,14 @@ class Word2Vec:
         alpha = None if alpha is None else _checked("alpha", alpha)
         compute_loss = None if compute_loss is None else _checked("compute_loss", compute_loss)
         callbacks = _checked_callbacks(callbacks)
-        with open_source(source) as corpus:
-            return self._train(corpus, epochs, compute_loss, callbacks, alpha, progress,
-                               checkpoint)
+        kept = self._kept_stream_of(source)
+        try:
+            with open_source(source if kept is None else kept) as corpus:
+                return self._train(corpus, epochs, compute_loss, callbacks, alpha, progress,
+                                   checkpoint)
+        finally:
+            if kept is not None:
+                kept.close()
 
     @property
     def wv(self) -> WordVectors:
@@ -245,6 +261,27 @@ class Word2Vec:
                 f"epochs trained {self.epochs_trained})")
 
     # -- the work ----------------------------------------------------------------------
+    def _keep_stream(self, source: object, corpus: Corpus) -> None:
+        """A stream (stdin, a named pipe) can be read only once: its spool is
+        kept for the train() call on the same source that follows; other
+        corpora are closed now."""
+        if corpus.is_stream:
+            self._stream_read = (os.fspath(source), corpus)
+        else:
+            corpus.close()
+
+    def _kept_stream_of(self, source: object) -> Corpus | None:
+        """The spool of the stream build_vocab read, when ``source`` names it
+        (handed over once: the caller closes it)."""
+        if self._stream_read is None or not is_path(source):
+            return None
+        name, corpus = self._stream_read
+        self._stream_read = None
+        if name == os.fspath(source):
+            return corpus
+        corpus.close()
+        return None
+
     def _build_vocab(self, corpus, read_vocab_path=None, save_vocab_path=None,
                      log: TextIO | None = None, record_tokens: bool = False) -> None:
         """build_vocab's work on an open corpus whose paths the caller checked
