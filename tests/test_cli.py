@@ -17,6 +17,47 @@ def test_help_without_arguments():
     assert r.returncode == 0 and b"-train <file>" in r.stdout
 
 
+COMMAND_NAMES = ("w2v-train", "w2v-phrase", "w2v-distance", "w2v-analogy", "w2v-accuracy")
+
+
+def _command(name: str) -> list[str]:
+    """The console script where it is installed, else the same entry point
+    through python -m w2vpy."""
+    exe = shutil.which(name)
+    return [exe] if exe else [sys.executable, "-m", "w2vpy", name]
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+@pytest.mark.parametrize("asked", ["-h", "--help", "--version"])
+def test_every_command_answers_help_and_version(name, asked, tmp_path):
+    """Answered on stdout with status 0, before any file is looked at: not
+    read as a file named -h, wherever it stands among the arguments."""
+    from w2vpy import __version__
+    from w2vpy.cli import COMMANDS
+
+    for args in ([asked], ["no-such-file.bin", asked]):
+        r = subprocess.run(_command(name) + args, capture_output=True, cwd=tmp_path, timeout=60)
+        assert r.returncode == 0 and r.stderr == b"", (args, r.stderr)
+        if asked == "--version":
+            assert r.stdout.decode() == f"{name} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
+        else:
+            assert r.stdout.decode() == COMMANDS[name].usage
+
+
+def test_python_m_w2vpy_lists_and_runs_the_commands(tmp_path):
+    listed = subprocess.run([sys.executable, "-m", "w2vpy"], capture_output=True, timeout=60)
+    assert listed.returncode == 0
+    assert [line.split()[0] for line in listed.stdout.decode().splitlines()
+            if line.startswith("  ")] == list(COMMAND_NAMES)
+    ran = subprocess.run([sys.executable, "-m", "w2vpy", "distance", "--help"],
+                         capture_output=True, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.startswith(b"Usage: w2v-distance <FILE>")
+    unknown = subprocess.run([sys.executable, "-m", "w2vpy", "distanse"], capture_output=True,
+                             timeout=60)
+    assert unknown.returncode == 1 and unknown.stdout == b""
+    assert unknown.stderr.decode().count("\n") == 1 and b"unknown command 'distanse'" in unknown.stderr
+
+
 def test_train_binary_and_text(topics, tmp_path):
     path, topic_of = topics
     for binary in ("0", "1"):

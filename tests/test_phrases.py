@@ -320,7 +320,7 @@ def test_cli_reads_compressed_input_and_stdin(capsys, tmp_path, monkeypatch):
     (["-min-count", "0"], "-min-count must be >= 1, got 0"),
     (["-passes", "3", "-threshold", "200,100"], "3 passes need 1 or 3 threshold values"),
     (["-max-vocab-size", "1"], "-max-vocab-size must be >= 2, got 1"),
-    (["-bogus", "1"], "unknown option '-bogus' (run w2v-phrase with no arguments for help)"),
+    (["-bogus", "1"], "unknown option '-bogus' (run w2v-phrase -h for help)"),
     (["-threshold"], "argument missing for -threshold"),
 ])
 def test_cli_bad_flags_give_one_line(capsys, tmp_path, args, message):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
@@ -62,7 +63,7 @@ def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -
     while i < len(argv):
         flag = argv[i]
         if flag not in flags:
-            raise W2VError(f"unknown option {flag!r} (run {command} with no arguments for help)")
+            raise W2VError(f"unknown option {flag!r} (run {command} -h for help)")
         if i + 1 >= len(argv):
             raise W2VError(f"argument missing for {flag}")
         declared = flags[flag]
@@ -232,7 +233,8 @@ def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return _run(train_command, "w2v-train", argv)
+    """``w2v-train``: word2vec.c's ``word2vec`` command."""
+    return _run(COMMANDS["w2v-train"], argv)
 
 
 # ---- w2v-phrase ----------------------------------------------------------------------
@@ -280,7 +282,8 @@ def phrase_command(argv: Sequence[str]) -> int:
 
 
 def phrase_main(argv: Sequence[str] | None = None) -> int:
-    return _run(phrase_command, "w2v-phrase", argv)
+    """``w2v-phrase``: word2phrase.c."""
+    return _run(COMMANDS["w2v-phrase"], argv)
 
 
 # ---- query tools -------------------------------------------------------------------
@@ -349,27 +352,30 @@ def _answer_analogy(kv, words: list[str], topn: int) -> None:
     _print_neighbours(kv.most_similar(positive=[b, c], negative=[a], topn=topn))
 
 
+DISTANCE_USAGE = ("Usage: w2v-distance <FILE> [N]\nwhere FILE contains word projections (binary "
+                  "or text); N nearest words are shown (default 40)\n")
+ANALOGY_USAGE = ("Usage: w2v-analogy <FILE> [N]\nwhere FILE contains word projections; enter "
+                 "three words A B C to get D as in A:B = C:D\n")
+ACCURACY_USAGE = ("Usage: w2v-accuracy <FILE> [threshold] [QUESTIONS] < questions-words.txt\n"
+                  "where FILE contains word projections, and threshold reduces the vocabulary "
+                  "to its most frequent words (0 = off, default 30000)\n")
+
+
 def distance_command(argv: Sequence[str]) -> int:
-    return _query_command(
-        argv, "Usage: w2v-distance <FILE> [N]\nwhere FILE contains word projections (binary or "
-        "text); N nearest words are shown (default 40)\n",
-        "Enter word or sentence (EXIT to break): ", _answer_distance)
+    return _query_command(argv, DISTANCE_USAGE, "Enter word or sentence (EXIT to break): ",
+                          _answer_distance)
 
 
 def analogy_command(argv: Sequence[str]) -> int:
-    return _query_command(
-        argv, "Usage: w2v-analogy <FILE> [N]\nwhere FILE contains word projections; enter three "
-        "words A B C to get D as in A:B = C:D\n",
-        "Enter three words (EXIT to break): ", _answer_analogy)
+    return _query_command(argv, ANALOGY_USAGE, "Enter three words (EXIT to break): ",
+                          _answer_analogy)
 
 
 def accuracy_command(argv: Sequence[str]) -> int:
     from w2vpy.evaluation import analogy_accuracy
 
     if not argv or len(argv) > 3:
-        sys.stdout.write("Usage: w2v-accuracy <FILE> [threshold] [QUESTIONS] < questions-words.txt\n"
-                         "where FILE contains word projections, and threshold reduces the "
-                         "vocabulary to its most frequent words (0 = off, default 30000)\n")
+        sys.stdout.write(ACCURACY_USAGE)
         return 0 if not argv else EXIT_ERROR
     threshold = 30000
     if len(argv) > 1:
@@ -400,15 +406,32 @@ def _positive_int(text: str, name: str) -> int:
 
 
 def distance_main(argv: Sequence[str] | None = None) -> int:
-    return _run(distance_command, "w2v-distance", argv)
+    """``w2v-distance``: word2vec.c's distance."""
+    return _run(COMMANDS["w2v-distance"], argv)
 
 
 def analogy_main(argv: Sequence[str] | None = None) -> int:
-    return _run(analogy_command, "w2v-analogy", argv)
+    """``w2v-analogy``: word2vec.c's word-analogy."""
+    return _run(COMMANDS["w2v-analogy"], argv)
 
 
 def accuracy_main(argv: Sequence[str] | None = None) -> int:
-    return _run(accuracy_command, "w2v-accuracy", argv)
+    """``w2v-accuracy``: word2vec.c's compute-accuracy."""
+    return _run(COMMANDS["w2v-accuracy"], argv)
+
+
+#: every command, as the package's entry points name them
+COMMANDS: dict[str, Command] = {c.prog: c for c in (
+    Command("w2v-train", "train word vectors (word2vec.c's word2vec)", USAGE, train_command),
+    Command("w2v-phrase", "join frequent word pairs into phrases (word2phrase.c)",
+            PHRASE_USAGE, phrase_command),
+    Command("w2v-distance", "nearest words to a word or a phrase (word2vec.c's distance)",
+            DISTANCE_USAGE, distance_command),
+    Command("w2v-analogy", "A is to B as C is to ? (word2vec.c's word-analogy)",
+            ANALOGY_USAGE, analogy_command),
+    Command("w2v-accuracy", "analogy questions' accuracy (word2vec.c's compute-accuracy)",
+            ACCURACY_USAGE, accuracy_command),
+)}
 
 
 if __name__ == "__main__":
