@@ -5,7 +5,7 @@ import inspect
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from w2vpy import W2VError, train
+from w2vpy import W2VError, Word2Vec, train
 from w2vpy.cli import USAGE, parse_command_line
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, ParameterError,
                               TrainingParams)
@@ -18,7 +18,40 @@ def test_every_declaration_reaches_the_usage_and_train():
     for declared in (*TRAINING_PARAMETERS, *RUN_OPTIONS):
         assert f"\t{declared.flag} <" in USAGE, declared.flag
         assert keywords[declared.name].default == declared.default, declared.name
-        assert f"{declared.name}={declared.default!r}" in train.__doc__
+
+
+def _documented(doc: str) -> dict[str, str]:
+    """A numpy-style docstring's Parameters section: name to its entry."""
+    section = inspect.cleandoc(doc).split("Parameters\n----------\n", 1)[1]
+    section = section.split("\n\n", 1)[0]
+    entries: dict[str, str] = {}
+    for line in section.splitlines():
+        if not line.startswith(" "):
+            name = line.split(" : ", 1)[0]
+            entries[name] = line + "\n"
+        else:
+            entries[name] += line + "\n"
+    return entries
+
+
+@pytest.mark.parametrize("documented, declarations", [
+    (train, (*TRAINING_PARAMETERS, *RUN_OPTIONS)),
+    (Word2Vec, (*TRAINING_PARAMETERS, RUN_OPTIONS[2])),
+], ids=["train", "Word2Vec"])
+def test_python_docstrings_speak_python_from_the_table(documented, declarations):
+    """help(train) and help(Word2Vec): a numpy-style entry for each declared
+    parameter, in the table's Python wording with its type and default; the
+    command line's wording (word2vec.c's) stays on the command line."""
+    entries = _documented(documented.__doc__)
+    for declared in declarations:
+        assert declared.doc and declared.doc != declared.help, declared.name
+        entry = entries[declared.name]
+        assert entry.startswith(f"{declared.name} : "), entry
+        assert f", default {declared.default!r}" in entry.splitlines()[0]
+        assert " ".join(entry.split()[1:]).endswith(" ".join(declared.doc.split()))
+        if not declared.addition:  # word2vec.c's own wording
+            assert declared.help not in documented.__doc__, declared.name
+    assert "Use <int> threads" not in documented.__doc__
 
 
 def test_defaults_are_word2vec_c_s():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 
 from w2vpy.model import Word2Vec, check_run_paths, resumed_model
-from w2vpy.parameters import RUN_OPTIONS, TRAINING_PARAMETERS, Parameter
+from w2vpy.parameters import RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, numpy_parameters
 from w2vpy.sentences import open_source
 from w2vpy.vocab import save_vocab
 from w2vpy.word_vectors import WordVectors
@@ -14,21 +14,40 @@ TRAIN_KEYWORDS: tuple[Parameter, ...] = (*TRAINING_PARAMETERS, *RUN_OPTIONS)
 
 
 def train(source: object, *, progress: bool = False, **parameters: object) -> WordVectors:
-    """Train word vectors on a text file (plain, .gz/.bz2/.xz, a directory, or
-    "-") or on sentences (an iterable of lists of str tokens, read once).
+    """Train word vectors on a corpus as word2vec.c does, in one call.
 
-    The keywords are TrainingParams' (gensim's names, word2vec.c's defaults:
-    CBOW, negative sampling 5, sample 1e-3, 12 threads) and RUN_OPTIONS'
-    (listed below); ``progress=True`` prints word2vec.c's progress line.
-    ``alpha=None`` means 0.05 for CBOW and 0.025 for skip-gram; ``seed=0``
-    reproduces word2vec.c's random streams.  With several workers, each trains
-    private copies of the most visited output rows, merged every
-    ``w2vpy.hot_rows.MERGE_WORDS`` (64) words (``hot_rows=None``, the default,
-    chooses them; ``hot_rows=K`` takes K; ``hot_rows=0`` is word2vec.c's pure
-    Hogwild, slower on two cores).  One
-    worker trains exactly as word2vec.c.  ``checkpoint=FILE`` saves the model
-    at every epoch end; ``resume=FILE`` finishes the run saved there.  The
-    model object behind this call is ``w2vpy.Word2Vec``."""
+    The vocabulary is counted, the model trained for ``epochs`` passes and its
+    word vectors returned; ``w2vpy.Word2Vec`` is the model object behind this
+    call, for training in steps.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or iterable of sequences of str
+        A text file (plain, ``.gz``, ``.bz2`` or ``.xz``), a directory of
+        them, ``"-"`` for standard input or a named pipe; or sentences, each
+        a list of ``str`` tokens, read once (a generator will do).
+    {parameters}
+    progress : bool, default False
+        Print word2vec.c's progress line on stderr while training.
+
+    Returns
+    -------
+    WordVectors
+        The trained vectors, one row per vocabulary word.
+
+    Raises
+    ------
+    W2VError
+        A value, a path or the text is refused; the message names it.
+    TrainingDiverged
+        The vectors hold NaN or infinity after training (lower ``alpha``).
+
+    Examples
+    --------
+    >>> from w2vpy import train
+    >>> vectors = train("corpus.txt.gz", vector_size=100, sg=True, workers=4)  # doctest: +SKIP
+    >>> vectors.most_similar("king", topn=5)                                # doctest: +SKIP
+    """
     run = {p.name: p.check(parameters.pop(p.name, p.default)) for p in RUN_OPTIONS}
     if run["resume"] is not None:
         model = resumed_model(run, parameters, lambda declared: declared.name)
@@ -58,5 +77,4 @@ _written = inspect.signature(train).parameters
 train.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
     [_written["source"], *(_keyword(p) for p in TRAIN_KEYWORDS), _written["progress"]],
     return_annotation=inspect.signature(train).return_annotation)
-train.__doc__ = (train.__doc__ or "") + "\n\n    Parameters:\n" + "".join(
-    f"      {p.name}={p.default!r}: {p.help}\n" for p in TRAIN_KEYWORDS)
+train.__doc__ = train.__doc__.replace("{parameters}", numpy_parameters(TRAIN_KEYWORDS))

@@ -30,7 +30,7 @@ from w2vpy.encoded_corpus import EncodedCorpus, encode_corpus
 from w2vpy.errors import W2VError, W2VWarning
 from w2vpy.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
-                              training_params)
+                              numpy_parameters, training_params)
 from w2vpy.paths import check_distinct, output_target
 from w2vpy.corpus import Corpus, open_corpus
 from w2vpy.sentences import SentenceCorpus, is_path, open_source
@@ -141,20 +141,27 @@ class TrainingReport:
 
 
 class Word2Vec:
-    """word2vec.c's model with gensim's workflow.
+    """word2vec.c's model with gensim's workflow: build the vocabulary, train,
+    go on training, save and load.
 
-        model = Word2Vec(vector_size=100, sg=1, workers=4)
-        model.build_vocab(sentences)          # a path, or lists of str tokens
-        model.train(sentences, compute_loss=True)
-        model.wv.most_similar("king")
-        model.save("model.w2v"); model = Word2Vec.load("model.w2v")
-
-    The keywords are ``train()``'s model parameters (``help(w2vpy.train)``)
-    and ``backend``.  Callbacks (``train(callbacks=...)``) are objects with
-    any of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and
+    Callbacks (``train(callbacks=...)``) are objects with any of
+    ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end`` and
     ``on_train_end``, each called with the model; setting
     ``model.stop_training = True`` in one of them ends the call after the
-    epoch in progress (before it, from ``on_epoch_begin``)."""
+    epoch in progress (before it, from ``on_epoch_begin``).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Examples
+    --------
+    >>> model = Word2Vec(vector_size=100, sg=True, workers=4)
+    >>> model.build_vocab(sentences)          # a path, or lists of str tokens  # doctest: +SKIP
+    >>> model.train(sentences, compute_loss=True)                              # doctest: +SKIP
+    >>> model.wv.most_similar("king")                                          # doctest: +SKIP
+    >>> model.save("model.w2v"); model = Word2Vec.load("model.w2v")           # doctest: +SKIP
+    """
 
     def __init__(self, *, backend: str = "cpu", **parameters: object):
         self.params: TrainingParams = training_params(parameters)
@@ -181,9 +188,25 @@ class Word2Vec:
     # -- the gensim interface --------------------------------------------------------
     def build_vocab(self, source: object, *, read_vocab: str | os.PathLike[str] | None = None,
                     save_vocab: str | os.PathLike[str] | None = None) -> None:
-        """Count ``source`` (a path or sentences) as word2vec.c does, and set up
-        the weights; ``read_vocab``/``save_vocab`` are word2vec.c's -read-vocab
-        and -save-vocab."""
+        """Count the corpus as word2vec.c does and set up the model for it.
+
+        Parameters
+        ----------
+        source : str, os.PathLike or iterable of sequences of str
+            A text file (plain, ``.gz``, ``.bz2``, ``.xz``), a directory, ``"-"``
+            or a named pipe (kept for the ``train`` on the same source after
+            this call); or sentences, each a list of ``str`` tokens.
+        read_vocab : str or os.PathLike, optional
+            Read the vocabulary (``word count`` lines) from this file instead
+            of counting ``source``.
+        save_vocab : str or os.PathLike, optional
+            Write the vocabulary to this file, word2vec.c's ``word count`` lines.
+
+        Raises
+        ------
+        W2VError
+            The source or a path is refused, or the vocabulary is built already.
+        """
         if self.vocab is not None:
             raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
                            "words): make a new Word2Vec for another one")
@@ -204,13 +227,36 @@ class Word2Vec:
               compute_loss: bool | None = None, callbacks: Iterable[Any] = (),
               alpha: float | None = None, progress: bool = False,
               checkpoint: str | os.PathLike[str] | None = None) -> TrainingReport:
-        """Train on ``source`` (a path, or a re-iterable of sentences of str
-        tokens) over the vocabulary: the next ``epochs`` passes of the
-        schedule (all that are left by default; see the module's text for
-        more passes or ``alpha``).  Words outside the vocabulary are skipped
-        (with a warning, unless this is the text build_vocab counted).
-        ``compute_loss`` (default: the model's) fills ``loss_history``;
-        ``checkpoint`` saves the model there at every epoch end."""
+        """Train over the vocabulary: the next ``epochs`` passes of the schedule.
+
+        Words outside the vocabulary are skipped (with a warning, unless this
+        is the text ``build_vocab`` counted).
+
+        Parameters
+        ----------
+        source : str, os.PathLike or iterable of sequences of str
+            As ``build_vocab``'s; sentences must be re-iterable (a list, or an
+            object whose ``__iter__`` starts over), not a generator.
+        epochs : int, optional
+            Passes to train; by default all the schedule has left. More than
+            are left starts a new schedule (see the module's text).
+        compute_loss : bool, optional
+            Sum each epoch's loss into ``loss_history``; by default the model's.
+        callbacks : iterable of objects, default ()
+            Objects with any of ``on_train_begin``, ``on_epoch_begin``,
+            ``on_epoch_end``, ``on_train_end``, called with the model.
+        alpha : float, optional
+            Start a new schedule from this rate down to ``alpha * 1e-4``.
+        progress : bool, default False
+            Print word2vec.c's progress line on stderr.
+        checkpoint : str or os.PathLike, optional
+            Save the whole model there, atomically, at every epoch end.
+
+        Returns
+        -------
+        TrainingReport
+            What was trained: words, seconds, epochs, the private hot rows.
+        """
         epochs = None if epochs is None else _checked("epochs", epochs)
         alpha = None if alpha is None else _checked("alpha", alpha)
         compute_loss = None if compute_loss is None else _checked("compute_loss", compute_loss)
@@ -336,7 +382,7 @@ class Word2Vec:
                         break
                     run.passes(1)
                     if checkpoint is not None:
-                        self.save(checkpoint)
+                        self._save_checkpoint(checkpoint)
                     self._fire(callbacks, "on_epoch_end")
                     if self.stop_training:
                         break
@@ -434,6 +480,8 @@ Word2Vec.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-define
     [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
     + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
        for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])])
+Word2Vec.__doc__ = Word2Vec.__doc__.replace(
+    "{parameters}", numpy_parameters((*TRAINING_PARAMETERS, _DECLARED["backend"])))
 
 
 class _Run:

@@ -10,6 +10,7 @@ validated ``TrainingParams`` by ``_core.TrainingRun`` and trusts it.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -68,6 +69,9 @@ class Parameter:
     #: a tuple of values (one per pass): a single value is a tuple of one;
     #: the command line separates them with commas (``-threshold 200,100``)
     listed: bool = False
+    #: the description in Python's words, for docstrings (``help`` is the
+    #: command line's, word2vec.c's where it has the flag)
+    doc: str = ""
 
     def check(self, value: object) -> object:
         """The value, normalised (switches to bool, numpy scalars to Python), or
@@ -146,6 +150,21 @@ class Parameter:
             text += f"; default {shown}"
         return f"\t{self.flag} {metavar}\n\t\t{text}\n"
 
+    def numpy_doc(self) -> str:
+        """This parameter as an entry of a numpy-style Parameters section."""
+        kinds = {int: "int", float: "float", bool: "bool", str: "str or os.PathLike"}
+        kind = kinds[self.kind]
+        if self.choices:
+            kind = "{" + ", ".join(repr(c) for c in self.choices) + "}"
+        if self.listed:
+            kind = f"{kind} or sequence of {kind}"
+        if self.optional:
+            kind += " or None"
+        default = self.default[0] if self.listed and len(self.default) == 1 else self.default
+        body = textwrap.fill(self.doc, width=76, initial_indent="    ",
+                             subsequent_indent="    ")
+        return f"{self.name} : {kind}, default {default!r}\n{body}\n"
+
 
 def parameter(default: Any, flag: str, help: str, **declaration: Any) -> Any:
     """A TrainingParams field declared with everything its Parameter needs
@@ -160,49 +179,81 @@ class TrainingParams:
     defaults.  Constructing one validates it, so whatever holds one may trust it."""
 
     vector_size: int = parameter(100, "-size", "Set size of word vectors",
-                                 minimum=1, maximum=100_000)
+                                 minimum=1, maximum=100_000,
+                                 doc="Dimensionality of the word vectors.")
     window: int = parameter(5, "-window", "Set max skip length between words",
-                            minimum=1, maximum=INT32_MAX)
+                            minimum=1, maximum=INT32_MAX,
+                            doc="Maximum distance between the current and a predicted word "
+                            "within a sentence; each position draws its window from 1 to "
+                            "``window``, as word2vec.c.")
     sample: float = parameter(
         1e-3, "-sample", "Set threshold for occurrence of words. Those that appear with higher "
         "frequency in the training data will be randomly down-sampled; useful range is (0, 1e-5)",
-        minimum=0)
-    hs: bool = parameter(False, "-hs", "Use Hierarchical Softmax")
+        minimum=0, doc="Threshold for down-sampling frequent words: a word more frequent than "
+        "this is randomly skipped in proportion; 0 turns it off, (0, 1e-5) is the useful range.")
+    hs: bool = parameter(False, "-hs", "Use Hierarchical Softmax",
+                          doc="Train with hierarchical softmax (a Huffman tree over the "
+                          "vocabulary); may be combined with ``negative``.")
     negative: int = parameter(5, "-negative", "Number of negative examples; common values are "
-                              "3 - 10 (0 = not used)", minimum=0, maximum=1000)
-    workers: int = parameter(12, "-threads", "Use <int> threads", minimum=1, maximum=1024)
+                              "3 - 10 (0 = not used)", minimum=0, maximum=1000,
+                              doc="Noise words drawn per positive example for negative "
+                              "sampling; 0 turns negative sampling off, 3-10 is usual.")
+    workers: int = parameter(12, "-threads", "Use <int> threads", minimum=1, maximum=1024,
+                             doc="Training threads (word2vec.c's default, 12). One thread "
+                             "trains exactly as word2vec.c; several also count plain text "
+                             "and decompress input in parallel.")
     epochs: int = parameter(5, "-iter", "Run more training iterations",
-                            minimum=1, maximum=INT32_MAX)
+                            minimum=1, maximum=INT32_MAX,
+                            doc="Passes over the corpus; the learning rate falls linearly "
+                            "over all of them.")
     min_count: int = parameter(5, "-min-count", "This will discard words that appear less "
-                               "than <int> times", minimum=0, maximum=INT64_MAX)
+                               "than <int> times", minimum=0, maximum=INT64_MAX,
+                               doc="Words seen fewer times are left out of the vocabulary "
+                               "(and skipped in training).")
     alpha: float | None = parameter(
         None, "-alpha", "Set the starting learning rate; default is 0.025 for skip-gram and "
-        "0.05 for CBOW", minimum=0, exclusive_minimum=True, optional=True)
+        "0.05 for CBOW", minimum=0, exclusive_minimum=True, optional=True,
+        doc="Starting learning rate; None means word2vec.c's 0.025 for skip-gram and 0.05 "
+        "for CBOW. It falls linearly to ``alpha * 1e-4`` over the epochs.")
     sg: bool = parameter(False, "-cbow", "Use the continuous bag of words model (use 0 for "
-                         "skip-gram model)", inverted_flag=True)
+                         "skip-gram model)", inverted_flag=True,
+                         doc="Skip-gram if True; CBOW (continuous bag of words, "
+                         "word2vec.c's default) if False.")
     cbow_mean: bool = parameter(True, "-cbow-mean", "CBOW averages the context vectors, as "
                                 "word2vec.c (0: sums them, as gensim's cbow_mean=0)",
-                                addition=True)
+                                addition=True, doc="CBOW averages the context vectors (word2vec.c); False "
+                                "sums them, as gensim's ``cbow_mean=0``.")
     seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
-                          "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True)
+                          "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
+                          doc="Offset of every random stream; 0 reproduces word2vec.c's "
+                          "streams.")
     max_vocab_size: int = parameter(
         DEFAULT_MAX_VOCAB_SIZE, "-max-vocab-size", "Prune rare words while counting when more "
-        "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True)
+        "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True,
+        doc="While counting, prune the rarest words whenever more distinct words than this "
+        "have been seen (word2vec.c's ReduceVocab; its fixed limit is the default).")
     #: word2vec.c's summation order in dot products (slower; bit-identical
     #: single-thread results with a word2vec.c built without FMA contraction)
     sequential_dot: bool = parameter(
         False, "-sequential-dot", "Sum dot products in word2vec.c's order (slower, "
-        "bit-identical single-thread)", addition=True)
+        "bit-identical single-thread)", addition=True,
+        doc="Sum dot products in word2vec.c's order: slower, and bit-identical to "
+        "word2vec.c (built without FMA contraction) with one worker.")
     #: see hot_rows.py: None chooses the rows from the vocabulary and the mode
     hot_rows: int | None = parameter(
         None, "-hot-rows", "With several threads, each trains private copies of the most "
         f"visited output rows, merged every {HOT_MERGE_WORDS} words; auto (the default) chooses "
         "them, 0 is word2vec.c's pure Hogwild", minimum=0, maximum=INT64_MAX, optional=True,
-        none_word="auto", addition=True)
+        none_word="auto", addition=True,
+        doc=f"With several workers, each trains private copies of the most visited output "
+        f"rows, merged every {HOT_MERGE_WORDS} words: None chooses them from the vocabulary "
+        "and the mode, 0 is word2vec.c's pure Hogwild, K takes K rows of each output layer.")
     #: off, training compiles the loss out (trainer.c): as fast as without it
     compute_loss: bool = parameter(
         False, "-compute-loss", "Sum the training loss (negative log-likelihood) of every "
-        "epoch in float64; -debug 2 shows it at each epoch end", addition=True)
+        "epoch in float64; -debug 2 shows it at each epoch end", addition=True,
+        doc="Sum each epoch's training loss (negative log-likelihood, float64) into "
+        "``Word2Vec.loss_history``.")
 
     def __post_init__(self) -> None:
         _check_declared(self, TRAINING_PARAMETERS)
@@ -223,18 +274,24 @@ class PhraseParams:
     defaults), checked on construction like TrainingParams."""
 
     min_count: int = parameter(5, "-min-count", "This will discard words that appear less "
-                               "than <int> times", minimum=1, maximum=INT64_MAX)
+                               "than <int> times", minimum=1, maximum=INT64_MAX,
+                               doc="Words and pairs seen fewer times are never joined.")
     threshold: tuple[float, ...] = parameter(
         (100.0,), "-threshold", "The <float> value represents threshold for forming the "
-        "phrases (higher means less phrases); one value per pass", minimum=0, listed=True)
+        "phrases (higher means less phrases); one value per pass", minimum=0, listed=True,
+        doc="Score a pair must pass to be joined (higher: fewer phrases); one value per "
+        "pass, or one for every pass.")
     passes: int | None = parameter(
         None, "-passes", "Join pairs <int> times over, each pass reading the last one's "
         "output (so 2 passes reach four-word phrases); default one per -threshold value",
-        minimum=1, maximum=1000, optional=True, addition=True)
+        minimum=1, maximum=1000, optional=True, addition=True,
+        doc="Passes, each reading the last one's output (2 passes reach four-word "
+        "phrases); None means one per ``threshold`` value.")
     max_vocab_size: int = parameter(
         DEFAULT_MAX_PHRASE_VOCAB_SIZE, "-max-vocab-size", "Prune rare words and pairs while "
         "counting when more distinct ones are seen", minimum=2, maximum=INT64_MAX,
-        addition=True)
+        addition=True, doc="While counting, prune the rarest words and pairs whenever "
+        "more distinct ones than this have been seen (word2phrase.c's limit is the default).")
 
     def __post_init__(self) -> None:
         _check_declared(self, PHRASE_PARAMETERS)
@@ -270,17 +327,34 @@ PHRASE_PARAMETERS: tuple[Parameter, ...] = tuple(_declared(f) for f in fields(Ph
 #: w2v-train's flags alike
 RUN_OPTIONS: tuple[Parameter, ...] = (
     Parameter("save_vocab", str, "-save-vocab", "The vocabulary will be saved to <file>",
-              optional=True),
+              optional=True, doc="Write the vocabulary to this file, word2vec.c's ``word "
+              "count`` lines."),
     Parameter("read_vocab", str, "-read-vocab", "The vocabulary will be read from <file>, not "
-              "constructed from the training data", optional=True),
+              "constructed from the training data", optional=True,
+              doc="Read the vocabulary (``word count`` lines) from this file instead of "
+              "counting the corpus."),
     Parameter("backend", str, "-backend", "Train on the CPU or on a CUDA GPU through cupy",
-              default="cpu", choices=("cpu", "cuda"), addition=True),
+              default="cpu", choices=("cpu", "cuda"), addition=True,
+              doc="Train on the CPU threads, or on a CUDA GPU through cupy "
+              "(``pip install w2vpy[cuda]``)."),
     Parameter("checkpoint", str, "-checkpoint", "Save the model to <file> at every epoch end "
-              "(atomically), for -resume", optional=True, addition=True),
+              "(atomically), for -resume", optional=True, addition=True,
+              doc="Save the whole model to this file, atomically, at every epoch end, "
+              "for ``resume``."),
     Parameter("resume", str, "-resume", "Finish the run saved in the checkpoint <file> (its "
               "vocabulary, parameters and schedule) on the same training text", optional=True,
-              addition=True),
+              addition=True, doc="Finish the run saved in this checkpoint file (its "
+              "vocabulary, parameters and schedule) on the same training text."),
 )
+
+
+def numpy_parameters(declarations: tuple[Parameter, ...], indent: str = "    ") -> str:
+    """The declarations as entries of a numpy-style Parameters section,
+    indented for a docstring (after the section's first line)."""
+    text = "".join(p.numpy_doc() for p in declarations)
+    lines = [indent + line if line.strip() else line for line in text.splitlines(keepends=True)]
+    # the placeholder it replaces stands on a line of its own, indented
+    return "".join(lines)[len(indent):].rstrip("\n")
 
 
 def training_params(values: dict[str, object]) -> TrainingParams:
