@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -595,3 +596,28 @@ def test_a_deep_huffman_tree_is_in_the_memory_check():
                                        r".*; raise -min-count"):
         check_model_fits(len(counts), 1, True, 0, available=8 << 30,
                          run=run_parts(params, counts, 0, 0))
+
+
+def test_a_training_thread_out_of_memory_is_reported_as_memory(tmp_path):
+    """Past the memory check (bypassed here), a thread that cannot allocate its
+    private rows is reported as memory, not as a failed read of the corpus."""
+    script = tmp_path / "enomem.py"
+    script.write_text(f"""
+import resource, sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from pathlib import Path
+from conftest import topic_corpus
+import w2vpy, w2vpy.model
+text = Path({str(tmp_path / "text.txt")!r})
+topic_corpus(text, topics=40, words_per_topic=50, sentences=300)
+w2vpy.model.check_trainable = lambda *args: None
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+try:
+    w2vpy.train(text, vector_size=10000, workers=64, hot_rows=1_000_000, min_count=1,
+                epochs=1, hs=True)
+except MemoryError as exc:
+    print("MemoryError:", exc)
+""")
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=300)
+    assert r.stdout.startswith("MemoryError: a training thread could not allocate"), r.stderr

@@ -4,6 +4,8 @@
 Python code fills plain arrays (vocabulary counts, Huffman codes, the unigram
 table) with the GIL held; the training threads then run in C without it.
 """
+import errno
+
 import numpy as np
 cimport numpy as cnp
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
@@ -910,7 +912,8 @@ cdef class TrainingRun:
             w2v_trainer_request_stop(self.trainer)
 
     def join(self):
-        """Wait for the threads; raises OSError if a corpus read failed."""
+        """Wait for the threads; raises MemoryError if a thread could not
+        allocate its buffers, OSError if a corpus read failed."""
         cdef int err = 0
         if self.trainer == NULL:
             return
@@ -918,6 +921,9 @@ cdef class TrainingRun:
             err = w2v_trainer_join(self.trainer)
         self.trainer = NULL
         self.keep_alive = []
+        if err == errno.ENOMEM:
+            raise MemoryError("a training thread could not allocate its buffers and private "
+                              "rows: lower the threads (workers) or the hot rows")
         if err:
             raise OSError(err, "reading the encoded corpus failed during training")
 

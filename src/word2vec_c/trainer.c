@@ -37,7 +37,7 @@ struct w2v_trainer {
     pthread_mutex_t done_lock;  /* guards threads_done for done_cond */
     pthread_cond_t done_cond;   /* signalled as each thread ends (w2v_trainer_wait) */
     int threads_done;
-    int read_errno;             /* atomic */
+    int thread_errno;           /* atomic: a thread's failure (ENOMEM setting up, or a read's) */
 };
 
 struct thread_arg {
@@ -436,7 +436,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
     int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock, &tr->hot_merges);
     const int hot_on = w2v_hot_rows_active(&st.hot);
     if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
-        __atomic_store_n(&tr->read_errno, ENOMEM, __ATOMIC_RELAXED);
+        __atomic_store_n(&tr->thread_errno, ENOMEM, __ATOMIC_RELAXED);
         goto done;
     }
     {
@@ -478,7 +478,7 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
             }
             sentence_position = 0;
             if (err) {
-                __atomic_store_n(&tr->read_errno, err, __ATOMIC_RELAXED);
+                __atomic_store_n(&tr->thread_errno, err, __ATOMIC_RELAXED);
                 break;
             }
         }
@@ -655,7 +655,7 @@ void w2v_trainer_request_stop(w2v_trainer *tr) { __atomic_store_n(&tr->stop, 1, 
 
 int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
-    int err = tr->read_errno;
+    int err = tr->thread_errno;
     destroy_locks(tr);
     free(tr->threads);
     free(tr->args);
