@@ -175,3 +175,20 @@ def test_trailing_data_is_one_line_on_the_command_line(tmp_path):
         "nor another stream; refusing to train on part of the file (decompress it and check "
         "what follows)"]
     assert not (tmp_path / "v.txt").exists()
+
+
+@pytest.mark.parametrize("spelled", ["text.txt/", "text.txt//"])
+def test_a_file_spelled_as_a_directory_is_refused(tmp_path, spelled):
+    """``cat text.txt/`` refuses it (ENOTDIR); reading text.txt instead would
+    train on what the user did not name."""
+    (tmp_path / "text.txt").write_text("a b c\n")
+    with pytest.raises(W2VError, match=r"names a directory \(it ends in '/'\), but .*text.txt "
+                                       "is not one"):
+        Corpus(str(tmp_path / spelled))
+
+
+def test_a_directory_spelled_with_its_slash_is_read(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("a b c\n")
+    with Corpus(f"{tmp_path / 'texts'}/") as corpus:
+        assert b"".join(corpus.chunks()) == b"a b c\n"

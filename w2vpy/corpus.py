@@ -287,6 +287,10 @@ class Corpus:
         kind = _entry_kind(path)
         if kind == "missing" or kind.startswith("a dangling"):
             raise W2VError(f"training file not found: {path}")
+        if os.fsdecode(source).endswith(os.sep) and kind != "directory":
+            # Path drops the slash: the system would refuse the spelling (ENOTDIR)
+            raise W2VError(f"training input {os.fsdecode(source)} names a directory (it ends in "
+                           f"'{os.sep}'), but {path} is not one")
         if kind == "directory":
             files = self._directory_files(path)
         elif kind == "file":
