@@ -177,14 +177,14 @@ def test_trailing_data_is_one_line_on_the_command_line(tmp_path):
     assert not (tmp_path / "v.txt").exists()
 
 
-@pytest.mark.parametrize("spelled", ["text.txt/", "text.txt//"])
-def test_a_file_spelled_as_a_directory_is_refused(tmp_path, spelled):
+@pytest.mark.parametrize("slashes", ["/", "//"])
+def test_a_file_spelled_as_a_directory_is_refused(tmp_path, slashes):
     """``cat text.txt/`` refuses it (ENOTDIR); reading text.txt instead would
     train on what the user did not name."""
     (tmp_path / "text.txt").write_text("a b c\n")
     with pytest.raises(W2VError, match=r"names a directory \(it ends in '/'\), but .*text.txt "
                                        "is not one"):
-        Corpus(str(tmp_path / spelled))
+        Corpus(f"{tmp_path / 'text.txt'}{slashes}")
 
 
 def test_a_directory_spelled_with_its_slash_is_read(tmp_path):
