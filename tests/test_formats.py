@@ -1,3 +1,4 @@
+import re
 import struct
 
 import numpy as np
@@ -200,3 +201,92 @@ def test_a_file_written_in_many_blocks_is_the_file_written_in_one(tmp_path, monk
     monkeypatch.setattr(formats, "_BLOCK_BYTES", 20)  # rows of 12 bytes: one row a block
     kv.save(tmp_path / "many", binary=binary)
     assert (tmp_path / "many").read_bytes() == (tmp_path / "one").read_bytes()
+
+
+# ---- the format told from evidence, compressed files, limit ----------------------------
+
+@pytest.mark.parametrize("line", [
+    b"king  0.5 -1.5 2",       # a double space
+    b"king 0.5 -1.5 2\t",      # a trailing tab
+    b"king\t0.5\t-1.5\t2",     # tabs between
+    b" king 0.5 -1.5 2  \r",   # blanks around, a CR
+    b"king 5e-01 -1.5E0 2.",   # other spellings of numbers
+])
+def test_text_lines_with_other_blanks_are_read_as_text(tmp_path, line):
+    path = write(tmp_path, b"2 3\n" + line + b"\nqueen 1 2 3\n")
+    kv = load(path)
+    assert kv.index_to_key == ["king", "queen"]
+    assert kv["king"].tolist() == [0.5, -1.5, 2.0]
+
+
+@pytest.mark.parametrize("body, message", [
+    # a malformed text file is refused as text, never read as binary records
+    (b"2 2\na 1,5 2,5\nb 1,0 2,0\n", r"bad:2: not a number: b'1,5'"),
+    (b"2 3\na 1 2\nb 1 2 3\n", r"bad:2: expected a word and 3 values, got 2"),
+    (b"2 2\na 1 2\nb 1 x\n", r"bad:3: not a number"),
+    # a binary file whose records do not keep one layout is refused
+    (b"2 2\na " + struct.pack("<2f", 1, 2) + b"\nb " + struct.pack("<2f", 3, 4) + b"x",
+     r"vector 1 of 2 is not followed by a newline"),
+    (b"3 2\na " + struct.pack("<2f", 1, 2) + b"b " + struct.pack("<2f", 3, 4) + b"\nc "
+     + struct.pack("<2f", 5, 6), r"vector 1 of 3 is followed by a newline"),
+])
+def test_a_file_that_is_neither_format_is_refused(tmp_path, body, message):
+    with pytest.raises(CorruptInputError, match=message):
+        load(write(tmp_path, body))
+
+
+@pytest.mark.parametrize("binary", [True, False])
+@pytest.mark.parametrize("compress", ["gzip", "bz2", "lzma"])
+def test_compressed_vector_files_load(tmp_path, binary, compress):
+    import importlib
+    kv = small_vectors()
+    kv.save(tmp_path / "v", binary=binary)
+    packed = importlib.import_module(compress).compress((tmp_path / "v").read_bytes())
+    (tmp_path / "v.packed").write_bytes(packed)
+    back = load(tmp_path / "v.packed")
+    assert back.index_to_key == kv.index_to_key
+    assert np.allclose(back.vectors, kv.vectors, atol=0 if binary else 5e-7)
+
+
+def test_a_zip_vector_file_is_refused_by_name(tmp_path):
+    with pytest.raises(W2VError, match="bad is a zip file; .*decompress it first"):
+        load(write(tmp_path, b"PK\x03\x04rest"))
+
+
+@pytest.mark.parametrize("limit", [True, False, -1, 0, 1.5, "2"])
+def test_limit_must_be_a_positive_whole_number(tmp_path, limit):
+    small_vectors().save(tmp_path / "v.bin")
+    with pytest.raises(W2VError, match=f"limit must .* got {re.escape(repr(limit))}"):
+        load(tmp_path / "v.bin", limit=limit)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_limit_reads_no_further_than_it_says(tmp_path, binary):
+    """What follows the first vectors is never read: damage there goes unseen."""
+    kv = small_vectors()
+    kv.save(tmp_path / "v", binary=binary)
+    data = (tmp_path / "v").read_bytes()
+    (tmp_path / "v").write_bytes(data[:len(data) * 3 // 4] + b"\xff damaged")
+    back = load(tmp_path / "v", limit=2)
+    assert back.index_to_key == kv.index_to_key[:2]
+    with pytest.raises(CorruptInputError):
+        load(tmp_path / "v")
+
+
+def test_limit_keeps_memory_to_the_vectors_read(tmp_path):
+    """A compressed file of 64 MB of vectors, read with limit=10: neither the
+    file nor its decompressed bytes are ever held whole."""
+    import gzip
+    import tracemalloc
+    rows, size = 16384, 1024
+    record = b"w " + np.ones(size, np.float32).tobytes() + b"\n"
+    (tmp_path / "v.gz").write_bytes(gzip.compress(b"%d %d\n" % (rows, size) + record * rows))
+    tracemalloc.start()
+    try:
+        with pytest.warns(Warning):  # every word is "w"
+            kv = load(tmp_path / "v.gz", limit=10)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(kv) == 1 and kv.vectors.shape == (1, size)
+    assert peak < 8 << 20

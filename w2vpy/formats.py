@@ -4,20 +4,27 @@ and read defensively (any file may be hostile).
 Text:   ``"%lld %lld\\n"`` header, then ``word`` and ``"%lf "`` per value, ``\\n``.
 Binary: same header, then ``word``, a space, native float32 values, ``\\n``.
 gensim omits the newline after binary vectors; fastText ``.vec`` is the text
-format without the trailing space; both are read.
+format without the trailing space; both are read, plain or compressed with
+gzip, bzip2 or xz (told by content).
 """
 from __future__ import annotations
 
+import io
+import numbers
 import os
+import re
 import warnings
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 import numpy as np
 
 from w2vpy import _core
 from w2vpy.atomic import atomic_write
+from w2vpy.corpus import (_DECOMPRESSION_ERRORS, _MAGIC, _UNREAD_MAGIC, CHUNK_BYTES,
+                          _decompressed)
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.paths import read_input_file
+from w2vpy.paths import open_input_file
 
 #: Longest word accepted by the reader, in bytes (word2vec.c's is 98; gensim
 #: and fastText files may hold longer phrases).
@@ -61,13 +68,146 @@ def write_classes(path: str | os.PathLike[str], words: list[bytes], classes: np.
 
 
 # ---- reading -------------------------------------------------------------------
+#
+# A vector file is read forward in chunks (decompressed as it is read), so that
+# memory follows the vectors kept, never the file's size or the count its
+# header claims, and ``limit`` stops the reading where it says.
 
-def _decode(word: bytes, encoding: str, errors: str, where: str) -> str:
-    try:
-        return word.decode(encoding, errors)
-    except UnicodeDecodeError as exc:
-        raise CorruptInputError(f"{where}: word {word[:60]!r} is not valid {encoding} "
-                                f"({exc.reason}); pass unicode_errors='replace' to accept it") from None
+#: each value of a text line with its separators, at most (``"%lf"`` of the
+#: largest float32 is 46 characters): a longer line is refused, not read whole
+_TEXT_VALUE_BYTES = 128
+_HEADER_BYTES = 200
+#: what separates a word from its values, and values from each other, in a text
+#: line: word2vec.c's words never hold a space or a tab; a non-breaking or any
+#: other Unicode space is part of a word
+_SEPARATORS = re.compile(rb"[ \t]+")
+#: ASCII control characters that no text vector line holds (tab and CR may)
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]")
+
+
+def split_words(line: bytes) -> list[bytes]:
+    """The words of a line as word2vec.c's tools separate them: at spaces and
+    tabs only (a non-breaking space is part of a word), the line's end (a CR
+    before it too) and surrounding blanks dropped."""
+    stripped = line.strip(b" \t\r\n")
+    if b"\t" not in stripped and b"  " not in stripped:
+        return stripped.split(b" ") if stripped else []
+    return _SEPARATORS.split(stripped)
+
+
+def check_limit(limit: object) -> int | None:
+    """``limit`` as read_word2vec takes it: None (every vector) or a count >= 1."""
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral):
+        raise W2VError(f"limit must be a whole number of vectors or None, got {limit!r}")
+    if limit < 1:
+        raise W2VError(f"limit must be >= 1 (or None for every vector), got {limit!r}")
+    return int(limit)
+
+
+class _Prefixed(io.RawIOBase):
+    """A file whose first bytes were already read (to tell its compression),
+    read from its start again."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        return self._rest.readinto(buffer)
+
+
+def _compression(head: bytes, path: Path) -> str | None:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    for magic, kind in _UNREAD_MAGIC:
+        if head.startswith(magic):
+            raise W2VError(f"{path} is a {kind} file; vector files are read plain or compressed "
+                           "with gzip, bzip2 or xz: decompress it first")
+    return None
+
+
+def _vector_file_chunks(path: Path) -> Iterator[bytes]:
+    """The bytes of a vector file, decompressed when it is gzip, bzip2 or xz
+    (told by content, as training text is), in chunks of bounded size."""
+    with open_input_file(path, "vector file") as f:
+        head = b""
+        while len(head) < 8:
+            more = f.read(8 - len(head))
+            if not more:
+                break
+            head += more
+        kind = _compression(head, path)
+        raw = io.BufferedReader(_Prefixed(head, f))
+        try:
+            if kind is None:
+                yield from iter(lambda: raw.read(CHUNK_BYTES), b"")
+            else:
+                yield from _decompressed(raw, kind, str(path))
+        except _DECOMPRESSION_ERRORS as exc:
+            raise CorruptInputError(f"{path}: corrupt or truncated compressed file ({exc})") from exc
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            # bz2 reports corrupt data as a bare OSError ("Invalid data stream")
+            raise CorruptInputError(f"{path}: cannot read ({exc})") from exc
+
+
+class _Buffer:
+    """Bytes read forward from chunks, holding only what is not parsed yet."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._data = b""
+        self._pos = 0
+
+    def available(self) -> int:
+        return len(self._data) - self._pos
+
+    def _more(self) -> bool:
+        chunk = next(self._chunks, b"")
+        if not chunk:
+            return False
+        self._data = self._data[self._pos:] + chunk
+        self._pos = 0
+        return True
+
+    def ensure(self, n: int) -> bool:
+        """Whether n bytes are there to read (reading them in if need be)."""
+        while self.available() < n:
+            if not self._more():
+                return False
+        return True
+
+    def find(self, byte: bytes, most: int) -> int:
+        """Where ``byte`` is among the next ``most`` bytes, or -1."""
+        searched = 0
+        while True:
+            i = self._data.find(byte, self._pos + searched, self._pos + most)
+            if i >= 0:
+                return i - self._pos
+            searched = self.available()
+            if searched >= most or not self._more():
+                return -1
+
+    def peek(self, n: int) -> bytes:
+        self.ensure(n)
+        return self._data[self._pos:self._pos + n]
+
+    def take(self, n: int) -> bytes:
+        out = self._data[self._pos:self._pos + n]
+        self._pos += len(out)
+        return out
 
 
 def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
@@ -81,46 +221,237 @@ def _parse_header(line: bytes, path: Path) -> tuple[int, int]:
     return count, size
 
 
-def _looks_binary(body: bytes, size: int) -> bool:
-    """Text if the first record is one line of a word and `size` printable
-    ASCII fields; raw float32 bytes almost never look like that."""
-    end = body.find(b"\n")
-    line = body if end < 0 else body[:end]
-    parts = line.rstrip(b"\r ").split(b" ")
+def _read_header(buf: _Buffer, path: Path) -> tuple[int, int]:
+    end = buf.find(b"\n", _HEADER_BYTES)
+    if end < 0:
+        raise CorruptInputError(f"{path}: no header line (empty or not a word2vec file)")
+    return _parse_header(buf.take(end + 1), path)
+
+
+def _max_line_bytes(size: int) -> int:
+    return MAX_READ_WORD_BYTES + _TEXT_VALUE_BYTES * size + 2
+
+
+def _first_line(buf: _Buffer, size: int) -> bytes:
+    """The first line after the header that is not blank, left unread."""
+    most = _max_line_bytes(size)
+    skip = 0
+    while True:
+        head = buf.peek(skip + most + 1)[skip:]
+        end = head.find(b"\n")
+        line = head if end < 0 else head[:end + 1]
+        if split_words(line) or end < 0:
+            return line
+        skip += end + 1
+
+
+def _is_text_line(line: bytes, size: int) -> bool:
+    """Whether the first vector line is text (perhaps malformed), never the
+    word, space and raw float32 values of a binary record.
+
+    A text line's values are printable characters; a binary record's values are
+    raw bytes, among which a control character or bytes that are not UTF-8 are
+    all but certain.  Read as text, a binary record is cut at its first 0x0a
+    byte, so a short cut must also be all numbers to count as text."""
+    parts = _SEPARATORS.split(line.strip(b" \t\r\n"), maxsplit=1)
+    rest = parts[1] if len(parts) == 2 else b""
+    body = rest.rstrip(b"\r\n")
+    if not body or _CONTROL.search(body):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return len(body) >= 2 * size - 1 or all(_is_float(p) for p in split_words(body))
+
+
+def _text_records(buf: _Buffer, path: Path, size: int | None, count: int | None,
+                  lineno: int) -> Iterator[tuple[bytes, list[float], int]]:
+    """(word, values, line number) of each vector line; ``size`` None takes it
+    from the first line, ``count`` None reads to the end of the file."""
+    found = 0
+    while count is None or found < count:
+        lineno += 1
+        most = _max_line_bytes(MAX_VECTOR_SIZE if size is None else size)
+        end = buf.find(b"\n", most + 1)
+        if end < 0 and buf.available() > most:
+            raise CorruptInputError(f"{path}:{lineno}: line longer than {most} bytes: "
+                                    "not a vector line")
+        if end < 0 and buf.available() == 0:
+            break
+        parts = split_words(buf.take(buf.available() if end < 0 else end + 1))
+        if not parts:
+            continue
+        if size is None:
+            size = len(parts) - 1
+            if size < 1:
+                raise CorruptInputError(f"{path}:{lineno}: the first line has no values")
+        yield parts[0], _text_values(parts, size, path, lineno), lineno
+        found += 1
+    if count is not None and found < count:
+        raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors, "
+                                f"found {found}")
+
+
+def _text_values(parts: list[bytes], size: int, path: Path, lineno: int) -> list[float]:
     if len(parts) != size + 1:
-        return True
-    return not all(p and p.isascii() and p.isalnum() or _is_float(p) for p in parts[1:])
+        raise CorruptInputError(f"{path}:{lineno}: expected a word and {size} values, "
+                                f"got {len(parts) - 1} values")
+    try:
+        values = list(map(float, parts[1:]))
+    except ValueError:
+        values = None
+    # float() takes "1_000"; no C reader does
+    if values is None or b"_" in b"".join(parts[1:]):
+        bad = next(p for p in parts[1:] if b"_" in p or not _is_float(p))
+        raise CorruptInputError(f"{path}:{lineno}: not a number: {bad[:40]!r}")
+    return values
+
+
+def _binary_records(buf: _Buffer, path: Path, size: int, count: int, strict: bool
+                    ) -> Iterator[tuple[bytes, np.ndarray, int]]:
+    """(word, values, index) of each binary record: a word, a space, ``size``
+    float32 values, and a newline (word2vec.c) or none (gensim).  ``strict``
+    (the format was told from the content) holds every record to the first
+    one's layout; otherwise newlines before a word are skipped, as gensim does."""
+    record = 4 * size
+    newline_after = None
+    for i in range(count):
+        if not strict:
+            while buf.peek(1) in (b"\n", b"\r"):
+                buf.take(1)
+        space = buf.find(b" ", MAX_READ_WORD_BYTES + 1)
+        if space < 0:
+            if buf.available() <= MAX_READ_WORD_BYTES:
+                raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors "
+                                        f"and the file ends at vector {i}")
+            raise CorruptInputError(f"{path}: malformed at vector {i} of {count} (no word "
+                                    f"ending in a space within {MAX_READ_WORD_BYTES} bytes)")
+        word = buf.take(space)
+        if strict and (not word or b"\n" in word):
+            raise CorruptInputError(f"{path}: vector {i} of {count} has a word of {word[:40]!r}: "
+                                    "not a binary vector file, or a damaged one")
+        if not buf.ensure(1 + record):
+            raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors "
+                                    f"and vector {i} is incomplete")
+        buf.take(1)
+        values = np.frombuffer(buf.take(record), dtype="=f4")
+        if strict:
+            newline_after = _end_of_record(buf, path, i, count, newline_after)
+        yield word, values, i
+
+
+def _end_of_record(buf: _Buffer, path: Path, i: int, count: int,
+                   newline_after: bool | None) -> bool:
+    """Reads the newline after record i when the file's records have one."""
+    newline = buf.peek(1) == b"\n"
+    last = i == count - 1
+    if newline_after is None:
+        newline_after = newline
+    if newline_after and not newline and not (last and buf.available() == 0):
+        raise CorruptInputError(f"{path}: vector {i} of {count} is not followed by a newline "
+                                "as the first one is: not a binary vector file, or a damaged one")
+    if not newline_after and newline and not last:
+        raise CorruptInputError(f"{path}: vector {i} of {count} is followed by a newline, the "
+                                "first one is not: not a binary vector file, or a damaged one")
+    if newline:
+        buf.take(1)
+    return newline_after
 
 
 def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
                   encoding: str = "utf-8", unicode_errors: str = "strict",
                   limit: int | None = None, no_header: bool = False):
-    """Read a word2vec binary or text file; returns (words, vectors).
+    """Read a word2vec binary or text file (plain, or gzip/bzip2/xz compressed).
 
-    ``binary=None`` tells the format from the content.  Every size in the
-    file is checked against the file's length before memory is allocated."""
+    Parameters
+    ----------
+    path : str or PathLike
+        The file.
+    binary : bool or None
+        None tells the format from the first vector: text when its line is
+        printable text, binary otherwise; every later vector is then held to
+        that format, so a file that is neither is refused, never misread.
+    encoding, unicode_errors : str
+        How words are decoded.
+    limit : int or None
+        Read only the first ``limit`` vectors (and no further into the file).
+    no_header : bool
+        A text file without the ``count size`` header line.
+
+    Returns
+    -------
+    (list of str, numpy.ndarray)
+        The words and their float32 vectors, one row each.
+
+    Raises
+    ------
+    CorruptInputError
+        The file is not a vector file, or a damaged one: the message names the
+        file and the line or vector.
+    """
     path = Path(path)
-    data = read_input_file(path, "vector file")
-    if limit is not None and limit < 0:
-        raise W2VError(f"limit must be >= 0, got {limit}")
-    if no_header:
-        lines = [ln for ln in data.split(b"\n") if ln.strip()]
-        if not lines:
-            raise CorruptInputError(f"{path}: no vectors")
-        size = len(lines[0].rstrip(b"\r ").split(b" ")) - 1
-        if size < 1:
-            raise CorruptInputError(f"{path}: first line has no values")
-        return _read_text(path, data, 0, len(lines), size, encoding, unicode_errors, limit)
-    nl = data.find(b"\n", 0, 200)
-    if nl < 0:
-        raise CorruptInputError(f"{path}: no header line (empty or not a word2vec file)")
-    count, size = _parse_header(data[:nl], path)
-    body_start = nl + 1
-    if binary is None:
-        binary = count > 0 and _looks_binary(data[body_start:body_start + 64 * size + 1024], size)
-    if binary:
-        return _read_binary(path, data, body_start, count, size, encoding, unicode_errors, limit)
-    return _read_text(path, data, body_start, count, size, encoding, unicode_errors, limit)
+    limit = check_limit(limit)
+    chunks = _vector_file_chunks(path)
+    try:
+        buf = _Buffer(chunks)
+        if no_header:
+            records, where, size = _text_records(buf, path, None, None, 0), "line", None
+        else:
+            count, size = _read_header(buf, path)
+            detected = binary is None
+            if detected:
+                binary = count > 0 and not _is_text_line(_first_line(buf, size), size)
+            if binary:
+                records, where = _binary_records(buf, path, size, count, detected), "vector"
+            else:
+                records, where = _text_records(buf, path, size, count, 1), "line"
+        keys, rows = _collect(records, limit, path, where, encoding, unicode_errors)
+    finally:
+        chunks.close()
+    if no_header and not keys.first_seen:
+        raise CorruptInputError(f"{path}: no vectors")
+    return _finish(path, keys, rows.array(size))
+
+
+def _collect(records: Iterator, limit: int | None, path: Path, where: str, encoding: str,
+             errors: str) -> tuple["_Keys", "_Rows"]:
+    """The first ``limit`` records; nothing after them is read."""
+    keys, rows = _Keys(path, where), _Rows()
+    taken = 0
+    while limit is None or taken < limit:
+        record = next(records, None)
+        if record is None:
+            break
+        word, values, position = record
+        label = f"{path}:{position}" if where == "line" else f"{path}: vector {position}"
+        if keys.add(_decode(word, encoding, errors, label), position) is not None:
+            rows.append(values)
+        taken += 1
+    return keys, rows
+
+
+class _Rows:
+    """Vectors appended one at a time to an array grown by doubling: memory
+    follows the rows read, not the count a header claims."""
+
+    def __init__(self) -> None:
+        self._array: np.ndarray | None = None
+        self.n = 0
+
+    def append(self, values) -> None:
+        if self._array is None:
+            self._array = np.empty((16, len(values)), dtype=np.float32)
+        elif self.n == len(self._array):
+            self._array.resize((2 * self.n, self._array.shape[1]), refcheck=False)
+        self._array[self.n] = values
+        self.n += 1
+
+    def array(self, size: int | None) -> np.ndarray:
+        if self._array is None:
+            return np.empty((0, size or 0), dtype=np.float32)
+        self._array.resize((self.n, self._array.shape[1]), refcheck=False)
+        return self._array
 
 
 class _Keys:
@@ -149,80 +480,25 @@ class _Keys:
         more = f"; and {len(self.repeats) - 5} more" if len(self.repeats) > 5 else ""
         warnings.warn(f"{self.path}: {len(self.repeats)} word(s) listed more than once; kept "
                       f"the first vector of each: {shown}{more}", DuplicateWordWarning,
-                      stacklevel=6)
+                      stacklevel=5)
 
 
 class DuplicateWordWarning(UserWarning):
     """A vector file lists a word twice; only its first vector is kept."""
 
 
-def _read_binary(path, data, pos, count, size, encoding, errors, limit):
-    record = 4 * size
-    # Each record holds at least a 1-byte word, a space and the values.
-    if count * (record + 2) > len(data) - pos:
-        raise CorruptInputError(
-            f"{path}: header promises {count} vectors of size {size} "
-            f"({count * (record + 2)} bytes at least) but the file has {len(data) - pos} left")
-    n = count if limit is None else min(count, limit)
-    vectors = np.empty((n, size), dtype=np.float32)
-    keys = _Keys(path, "vector")
-    end = len(data)
-    for i in range(n):
-        while pos < end and data[pos] in b"\n\r":
-            pos += 1
-        space = data.find(b" ", pos, pos + MAX_READ_WORD_BYTES + 1)
-        if space < 0:
-            raise CorruptInputError(f"{path}: truncated or malformed at vector {i} "
-                                    f"(no word ending in a space at byte {pos})")
-        if space + 1 + record > end:
-            raise CorruptInputError(f"{path}: truncated: vector {i} of {count} is incomplete")
-        row = keys.add(_decode(data[pos:space], encoding, errors, f"{path}: vector {i}"), i)
-        if row is not None:
-            vectors[row] = np.frombuffer(data, dtype="=f4", count=size, offset=space + 1)
-        pos = space + 1 + record
-    return _finish(path, keys, vectors)
-
-
-def _read_text(path, data, pos, count, size, encoding, errors, limit):
-    # Each line holds at least a word and `size` one-character values.
-    if count * (2 * size + 1) > len(data) - pos:
-        raise CorruptInputError(
-            f"{path}: header promises {count} vectors of size {size} but the file is too short")
-    n = count if limit is None else min(count, limit)
-    vectors = np.empty((n, size), dtype=np.float32)
-    keys = _Keys(path, "line")
-    lines = data[pos:].split(b"\n")
-    row = 0
-    for lineno, line in enumerate(lines, start=2):
-        if row >= n:
-            break
-        line = line.rstrip(b"\r ")
-        if not line:
-            continue
-        parts = line.split(b" ")
-        if len(parts) != size + 1:
-            raise CorruptInputError(f"{path}:{lineno}: expected a word and {size} values, "
-                                    f"got {len(parts) - 1} values")
-        try:
-            values = [float(p) for p in parts[1:]]
-        except ValueError:
-            bad = next(p for p in parts[1:] if not _is_float(p))
-            raise CorruptInputError(f"{path}:{lineno}: not a number: {bad[:40]!r}") from None
-        kept = keys.add(_decode(parts[0], encoding, errors, f"{path}:{lineno}"), lineno)
-        if kept is not None:
-            vectors[kept] = values
-        row += 1
-    if row < n:
-        raise CorruptInputError(f"{path}: truncated: header promises {count} vectors, found {row}")
-    return _finish(path, keys, vectors)
+def _decode(word: bytes, encoding: str, errors: str, where: str) -> str:
+    try:
+        return word.decode(encoding, errors)
+    except UnicodeDecodeError as exc:
+        raise CorruptInputError(f"{where}: word {word[:60]!r} is not valid {encoding} "
+                                f"({exc.reason}); pass unicode_errors='replace' to accept it") from None
 
 
 def _finish(path: Path, keys: _Keys, vectors: np.ndarray):
-    words = list(keys.first_seen)
-    vectors = vectors[:len(words)]
     _check_finite(path, vectors)
     keys.warn_repeats()
-    return words, vectors
+    return list(keys.first_seen), vectors
 
 
 def _is_float(text: bytes) -> bool:
@@ -237,5 +513,3 @@ def _check_finite(path: Path, vectors: np.ndarray) -> None:
     bad = ~np.isfinite(vectors).all(axis=1)
     if bad.any():
         raise CorruptInputError(f"{path}: vector {int(np.argmax(bad))} holds NaN or infinity")
-
-
