@@ -347,7 +347,7 @@ def test_cli_bad_inputs_and_outputs(capsys, tmp_path):
         (["-train", str(tmp_path / "no-files"), "-output", out],
          "training directory has no regular files"),
         (["-train", str(tmp_path / "corrupt.gz"), "-output", out],
-         "corrupt or truncated compressed file"),
+         "truncated gzip file (it ends inside a compressed stream)"),
         (["-output", out], "no training file: give -train <file>"),
         (["-train", str(good)], "no output file: give -output <file>"),
         (["-train", str(good), "-output", str(tmp_path)], "output path is a directory"),

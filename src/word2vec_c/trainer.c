@@ -409,73 +409,145 @@ static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actu
     return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->schedule_words);
 }
 
+/* A thread's count of the words it read, reported to the schedule's shared
+ * count every W2V_PROGRESS_WORDS (word2vec.c's word_count/last_word_count). */
+typedef struct {
+    int64_t read;
+    int64_t reported;
+} word_tally;
+
+/* The thread's buffers and private rows; ENOMEM when one cannot be had. */
+static int thread_open(thread_state *st, id_reader *rd, w2v_trainer *tr, int id) {
+    const w2v_train_config *cfg = &tr->cfg;
+    st->cfg = cfg;
+    st->next_random = cfg->thread_random[id];
+    st->loss = 0;
+    st->prefetchw = cfg->workers > 1 && cpu_has_prefetchw();
+    st->neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
+    st->neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
+    st->negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
+    rd->fd = cfg->corpus_fd;
+    rd->block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
+    rd->slice = &tr->slices[id];
+    rd->slice_lock = &tr->slice_lock;
+    int hot_failed = w2v_hot_rows_open(&st->hot, cfg, &tr->hot_merge_lock, &tr->hot_merges);
+    if (!st->neu1 || !st->neu1e || !st->negatives || !rd->block || hot_failed) return ENOMEM;
+    return 0;
+}
+
+/* Frees what thread_open took and tells the driver this thread is done. */
+static void thread_close(thread_state *st, id_reader *rd, w2v_trainer *tr) {
+    w2v_hot_rows_close(&st->hot);
+    free(st->neu1);
+    free(st->neu1e);
+    free(st->negatives);
+    free(rd->block);
+    pthread_mutex_lock(&tr->done_lock);
+    tr->threads_done++;
+    pthread_cond_broadcast(&tr->done_cond);
+    pthread_mutex_unlock(&tr->done_lock);
+}
+
+/* The words read since the last report join the schedule's count; the rate
+ * is taken from the total, as word2vec.c's threads do. */
+W2V_ALWAYS_INLINE static inline float report_words(w2v_trainer *tr, word_tally *tally) {
+    int64_t wca = __atomic_add_fetch(&tr->word_count_actual, tally->read - tally->reported,
+                                     __ATOMIC_RELAXED);
+    tally->reported = tally->read;
+    float alpha = schedule_alpha(&tr->cfg, wca);
+    __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
+    return alpha;
+}
+
+/* word2vec.c's sentence reading: ids up to the next </s> (or 1000 kept
+ * words), subsampled as read.  Returns the sentence's length; sets *eof
+ * when the piece ended. */
+W2V_ALWAYS_INLINE static inline int64_t read_sentence(thread_state *st, id_reader *rd, int64_t *sen,
+                                                      word_tally *tally, int *eof, int *err) {
+    const w2v_train_config *cfg = st->cfg;
+    int64_t length = 0;
+    for (;;) {
+        int64_t word = reader_next(rd, err);
+        if (word < 0) {
+            *eof = 1;
+            return length;
+        }
+        tally->read++;
+        if (word == 0) return length;
+        if (cfg->sample > 0) {
+            st->next_random = w2v_lcg_next(st->next_random);
+            if ((st->next_random & 0xFFFF) > cfg->keep_threshold[word]) continue;
+        }
+        sen[length++] = word;
+        if (length >= W2V_MAX_SENTENCE_LENGTH) return length;
+    }
+}
+
+/* The end of a piece: its words and loss are counted, and the thread takes
+ * its next piece (0: none is left, in any epoch). */
+static int next_after_piece(w2v_trainer *tr, thread_state *st, id_reader *rd, word_tally *tally,
+                            int id, const int with_loss) {
+    __atomic_add_fetch(&tr->word_count_actual, tally->read - tally->reported, __ATOMIC_RELAXED);
+    if (with_loss) {
+        pthread_mutex_lock(&tr->loss_lock);
+        tr->cfg.epoch_loss[rd->slice->epoch] += st->loss;
+        pthread_mutex_unlock(&tr->loss_lock);
+        st->loss = 0;
+    }
+    tally->read = tally->reported = 0;
+    return next_piece(tr, id, rd);
+}
+
+/* One position of the sentence: the window's draw, then its training.  An
+ * empty sentence (a bare newline, or every word subsampled away) still takes
+ * the draw, as in word2vec.c. */
+W2V_ALWAYS_INLINE static inline void train_position(thread_state *st, const int64_t *sen,
+                                                    int64_t sentence_length, int64_t sentence_position,
+                                                    float alpha, const int with_loss) {
+    const w2v_train_config *cfg = st->cfg;
+    st->next_random = w2v_lcg_next(st->next_random);
+    int64_t b = (int64_t)(st->next_random % (uint64_t)cfg->window);
+    if (sentence_length == 0) return;
+    /* the word that enters the window next: its input row is needed from the
+     * next position on, often after the other core wrote it */
+    if (sentence_position + cfg->window + 1 < sentence_length)
+        prefetch_row(st, cfg->syn0 + sen[sentence_position + cfg->window + 1] * cfg->vector_size, cfg->vector_size);
+    if (cfg->sg) train_skipgram(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
+    else train_cbow(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
+}
+
 /* The thread's passes, with the loss compiled in or out (with_loss is a
  * constant at both calls), so that training without it pays nothing. */
 W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const int with_loss) {
     w2v_trainer *tr = arg->trainer;
     const w2v_train_config *cfg = &tr->cfg;
-    int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
-    int64_t sentence_length = 0, sentence_position = 0;
-    int64_t word_count = 0, last_word_count = 0;
-    int64_t positions_since_merge = 0;
-    int eof = 0, err = 0;
     thread_state st;
-    st.cfg = cfg;
-    st.next_random = cfg->thread_random[arg->id];
-    st.loss = 0;
-    st.prefetchw = cfg->workers > 1 && cpu_has_prefetchw();
-    st.neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
-    st.neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
-    st.negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
     id_reader rd;
-    rd.fd = cfg->corpus_fd;
-    rd.block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
-    rd.slice = &tr->slices[arg->id];
-    rd.slice_lock = &tr->slice_lock;
-    float alpha = cfg->thread_alpha[arg->id];
-    int hot_failed = w2v_hot_rows_open(&st.hot, cfg, &tr->hot_merge_lock, &tr->hot_merges);
-    const int hot_on = w2v_hot_rows_active(&st.hot);
-    if (!st.neu1 || !st.neu1e || !st.negatives || !rd.block || hot_failed) {
+    if (thread_open(&st, &rd, tr, arg->id) != 0) {
         __atomic_store_n(&tr->thread_errno, ENOMEM, __ATOMIC_RELAXED);
-        goto done;
+        thread_close(&st, &rd, tr);
+        return;
     }
-    {
-        const int64_t first = part_begin(cfg->vocab_size, arg->id, cfg->workers);
-        const int64_t end = part_begin(cfg->vocab_size, arg->id + 1, cfg->workers);
-        populate_rows(cfg->syn1, first, end, cfg->vector_size);
-        populate_rows(cfg->syn1neg, first, end, cfg->vector_size);
-    }
+    const int hot_on = w2v_hot_rows_active(&st.hot);
+    populate_rows(cfg->syn1, part_begin(cfg->vocab_size, arg->id, cfg->workers),
+                  part_begin(cfg->vocab_size, arg->id + 1, cfg->workers), cfg->vector_size);
+    populate_rows(cfg->syn1neg, part_begin(cfg->vocab_size, arg->id, cfg->workers),
+                  part_begin(cfg->vocab_size, arg->id + 1, cfg->workers), cfg->vector_size);
+    int64_t sen[W2V_MAX_SENTENCE_LENGTH + 1] = {0};
+    int64_t sentence_length = 0, sentence_position = 0, positions_since_merge = 0;
+    word_tally tally = {0, 0};
+    float alpha = cfg->thread_alpha[arg->id];
+    int eof = 0, err = 0;
     /* 0 only when the others already took all of its share */
     const int started = next_piece(tr, arg->id, &rd);
-
     while (started && !__atomic_load_n(&tr->stop, __ATOMIC_RELAXED)) {
-        if (word_count - last_word_count > W2V_PROGRESS_WORDS) {
-            int64_t wca = __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count,
-                                             __ATOMIC_RELAXED);
-            last_word_count = word_count;
-            alpha = schedule_alpha(cfg, wca);
-            __atomic_store(&tr->alpha, &alpha, __ATOMIC_RELAXED);
-        }
+        if (tally.read - tally.reported > W2V_PROGRESS_WORDS) alpha = report_words(tr, &tally);
         if (hot_on && positions_since_merge >= W2V_HOT_MERGE_WORDS) {
             w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);
             positions_since_merge = 0;
         }
         if (sentence_length == 0) {
-            for (;;) {
-                int64_t word = reader_next(&rd, &err);
-                if (word < 0) {
-                    eof = 1;
-                    break;
-                }
-                word_count++;
-                if (word == 0) break;
-                if (cfg->sample > 0) {
-                    st.next_random = w2v_lcg_next(st.next_random);
-                    if ((st.next_random & 0xFFFF) > cfg->keep_threshold[word]) continue;
-                }
-                sen[sentence_length++] = word;
-                if (sentence_length >= W2V_MAX_SENTENCE_LENGTH) break;
-            }
+            sentence_length = read_sentence(&st, &rd, sen, &tally, &eof, &err);
             sentence_position = 0;
             if (err) {
                 __atomic_store_n(&tr->thread_errno, err, __ATOMIC_RELAXED);
@@ -485,52 +557,21 @@ W2V_ALWAYS_INLINE static inline void run_thread(struct thread_arg *arg, const in
         /* word2vec.c drops the sentence it was reading at end of file; we
          * train it first and end the epoch on the next pass. */
         if (eof && sentence_length == 0) {
-            __atomic_add_fetch(&tr->word_count_actual, word_count - last_word_count, __ATOMIC_RELAXED);
-            if (with_loss) {
-                pthread_mutex_lock(&tr->loss_lock);
-                cfg->epoch_loss[rd.slice->epoch] += st.loss;
-                pthread_mutex_unlock(&tr->loss_lock);
-                st.loss = 0;
-            }
-            if (!next_piece(tr, arg->id, &rd)) break;
-            word_count = 0;
-            last_word_count = 0;
+            if (!next_after_piece(tr, &st, &rd, &tally, arg->id, with_loss)) break;
             eof = 0;  /* word2vec.c forgets this reset (its issue #47) */
             continue;
         }
-        st.next_random = w2v_lcg_next(st.next_random);
-        int64_t b = (int64_t)(st.next_random % (uint64_t)cfg->window);
-        /* An empty sentence (a bare newline, or every word subsampled away)
-         * still takes the window draw above, as in word2vec.c. */
-        if (sentence_length > 0) {
-            /* the word that enters the window next: its input row is
-             * needed from the next position on, often after the other
-             * core wrote it */
-            if (sentence_position + cfg->window + 1 < sentence_length)
-                prefetch_row(&st, cfg->syn0 + sen[sentence_position + cfg->window + 1] * cfg->vector_size, cfg->vector_size);
-            if (cfg->sg) train_skipgram(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
-            else train_cbow(&st, sen, sentence_length, sentence_position, b, alpha, with_loss);
-        }
-        sentence_position++;
+        train_position(&st, sen, sentence_length, sentence_position, alpha, with_loss);
         /* Positions trained, not words read: a sentence (up to 1000 kept
          * words) is read at once, so counting reads would merge once per
          * sentence whatever the interval. */
         positions_since_merge++;
-        if (sentence_position >= sentence_length) sentence_length = 0;
+        if (++sentence_position >= sentence_length) sentence_length = 0;
     }
     w2v_hot_rows_merge(&st.hot, cfg->vector_size, &tr->hot_merge_lock);  /* what was learned since the last merge */
     cfg->thread_random[arg->id] = st.next_random;
     cfg->thread_alpha[arg->id] = alpha;
-done:
-    w2v_hot_rows_close(&st.hot);
-    free(st.neu1);
-    free(st.neu1e);
-    free(st.negatives);
-    free(rd.block);
-    pthread_mutex_lock(&tr->done_lock);
-    tr->threads_done++;
-    pthread_cond_broadcast(&tr->done_cond);
-    pthread_mutex_unlock(&tr->done_lock);
+    thread_close(&st, &rd, tr);
 }
 
 /* Compiled for several instruction sets where the platform allows (see
@@ -553,12 +594,17 @@ static void init_done_cond(pthread_cond_t *cond) {
     pthread_condattr_destroy(&attr);
 }
 
-static void destroy_locks(w2v_trainer *tr) {
+/* The teardown of a trainer whose threads have ended (or never started). */
+static void free_trainer(w2v_trainer *tr) {
     pthread_mutex_destroy(&tr->hot_merge_lock);
     pthread_mutex_destroy(&tr->loss_lock);
     pthread_mutex_destroy(&tr->slice_lock);
     pthread_mutex_destroy(&tr->done_lock);
     pthread_cond_destroy(&tr->done_cond);
+    free(tr->threads);
+    free(tr->args);
+    free(tr->slices);
+    free(tr);
 }
 
 w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
@@ -593,11 +639,7 @@ w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     }
     return tr;
 fail:
-    destroy_locks(tr);
-    free(tr->threads);
-    free(tr->args);
-    free(tr->slices);
-    free(tr);
+    free_trainer(tr);
     return NULL;
 }
 
@@ -656,10 +698,6 @@ void w2v_trainer_request_stop(w2v_trainer *tr) { __atomic_store_n(&tr->stop, 1, 
 int w2v_trainer_join(w2v_trainer *tr) {
     for (int t = 0; t < tr->started; t++) pthread_join(tr->threads[t], NULL);
     int err = tr->thread_errno;
-    destroy_locks(tr);
-    free(tr->threads);
-    free(tr->args);
-    free(tr->slices);
-    free(tr);
+    free_trainer(tr);
     return err;
 }
