@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from conftest import DEMO_CORPUS, SHARED, requires_gensim
-from w2vpy import WordVectors, train
+from w2vpy import W2VError, WordVectors, train
 from w2vpy.evaluation import analogy_accuracy, evaluate_word_pairs
 
 
@@ -77,3 +77,71 @@ def test_accuracy_matches_gensim(tmp_path):
     score, _ = g.evaluate_word_analogies(str(SHARED / "questions-words.txt"), restrict_vocab=30000)
     assert ours.seen > 1000
     assert abs(ours.accuracy - score) * 100 < 0.1
+
+
+# ---- zero vectors, as compute-accuracy treats them; words split as word2vec.c ----------
+
+@pytest.fixture
+def toy_with_zero(toy):
+    """The toy vectors with an all-zero row early in the vocabulary."""
+    words = toy.index_to_key[:1] + ["zero"] + toy.index_to_key[1:]
+    vectors = np.insert(toy.vectors, 1, 0.0, axis=0)
+    return WordVectors(words, vectors)
+
+
+def test_a_zero_vector_never_answers_and_its_questions_are_missed(toy_with_zero, tmp_path):
+    """compute-accuracy divides a zero row by its length (NaN), which never wins
+    a comparison: the other questions keep their answers."""
+    q = tmp_path / "q.txt"
+    q.write_text(": capital-common-countries\nParis France Rome Italy\n"
+                 ": family\nman woman king queen\nman woman zero queen\nzero woman king queen\n")
+    r = analogy_accuracy(toy_with_zero, q, restrict_vocab=0)
+    assert [(s.correct, s.seen) for s in r.sections] == [(1, 1), (1, 3)]
+    assert "Total accuracy: 50.00 %" in r.report()
+
+
+def test_most_similar_never_ranks_a_zero_vector(toy_with_zero):
+    everything = toy_with_zero.most_similar("king", topn=100)
+    assert "zero" not in [w for w, _ in everything]
+    assert len(everything) == len(toy_with_zero) - 2  # neither king nor zero
+    assert all(np.isfinite(score) for _, score in everything)
+
+
+@pytest.mark.parametrize("positive, negative, message", [
+    (["zero"], [], "word 'zero' has a zero vector"),
+    (["king", "zero"], [], "word 'zero' has a zero vector"),
+    (["king"], ["king"], "the query has no direction"),
+    ([np.zeros(4, np.float32)], [], "the query has no direction"),
+    ([np.full(4, np.nan, np.float32)], [], "NaN or infinity"),
+])
+def test_a_query_without_direction_is_refused(toy_with_zero, positive, negative, message):
+    with pytest.raises(W2VError, match=message):
+        toy_with_zero.most_similar(positive=positive, negative=negative)
+
+
+def test_similarity_and_doesnt_match_refuse_a_zero_vector(toy_with_zero):
+    with pytest.raises(W2VError, match="'zero' has a zero vector"):
+        toy_with_zero.similarity("king", "zero")
+    with pytest.raises(W2VError, match="'zero' has a zero vector"):
+        toy_with_zero.doesnt_match(["man", "woman", "zero"])
+
+
+def test_word_pairs_split_only_at_spaces_and_tabs(tmp_path):
+    """A non-breaking space is part of a word, as in word2vec.c's tools; a pair
+    with a zero vector has no cosine and is not used."""
+    kv = WordVectors(["new\u00a0york", "city", "town", "zero"],
+                     np.array([[1, 0], [1, 0.1], [0.1, 1], [0, 0]], dtype=np.float32))
+    p = tmp_path / "pairs.txt"
+    p.write_text("new\u00a0york city 9\nnew\u00a0york town 2\ncity town 3\ncity zero 4\n",
+                 encoding="utf-8")
+    r = evaluate_word_pairs(kv, p)
+    assert (r.pairs_total, r.pairs_used) == (4, 3)
+    assert r.spearman == pytest.approx(1.0)
+
+
+def test_questions_are_read_a_line_at_a_time(toy, tmp_path):
+    """An overlong line is refused by its number, not read whole."""
+    q = tmp_path / "q.txt"
+    q.write_bytes(b": family\nman woman king queen\n" + b"x" * (1 << 17) + b"\n")
+    with pytest.raises(W2VError, match=r"q.txt:3: line longer than"):
+        analogy_accuracy(toy, q)

@@ -35,6 +35,7 @@ class WordVectors:
                 raise W2VError(f"key {key!r} appears twice (rows {first} and {i}): "
                                "one key, one row")
         self._unit: np.ndarray | None = None
+        self._directed: np.ndarray | None = None
 
     # -- container ---------------------------------------------------------------
     @property
@@ -80,25 +81,46 @@ class WordVectors:
             self._unit = (self.vectors / norms).astype(np.float32)
         return self._unit
 
+    @property
+    def has_direction(self) -> np.ndarray:
+        """Whether each row has a direction to compare: a zero (or non-finite)
+        row has no cosine with anything, so no query ranks it, as word2vec.c's
+        tools never rank it (their NaN never wins a comparison)."""
+        if self._directed is None:
+            norms = np.linalg.norm(self.vectors, axis=1)
+            self._directed = np.isfinite(norms) & (norms > 0)
+        return self._directed
+
+    def _direction_of(self, key: Key) -> np.ndarray:
+        i = self.get_index(key)
+        if not self.has_direction[i]:
+            raise W2VError(f"word {key!r} has a zero vector: it has no direction, so nothing is "
+                           "near or far from it")
+        return self.unit_vectors[i]
+
     def _mean_direction(self, positive, negative) -> tuple[np.ndarray, set[int]]:
         terms: list[tuple[np.ndarray, float]] = []
         used: set[int] = set()
         for items, weight in ((positive, 1.0), (negative, -1.0)):
             for item in items:
                 if isinstance(item, str):
-                    i = self.get_index(item)
-                    used.add(i)
-                    terms.append((self.unit_vectors[i], weight))
+                    terms.append((self._direction_of(item), weight))
+                    used.add(self.get_index(item))
                 else:
                     v = np.asarray(item, dtype=np.float32)
                     if v.shape != (self.vector_size,):
                         raise W2VError(f"vector of shape {v.shape}, expected ({self.vector_size},)")
+                    if not np.isfinite(v).all():
+                        raise W2VError("a query vector holds NaN or infinity")
                     terms.append((v, weight))
         if not terms:
             raise W2VError("most_similar needs at least one positive or negative word")
         mean = np.sum([w * v for v, w in terms], axis=0) / len(terms)
         norm = np.linalg.norm(mean)
-        return (mean / norm if norm > 0 else mean).astype(np.float32), used
+        if not norm > 0:
+            raise W2VError("the query has no direction: its vectors are zero or cancel out "
+                           f"(positive {list(positive)!r}, negative {list(negative)!r})")
+        return (mean / norm).astype(np.float32), used
 
     def most_similar(self, positive: Key | Iterable = (), negative: Iterable = (),
                      topn: int = 10, restrict_vocab: int | None = None) -> list[tuple[str, float]]:
@@ -111,10 +133,10 @@ class WordVectors:
         direction, used = self._mean_direction(list(positive), list(negative))
         limit = len(self) if restrict_vocab is None else min(restrict_vocab, len(self))
         sims = self.unit_vectors[:limit] @ direction
-        for i in used:
-            if i < limit:
-                sims[i] = -np.inf
-        k = min(topn, limit - len([i for i in used if i < limit]))
+        ranked = self.has_direction[:limit].copy()
+        ranked[[i for i in used if i < limit]] = False
+        sims[~ranked] = -np.inf
+        k = min(topn, int(ranked.sum()))
         if k <= 0:
             return []
         best = np.argpartition(-sims, k - 1)[:k]
@@ -125,15 +147,15 @@ class WordVectors:
         return self.most_similar(positive=[vector], topn=topn)
 
     def similarity(self, a: Key, b: Key) -> float:
-        u = self.unit_vectors
-        return float(u[self.get_index(a)] @ u[self.get_index(b)])
+        """Cosine similarity of two words (a W2VError for a zero vector)."""
+        return float(self._direction_of(a) @ self._direction_of(b))
 
     def doesnt_match(self, words: Iterable[Key]) -> str:
         """The word furthest from the mean of the others (gensim's rule)."""
         present = [w for w in words if w in self]
         if not present:
             raise W2VError("doesnt_match: none of the words is in the vocabulary")
-        u = self[present] / np.maximum(np.linalg.norm(self[present], axis=1, keepdims=True), 1e-30)
+        u = np.stack([self._direction_of(w) for w in present])
         mean = u.mean(axis=0)
         mean /= max(np.linalg.norm(mean), 1e-30)
         return present[int(np.argmin(u @ mean))]
@@ -178,6 +200,7 @@ class WordVectors:
     def vectors_changed(self) -> None:
         """The rows were trained further in place: drop what was derived from them."""
         self._unit = None
+        self._directed = None
 
     def __repr__(self) -> str:
         return f"WordVectors({len(self)} words x {self.vector_size})"
