@@ -88,6 +88,7 @@ def test_non_ascii_and_surrogate_escaped_tokens_are_the_files_bytes(tmp_path):
     ([["a", "b"], ["c", ""]], "sentence 1, token 1 is empty"),
     ([["new york", "city"]], "sentence 0, token 0 ('new york') holds a space"),
     ([["a\tb"]], "holds a space, tab or line break"),
+    ([["ok"], ["a\x00b"]], "sentence 1, token 0 ('a\\x00b') holds a NUL character"),
     ([], "the sentences has no sentences"),
 ])
 def test_bad_sentences_are_named(source, message):
@@ -105,14 +106,15 @@ def test_an_iterator_consumed_by_build_vocab_is_detected(text):
         model.train(stream)
 
 
-def test_sentences_are_read_by_compiled_code_not_a_python_loop_per_token():
-    """The joiner is the extension's: a Python-level per-token loop would be
-    a function defined in Python."""
+def test_sentences_join_into_the_text_a_file_would_hold():
+    """One line per sentence (an empty one too), tokens joined by spaces, in
+    UTF-8 with lone surrogates as their bytes; None for what a file cannot
+    hold, which the caller then names."""
     from w2vpy import _core
-    assert type(_core.join_sentences).__name__ in ("builtin_function_or_method",
-                                                   "cython_function_or_method")
     assert _core.join_sentences([["a", "b"], [], ("c",)]) == b"a b\n\nc\n"
-    assert _core.join_sentences([["a b"]]) is None
+    assert _core.join_sentences([["caf\u00e9", "x\udcff"]]) == b"caf\xc3\xa9 x\xff\n"
+    for unwritable in ([["a b"]], [["a\nb"]], [["a\x00b"]], [[""]], [[3]], ["ab"]):
+        assert _core.join_sentences(unwritable) is None, unwritable
 
 
 # -- the schedule over several calls -------------------------------------------------------

@@ -91,22 +91,30 @@ def run_stoppable(work: Callable[[np.ndarray], T]) -> T:
     its next poll, and the interrupt goes on."""
     stop = new_stop_flag()
     outcome: list[object] = []
+    # Waited on instead of Thread.join: a join that an interrupt cut short
+    # leaves the thread's lock released, so the next join returns at once,
+    # while the compiled work still runs on the caller's arrays.
+    done = threading.Event()
 
     def target() -> None:
         try:
             outcome.append(("value", work(stop)))
         except BaseException as exc:  # raised in the caller's thread
             outcome.append(("error", exc))
+        finally:
+            done.set()
 
     worker = threading.Thread(target=target, name="w2vpy-stoppable", daemon=True)
     worker.start()
     try:
-        while worker.is_alive():
-            worker.join(POLL_SECONDS)
+        while not done.wait(POLL_SECONDS):
+            pass
     except BaseException:
         stop[0] = 1
+        done.wait()
         worker.join()
         raise
+    worker.join()
     kind, value = outcome[0]  # type: ignore[misc]
     if kind == "error":
         raise value  # type: ignore[misc]
