@@ -69,15 +69,23 @@ def test_train_binary_and_text(topics, tmp_path):
         assert len(kv) == len(topic_of) + 1 and kv.vector_size == 12
 
 
-def test_hot_rows_flag_trains(topics, tmp_path):
+def test_hot_rows_flag_takes_the_rows_it_names(topics, tmp_path):
+    """-hot-rows K gives each thread K private rows of each output layer the
+    run has (here HS and NS), merged as it trains; the vectors still learn."""
     path, topic_of = topics
     out = tmp_path / "v.bin"
     r = run_cli("-train", str(path), "-output", str(out), "-size", "12", "-min-count", "1",
-                "-threads", "2", "-iter", "2", "-binary", "1", "-hs", "1", "-hot-rows", "4",
-                "-debug", "0")
+                "-threads", "2", "-iter", "2", "-binary", "1", "-hs", "1", "-negative", "3",
+                "-hot-rows", "4", "-debug", "2")
     assert r.returncode == 0, r.stderr
+    line = next(l for l in r.stderr.decode().splitlines() if l.startswith("Private hot rows"))
+    assert line.startswith("Private hot rows: 4 inner nodes, 4 words; merged "), line
+    assert int(line.split("merged ")[1].split()[0]) > 0
     kv = load(out)
     assert len(kv) == len(topic_of) + 1 and np.all(np.isfinite(kv.vectors))
+    probes = [w for w in topic_of if w.endswith("w0")]
+    assert sum(topic_of.get(kv.most_similar(w, topn=1)[0][0]) == topic_of[w]
+               for w in probes) >= len(probes) - 1
 
 
 def test_progress_line_at_debug_2(topics, tmp_path):

@@ -3,8 +3,8 @@ output rows that nearly every word touches.
 
 Under word2vec.c's Hogwild every thread writes, for nearly every word, the
 syn1 rows of the inner nodes near the Huffman root and the syn1neg rows of the
-most frequent words; on two cores those cache lines travel back and forth
-(on our 2-vCPU machines two threads of skip-gram+HS ran slower than one).
+most frequent words; on two cores those cache lines travel back and forth,
+enough to make two threads of skip-gram+HS slower than one (bench/HISTORY.md).
 With more than one thread each thread therefore trains on its own copies of
 the hottest rows and, every MERGE_WORDS positions it trains, adds what it
 learned to the shared rows and takes the sum back (trainer.c).  Updates to
@@ -18,11 +18,10 @@ share of positions whose word lies under it) and NS a word's row with its
 ``negative`` draws (``negative`` times its unigram^0.75 share) and its own
 positions; CBOW takes one step per position, skip-gram one per context word
 (``window + 1`` on average, the window being shrunk at random).  The copies of
-one matrix stay within MAX_COPY_BYTES per thread.  On en-8m (sizes 100 and
-300, sample 1e-4) this picks 13 inner nodes / no words for CBOW and 73 / 8 for
-skip-gram: with merges every 64 positions, more rows cost more in merging than
-they save (CBOW+HS, two threads, six paired runs: 2.06 s of training with the
-13 rows, 2.40 s with 64, 2.59 s with 200; bench/HISTORY.md).
+one matrix stay within MAX_COPY_BYTES per thread.  The threshold keeps the
+rows few: with a merge every MERGE_WORDS positions, rows touched less often
+cost more in merging than they save (the rows it picks on en-8m, and the
+timings of more rows, are in bench/HISTORY.md).
 """
 from __future__ import annotations
 
