@@ -283,3 +283,63 @@ def test_query_output_closed_early_ends_quietly(topic_vectors):
     proc.stdout.close()  # as head does after its lines
     assert proc.wait(30) == 141
     assert proc.stderr.read() == b""
+
+
+# ---- query tools: what one line may hold, how it splits, zero vectors ----------------------
+
+@pytest.fixture
+def hand_vectors(tmp_path):
+    """Vectors small enough to know every answer, one of them all zeros."""
+    path = tmp_path / "hand.txt"
+    path.write_text("4 2\nnew\u00a0york 1 0\ncity 1 0.1\ntown 0.1 1\nzero 0 0\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_distance_splits_a_query_only_where_word2vec_splits(hand_vectors):
+    r = _query("w2v-distance", str(hand_vectors), "2",
+               stdin="new\u00a0york\ncity\ttown \r\n".encode())
+    text = r.stdout.decode()
+    assert r.returncode == 0 and "Out of dictionary" not in text
+    assert "Word: new\u00a0york  Position in vocabulary: 0" in text
+    assert "Word: city  Position in vocabulary: 1" in text
+    assert "Word: town  Position in vocabulary: 2" in text
+
+
+def test_distance_never_answers_with_a_zero_vector_and_says_why_it_cannot(hand_vectors):
+    r = _query("w2v-distance", str(hand_vectors), "10", stdin=b"town\nzero\ncity\n")
+    lines = r.stdout.decode().splitlines()
+    assert r.returncode == 0 and r.stderr == b""
+    assert not any(line.split()[:1] == ["zero"] for line in lines)
+    assert "No nearest words: word 'zero' has a zero vector" in r.stdout.decode()
+    assert sum("Cosine distance" in line for line in lines) == 2  # town, then city
+
+
+def test_an_overlong_query_line_is_skipped_in_bounded_memory(hand_vectors):
+    """A line far past word2vec.c's 2000 characters: one line says so, memory
+    stays bounded (a limit on the address space would stop it otherwise), and
+    the next query is answered."""
+    import resource
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    exe = shutil.which("w2v-distance")
+    stdin = b"city " * (16 << 20) + b"\ntown\n"
+    r = subprocess.run([exe, str(hand_vectors), "1"], input=stdin, capture_output=True,
+                       timeout=120, preexec_fn=limit_memory)
+    text = r.stdout.decode()
+    assert r.returncode == 0, r.stderr
+    assert text.count("Query longer than 2000 bytes: skipped") == 1
+    assert "Word: town" in text and "Word: city" not in text
+
+
+def test_accuracy_tool_skips_a_zero_vector_as_compute_accuracy(tmp_path):
+    """compute-accuracy's score on this file is 1 of 2: the zero row never
+    answers, and the question that holds it is seen and missed."""
+    vectors = tmp_path / "family.txt"
+    vectors.write_text("5 3\nzero 0 0 0\nman 1 0 0\nwoman 1 1 0\nking 1 0 1\nqueen 1 1 1\n")
+    q = b": family\nman woman king queen\nman woman zero queen\n"
+    r = _query("w2v-accuracy", str(vectors), "0", stdin=q)
+    assert r.returncode == 0, r.stderr
+    assert "ACCURACY TOP1: 50.00 %  (1 / 2)" in r.stdout.decode()

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.parameters import (PHRASE_PARAMETERS, RUN_OPTIONS, TRAINING_PARAMETERS, Parameter,
@@ -293,16 +293,45 @@ def _load_for_query(path: str):
     return load(path, unicode_errors="surrogateescape")
 
 
+#: the longest query line, as word2vec.c's distance and word-analogy read
+#: at most max_size (2000) characters a line
+MAX_QUERY_BYTES = 2000
+
+
+def _query_lines() -> Iterator[bytes | None]:
+    """Each stdin line, None for one longer than MAX_QUERY_BYTES (skipped
+    a bounded piece at a time, never held whole)."""
+    stdin = sys.stdin.buffer
+    while True:
+        line = stdin.readline(MAX_QUERY_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_QUERY_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stdin.readline(1 << 16)
+        yield None
+
+
 def _query_loop(prompt: str, handle: Callable[[list[str]], None]) -> None:
+    from w2vpy.formats import split_words
+
     interactive = sys.stdin.isatty()
+    lines = _query_lines()
     while True:
         if interactive:
             sys.stdout.write(prompt)
             sys.stdout.flush()
-        line = sys.stdin.readline()
+        line = next(lines, b"")
+        if line is None:
+            sys.stdout.write(f"Query longer than {MAX_QUERY_BYTES} bytes: skipped\n")
+            continue
         if not line:
             return
-        words = line.split()
+        # words are split where word2vec.c's tools split them, at spaces (and
+        # tabs, which no word holds), never at a non-breaking space
+        words = [w.decode("utf-8", "surrogateescape") for w in split_words(line)]
         if words == ["EXIT"]:
             return
         if words:
@@ -337,7 +366,18 @@ def _answer_distance(kv, words: list[str], topn: int) -> None:
     if missing:
         sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
         return
-    _print_neighbours(kv.most_similar(positive=words, topn=topn))
+    _print_similar(kv, words, [], topn)
+
+
+def _print_similar(kv, positive: list[str], negative: list[str], topn: int) -> None:
+    """The nearest words, or one line saying why there are none (a query of
+    zero vectors has no direction)."""
+    try:
+        pairs = kv.most_similar(positive=positive, negative=negative, topn=topn)
+    except W2VError as exc:
+        sys.stdout.write(f"No nearest words: {exc}\n")
+        return
+    _print_neighbours(pairs)
 
 
 def _answer_analogy(kv, words: list[str], topn: int) -> None:
@@ -349,7 +389,7 @@ def _answer_analogy(kv, words: list[str], topn: int) -> None:
         sys.stdout.write(f"Out of dictionary word: {' '.join(missing)}\n")
         return
     a, b, c = words
-    _print_neighbours(kv.most_similar(positive=[b, c], negative=[a], topn=topn))
+    _print_similar(kv, [b, c], [a], topn)
 
 
 DISTANCE_USAGE = ("Usage: w2v-distance <FILE> [N]\nwhere FILE contains word projections (binary "
@@ -388,7 +428,7 @@ def accuracy_command(argv: Sequence[str]) -> int:
     questions = argv[2] if len(argv) > 2 else None
     kv = _load_for_query(argv[0])
     if questions is None:
-        result = analogy_accuracy(kv, sys.stdin.buffer.read(), threshold)
+        result = analogy_accuracy(kv, sys.stdin.buffer, threshold)
     else:
         result = analogy_accuracy(kv, questions, threshold)
     sys.stdout.write(result.report() + "\n")
