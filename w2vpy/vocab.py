@@ -197,124 +197,155 @@ def _count_in_parallel(corpus: Corpus, max_vocab_size: int, threads: int,
 def _count_pieces(corpus: Corpus, max_vocab_size: int, threads: int, record: BinaryIO | None,
                   spool_dir: str | None) -> _core.WordCounter | None:
     """_count_in_parallel's work, the token record (when kept) written to
-    ``record``; None when counting alone has to decide.
+    ``record``; None when counting alone has to decide."""
+    return _PieceCounting(max_vocab_size, threads, record, spool_dir).count(corpus.chunks())
+
+
+class _PieceCounting:
+    """Several threads counting pieces of one text into one whole counter.
 
     A thread that has counted a piece leaves it ready and takes the next one:
     whichever thread finds the next piece in text order ready merges the
     ready run of them (adopt: a lookup per word new to a part), so no thread
     waits on another's piece.  Mapping a piece's entries to the whole's and
     writing them at their place in the record is done off that ordered step."""
-    whole = _core.WordCounter(max_vocab_size)
-    whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
-    parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
-    maps = [np.empty(0, dtype=np.int32) for _ in range(threads)]
-    pieces: queue.Queue = queue.Queue(maxsize=2 * threads)
-    run = _ParallelCount()
 
-    def feed(i: int, texts: tuple) -> list[np.ndarray]:
+    def __init__(self, max_vocab_size: int, threads: int, record: BinaryIO | None,
+                 spool_dir: str | None):
+        self.max_vocab_size = max_vocab_size
+        self.threads = threads
+        self.record = record
+        self.spool_dir = spool_dir
+        self.whole = _core.WordCounter(max_vocab_size)
+        self.whole.append(SENTENCE_END, 0)  # entry 0 whatever the text, as counting alone
+        self.parts = [_core.WordCounter(max_vocab_size) for _ in range(threads)]
+        #: each part's entries to the whole's
+        self.maps = [np.empty(0, dtype=np.int32) for _ in range(threads)]
+        self.pieces: queue.Queue = queue.Queue(maxsize=2 * threads)
+        self.order = _MergeOrder()
+
+    # -- the reading thread ------------------------------------------------------------
+    def count(self, chunks) -> _core.WordCounter | None:
+        """The whole counter of the text in ``chunks``, or None once counting
+        alone has to decide (a part pruned, or a word outgrew a piece)."""
+        workers = [threading.Thread(target=self._count_pieces, args=(i,), daemon=True)
+                   for i in range(self.threads)]
+        for worker in workers:
+            worker.start()
+        try:
+            self._hand_out(chunks)
+        except BaseException:
+            self.order.stopped = True
+            raise
+        finally:
+            self._stop(workers)
+        if self.order.error is not None:
+            raise self.order.error
+        return None if self.order.outgrown else self._finish()
+
+    def _hand_out(self, chunks) -> None:
+        for index, piece in enumerate(_whole_word_pieces(chunks)):
+            if piece is None:
+                self.order.give_up()
+            if not self.order.going():
+                return
+            self.pieces.put((index, *piece))
+
+    def _stop(self, workers: list[threading.Thread]) -> None:
+        for _ in workers:
+            self.pieces.put(None)
+        self.order.wake()
+        for worker in workers:
+            worker.join()
+
+    def _finish(self) -> _core.WordCounter | None:
+        """Each part's last word (the text's, when no separator ends it), then
+        every part's counts into the whole."""
+        for i, part in enumerate(self.parts):
+            piece = self._counted(i, len(part), self._finish_part(i))
+            if piece is None:
+                return None
+            part_to_whole, token = self._adopt(piece)
+            if self.order.outgrown:
+                return None
+            if self.record is not None:
+                self._write_record(piece, part_to_whole, token)
+        for i, part in enumerate(self.parts):
+            self.whole.absorb(part, self.maps[i])
+        return self.whole
+
+    # -- the counting threads ----------------------------------------------------------
+    def _count_pieces(self, i: int) -> None:
+        while (item := self.pieces.get()) is not None:
+            index, head, body = item
+            if not self.order.going():
+                continue
+            first_new = len(self.parts[i])
+            piece = self.order.guard(lambda: self._counted(i, first_new, self._feed(i, (head, body))))
+            if piece is not None:
+                self.order.put_ready(index, piece, limit=2 * self.threads)
+                self._merge_ready()
+
+    def _feed(self, i: int, texts: tuple) -> list[np.ndarray]:
         """Count a piece into part i; its entries of the part when recording."""
-        if record is None:
+        if self.record is None:
             for text in texts:
-                parts[i].feed(text)
+                self.parts[i].feed(text)
             return []
-        return [parts[i].feed_recording(text) for text in texts]
+        return [self.parts[i].feed_recording(text) for text in texts]
 
-    def finish(i: int) -> list[np.ndarray]:
+    def _finish_part(self, i: int) -> list[np.ndarray]:
         """The text's last word, when no separator ends it, waits in one part."""
-        if record is None:
-            parts[i].finish()
+        if self.record is None:
+            self.parts[i].finish()
             return []
-        return [parts[i].finish_recording()]
+        return [self.parts[i].finish_recording()]
 
-    def counted(i: int, first_new: int, entries: list[np.ndarray]) -> _CountedPiece | None:
+    def _counted(self, i: int, first_new: int, entries: list[np.ndarray]) -> _CountedPiece | None:
         """The piece, or None once part i has pruned (its entries moved)."""
-        if parts[i].prune_events:
-            run.give_up()
+        if self.parts[i].prune_events:
+            self.order.give_up()
             return None
-        return _CountedPiece(i, first_new, *parts[i].keys_since(first_new), entries)
+        return _CountedPiece(i, first_new, *self.parts[i].keys_since(first_new), entries)
 
-    def adopt(piece: _CountedPiece) -> tuple[np.ndarray, int]:
-        """In text order: the piece's new words into the whole.  Returns the
-        part's map and the token where the piece's entries go in the record."""
-        i = piece.part
-        maps[i] = whole.adopt(piece.keys, piece.key_lengths, maps[i], piece.first_new)
-        if len(whole) > max_vocab_size:
-            run.give_up()
-        first_token = run.recorded_tokens
-        run.recorded_tokens += sum(len(piece_entries) for piece_entries in piece.entries)
-        return maps[i], first_token
-
-    def write_record(piece: _CountedPiece, part_to_whole: np.ndarray, token: int) -> None:
-        for piece_entries in piece.entries:
-            _core.remap_entries(piece_entries, part_to_whole)  # all adopted: none dropped
-            write_spool_at(record, piece_entries, 4 * token, TOKEN_RECORD, spool_dir)
-            token += len(piece_entries)
-
-    def merge_ready() -> None:
+    # -- merging, in text order --------------------------------------------------------
+    def _merge_ready(self) -> None:
         """Merge the pieces ready in text order, unless another thread is at
         it; the last look, after letting go, catches a piece that came ready
         while this thread still held the merge."""
-        while run.going() and run.ready_to_merge() and run.merging.acquire(blocking=False):
+        order = self.order
+        while order.going() and order.ready_to_merge() and order.merging.acquire(blocking=False):
             adopted = []
             try:
-                while run.going() and (piece := run.take_next()) is not None:
-                    placed = run.guard(lambda: adopt(piece))
+                while order.going() and (piece := order.take_next()) is not None:
+                    placed = order.guard(lambda: self._adopt(piece))
                     if placed is not None:
                         adopted.append((piece, *placed))
             finally:
-                run.merging.release()
-                run.wake()
-            if record is not None:
+                order.merging.release()
+                order.wake()
+            if self.record is not None:
                 for piece, part_to_whole, token in adopted:
-                    if run.going():
-                        run.guard(lambda: write_record(piece, part_to_whole, token))
+                    if order.going():
+                        order.guard(lambda: self._write_record(piece, part_to_whole, token))
 
-    def count(i: int) -> None:
-        while (item := pieces.get()) is not None:
-            index, head, body = item
-            if not run.going():
-                continue
-            first_new = len(parts[i])
-            piece = run.guard(lambda: counted(i, first_new, feed(i, (head, body))))
-            if piece is not None:
-                run.put_ready(index, piece, limit=2 * threads)
-                merge_ready()
+    def _adopt(self, piece: _CountedPiece) -> tuple[np.ndarray, int]:
+        """In text order: the piece's new words into the whole.  Returns the
+        part's map and the token where the piece's entries go in the record."""
+        i = piece.part
+        self.maps[i] = self.whole.adopt(piece.keys, piece.key_lengths, self.maps[i],
+                                        piece.first_new)
+        if len(self.whole) > self.max_vocab_size:
+            self.order.give_up()
+        first_token = self.order.recorded_tokens
+        self.order.recorded_tokens += sum(len(entries) for entries in piece.entries)
+        return self.maps[i], first_token
 
-    workers = [threading.Thread(target=count, args=(i,), daemon=True) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    try:
-        for index, piece in enumerate(_whole_word_pieces(corpus.chunks())):
-            if piece is None:
-                run.give_up()
-            if not run.going():
-                break
-            pieces.put((index, *piece))
-    except BaseException:
-        run.stopped = True
-        raise
-    finally:
-        for _ in workers:
-            pieces.put(None)
-        run.wake()
-        for worker in workers:
-            worker.join()
-    if run.error is not None:
-        raise run.error
-    if run.outgrown:
-        return None
-    for i, part in enumerate(parts):
-        piece = counted(i, len(part), finish(i))
-        if piece is None:
-            return None
-        part_to_whole, token = adopt(piece)
-        if run.outgrown:
-            return None
-        if record is not None:
-            write_record(piece, part_to_whole, token)
-    for i, part in enumerate(parts):
-        whole.absorb(part, maps[i])
-    return whole
+    def _write_record(self, piece: _CountedPiece, part_to_whole: np.ndarray, token: int) -> None:
+        for entries in piece.entries:
+            _core.remap_entries(entries, part_to_whole)  # all adopted: none dropped
+            write_spool_at(self.record, entries, 4 * token, TOKEN_RECORD, self.spool_dir)
+            token += len(entries)
 
 
 @dataclass
@@ -329,7 +360,7 @@ class _CountedPiece:
     entries: list[np.ndarray]
 
 
-class _ParallelCount:
+class _MergeOrder:
     """What the counting threads share beside the counters: the counted pieces
     waiting for their turn in text order, and why the count ends early."""
 
