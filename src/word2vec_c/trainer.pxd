@@ -1,0 +1,50 @@
+# What trainer.h gives the binding: the training threads.  w2v_train_config
+# is declared whole, field for field as trainer.h has it
+# (tests/test_binding.py holds the two to each other).
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
+
+from unigram_table cimport w2v_unigram_table
+
+cdef extern from "trainer.h":
+    int W2V_HOT_MERGE_WORDS
+    ctypedef struct w2v_train_config:
+        float *syn0
+        float *syn1
+        float *syn1neg
+        int64_t vocab_size
+        const uint32_t *keep_threshold
+        const int64_t *code_offsets
+        const uint8_t *codes
+        const int32_t *points
+        const w2v_unigram_table *unigram_table
+        const float *sigmoid_table
+        int64_t vector_size
+        int64_t window
+        double sample
+        int hs
+        int negative
+        int workers
+        int64_t epochs
+        float alpha
+        int sg
+        int cbow_mean
+        int sequential_dot
+        int compute_loss
+        int64_t schedule_words
+        int64_t words_before
+        uint64_t *thread_random
+        float *thread_alpha
+        double *epoch_loss
+        int64_t hot_hs_rows
+        int64_t hot_ns_rows
+        int corpus_fd
+        int64_t corpus_tokens
+    ctypedef struct w2v_trainer:
+        pass
+    w2v_trainer *w2v_trainer_start(const w2v_train_config *config) nogil
+    int64_t w2v_trainer_words_done(const w2v_trainer *trainer) nogil
+    float w2v_trainer_alpha(const w2v_trainer *trainer) nogil
+    int64_t w2v_trainer_hot_merges(w2v_trainer *trainer) nogil
+    int w2v_trainer_wait(w2v_trainer *trainer, double seconds) nogil
+    void w2v_trainer_request_stop(w2v_trainer *trainer) nogil
+    int w2v_trainer_join(w2v_trainer *trainer) nogil
