@@ -145,3 +145,17 @@ def test_questions_are_read_a_line_at_a_time(toy, tmp_path):
     q.write_bytes(b": family\nman woman king queen\n" + b"x" * (1 << 17) + b"\n")
     with pytest.raises(W2VError, match=r"q.txt:3: line longer than"):
         analogy_accuracy(toy, q)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda kv, q: kv.most_similar("king", restrict_vocab=-2), "restrict_vocab must be >= 1"),
+    (lambda kv, q: kv.most_similar("king", topn=-1), "topn must be >= 0, got -1"),
+    (lambda kv, q: kv.most_similar("king", topn=2.5), "topn must be a whole number"),
+    (lambda kv, q: analogy_accuracy(kv, q, restrict_vocab=-3), "restrict_vocab must be >= 0"),
+    (lambda kv, q: analogy_accuracy(kv, q, restrict_vocab=True), "a whole number, got True"),
+])
+def test_counts_that_would_slice_the_vocabulary_wrong_are_refused(toy, tmp_path, call, message):
+    q = tmp_path / "q.txt"
+    q.write_text(": family\nman woman king queen\n")
+    with pytest.raises(W2VError, match=message):
+        call(toy, q)

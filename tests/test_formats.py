@@ -290,3 +290,9 @@ def test_limit_keeps_memory_to_the_vectors_read(tmp_path):
         tracemalloc.stop()
     assert len(kv) == 1 and kv.vectors.shape == (1, size)
     assert peak < 8 << 20
+
+
+def test_binary_must_be_a_boolean_or_none(tmp_path):
+    small_vectors().save(tmp_path / "v.bin")
+    with pytest.raises(W2VError, match="binary must be True, False or None .*got 'no'"):
+        load(tmp_path / "v.bin", binary="no")

@@ -20,6 +20,7 @@ import numpy as np
 from w2vpy.errors import CorruptInputError
 from w2vpy.formats import split_words
 from w2vpy.paths import open_input_file
+from w2vpy.word_vectors import check_count
 
 SEMANTIC_SECTIONS = 5
 #: compute-accuracy stores vocabulary words in 50-byte slots
@@ -196,6 +197,7 @@ def analogy_accuracy(vectors, questions: str | os.PathLike[str] | bytes | Binary
         a question holding one is seen and missed, as there.
     """
     source = Path(questions) if isinstance(questions, (str, os.PathLike)) else questions
+    restrict_vocab = check_count(restrict_vocab, "restrict_vocab", 0)
     n = len(vectors) if not restrict_vocab else min(restrict_vocab, len(vectors))
     keys = [w.encode("utf-8", "surrogateescape")[:MAX_EVAL_WORD_BYTES].upper()
             for w in vectors.index_to_key[:n]]
@@ -288,7 +290,7 @@ def evaluate_word_pairs(vectors, path: str | os.PathLike[str], delimiter: str | 
         cosine), is not used and counts in ``oov_ratio``.
     """
     path = Path(path)
-    n = min(restrict_vocab, len(vectors))
+    n = min(check_count(restrict_vocab, "restrict_vocab", 1), len(vectors))
     index: dict[str, int] = {}
     for i, w in enumerate(vectors.index_to_key[:n]):
         if vectors.has_direction[i]:

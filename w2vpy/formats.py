@@ -392,6 +392,9 @@ def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
     """
     path = Path(path)
     limit = check_limit(limit)
+    if binary not in (None, True, False):
+        raise W2VError(f"binary must be True, False or None (tell from the content), "
+                       f"got {binary!r}")
     chunks = _vector_file_chunks(path)
     try:
         buf = _Buffer(chunks)

@@ -5,6 +5,7 @@ Keys are ``str``; words that are not valid UTF-8 are kept losslessly with
 trained."""
 from __future__ import annotations
 
+import numbers
 import os
 from typing import Iterable, Sequence
 
@@ -17,6 +18,16 @@ KEY_ENCODING = "utf-8"
 KEY_ERRORS = "surrogateescape"
 
 Key = str
+
+
+def check_count(value: object, name: str, minimum: int) -> int:
+    """A whole-number argument (topn, restrict_vocab) checked: a bool, a float
+    or a value below ``minimum`` would slice the vocabulary silently wrong."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise W2VError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise W2VError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
 
 
 class WordVectors:
@@ -131,7 +142,9 @@ class WordVectors:
         if isinstance(negative, str):
             negative = [negative]
         direction, used = self._mean_direction(list(positive), list(negative))
-        limit = len(self) if restrict_vocab is None else min(restrict_vocab, len(self))
+        topn = check_count(topn, "topn", 0)
+        limit = len(self) if restrict_vocab is None else min(
+            check_count(restrict_vocab, "restrict_vocab", 1), len(self))
         sims = self.unit_vectors[:limit] @ direction
         ranked = self.has_direction[:limit].copy()
         ranked[[i for i in used if i < limit]] = False
