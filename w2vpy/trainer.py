@@ -141,14 +141,8 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
     losses = np.zeros(epochs, dtype=np.float64)
     run = _core.TrainingRun()
     started = time.perf_counter()
-    run.start(params, syn0=weights.syn0, syn1=weights.syn1, syn1neg=weights.syn1neg,
-              keep_threshold=tables.keep_threshold, tree=tables.tree,
-              noise_table=tables.noise_table, epochs=epochs,
-              schedule_alpha=state.schedule_alpha, schedule_words=state.schedule_words,
-              words_before=state.words_done, thread_random=state.thread_random,
-              thread_alpha=state.thread_alpha, epoch_loss=losses,
-              corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens,
-              hot_hs_rows=tables.hot.hs_rows, hot_ns_rows=tables.hot.ns_rows)
+    run.start(params, weights, tables, state, epochs=epochs, epoch_loss=losses,
+              corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens)
     try:
         while not run.wait(PROGRESS_SECONDS):
             if progress is not None:

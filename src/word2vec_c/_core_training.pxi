@@ -42,79 +42,90 @@ cdef class TrainingRun:
                 w2v_trainer_join(self.trainer)
             self.trainer = NULL
 
-    def start(self, params, *, syn0, syn1, syn1neg, keep_threshold, tree, noise_table,
-              int64_t epochs, float schedule_alpha, int64_t schedule_words,
-              int64_t words_before, thread_random, thread_alpha, epoch_loss,
-              int corpus_fd, int64_t corpus_tokens, int64_t hot_hs_rows=0,
-              int64_t hot_ns_rows=0):
-        """Starts the threads on a validated TrainingParams and the tables made
-        from the vocabulary (``tree``: a HuffmanTree when ``params.hs``) for
-        ``epochs`` passes of a schedule (see trainer.h).  ``thread_random``
-        (uint64) and ``thread_alpha`` (float32) hold one entry per worker and
-        are updated in place; ``epoch_loss`` (float64, one per pass, zeroed)
-        receives the losses when ``params.compute_loss``."""
-        cdef float[:, ::1] s0 = syn0
-        cdef float[:, ::1] s1
-        cdef float[:, ::1] sn
-        cdef uint32_t[::1] kt = keep_threshold
-        cdef int64_t[::1] co
-        cdef uint8_t[::1] cd
-        cdef int32_t[::1] pt
-        cdef NoiseTable noise
-        cdef uint64_t[::1] randoms = thread_random
-        cdef float[::1] alphas = thread_alpha
-        cdef double[::1] losses
-        cdef w2v_train_config *c = &self.config
+    def start(self, params, weights, tables, state, int64_t epochs, epoch_loss, int corpus_fd,
+              int64_t corpus_tokens):
+        """Starts the threads for ``epochs`` passes of a schedule (see trainer.h)
+        over the encoded corpus open as ``corpus_fd`` (``corpus_tokens`` ids).
+
+        ``params`` is a validated TrainingParams, the rest as w2vpy's CPU
+        driver holds them: ``weights`` (syn0, syn1, syn1neg), ``tables``
+        (keep_threshold; tree, a HuffmanTree when ``params.hs``; noise_table;
+        hot) and ``state`` (schedule_alpha, schedule_words, words_done, and
+        thread_random (uint64) and thread_alpha (float32), one entry per
+        worker, updated in place).  ``epoch_loss`` (float64, one per pass,
+        zeroed) receives the losses when ``params.compute_loss``."""
         if self.trainer != NULL:
             raise RuntimeError("this run has already started")
-        if randoms.shape[0] != params.workers or alphas.shape[0] != params.workers:
+        self.keep_alive = []
+        # what this run does not use (an objective's layer and table) stays NULL
+        memset(&self.config, 0, sizeof(self.config))
+        fill_training_config(&self.config, params)
+        self._set_schedule(state, epochs, epoch_loss)
+        self._set_input(weights.syn0, tables.keep_threshold)
+        if self.config.hs:
+            self._set_hierarchical_softmax(weights.syn1, tables.tree)
+        if self.config.negative > 0:
+            self._set_negative_sampling(weights.syn1neg, tables.noise_table)
+        self.config.sigmoid_table = self.sigmoid
+        self.config.hot_hs_rows = tables.hot.hs_rows
+        self.config.hot_ns_rows = tables.hot.ns_rows
+        self.config.corpus_fd = corpus_fd
+        self.config.corpus_tokens = corpus_tokens
+        self.trainer = w2v_trainer_start(&self.config)
+        if self.trainer == NULL:
+            raise OSError("cannot start the training threads")
+
+    cdef int _set_schedule(self, state, int64_t epochs, epoch_loss) except -1:
+        """Where the schedule stands and each thread's carried state."""
+        cdef uint64_t[::1] randoms = state.thread_random
+        cdef float[::1] alphas = state.thread_alpha
+        cdef double[::1] losses
+        cdef w2v_train_config *c = &self.config
+        if randoms.shape[0] != c.workers or alphas.shape[0] != c.workers:
             raise ValueError("thread_random and thread_alpha need one entry per worker")
-        self.keep_alive = [syn0, syn1, syn1neg, keep_threshold, tree, noise_table,
-                           thread_random, thread_alpha, epoch_loss]
-        fill_training_config(c, params)
         c.epochs = epochs
-        c.alpha = schedule_alpha
-        c.schedule_words = schedule_words
-        c.words_before = words_before
+        c.alpha = state.schedule_alpha
+        c.schedule_words = state.schedule_words
+        c.words_before = state.words_done
         c.thread_random = &randoms[0]
         c.thread_alpha = &alphas[0]
-        c.epoch_loss = NULL
+        self.keep_alive += [randoms, alphas]
         if c.compute_loss:
             losses = epoch_loss
             if losses.shape[0] < epochs:
                 raise ValueError("epoch_loss needs one entry per pass")
             c.epoch_loss = &losses[0]
-        c.syn0 = &s0[0, 0]
-        c.vocab_size = s0.shape[0]
-        c.syn1 = NULL
-        c.syn1neg = NULL
-        c.code_offsets = NULL
-        c.codes = NULL
-        c.points = NULL
-        c.unigram_table = NULL
-        if c.hs:
-            s1 = syn1
-            co = tree.code_offsets
-            cd = tree.codes
-            pt = tree.points
-            c.syn1 = &s1[0, 0]
-            c.code_offsets = &co[0]
-            c.codes = &cd[0]
-            c.points = &pt[0]
-        if c.negative > 0:
-            sn = syn1neg
-            noise = noise_table
-            c.syn1neg = &sn[0, 0]
-            c.unigram_table = &noise.table
-        c.keep_threshold = &kt[0]
-        c.sigmoid_table = self.sigmoid
-        c.hot_hs_rows = hot_hs_rows
-        c.hot_ns_rows = hot_ns_rows
-        c.corpus_fd = corpus_fd
-        c.corpus_tokens = corpus_tokens
-        self.trainer = w2v_trainer_start(&self.config)
-        if self.trainer == NULL:
-            raise OSError("cannot start the training threads")
+            self.keep_alive.append(losses)
+        return 0
+
+    cdef int _set_input(self, syn0, keep_threshold) except -1:
+        cdef float[:, ::1] rows = syn0
+        cdef uint32_t[::1] keep = keep_threshold
+        self.config.syn0 = &rows[0, 0]
+        self.config.vocab_size = rows.shape[0]
+        self.config.keep_threshold = &keep[0]
+        self.keep_alive += [rows, keep]
+        return 0
+
+    cdef int _set_hierarchical_softmax(self, syn1, tree) except -1:
+        cdef float[:, ::1] rows = syn1
+        cdef int64_t[::1] code_offsets = tree.code_offsets
+        cdef uint8_t[::1] codes = tree.codes
+        cdef int32_t[::1] points = tree.points
+        self.config.syn1 = &rows[0, 0]
+        self.config.code_offsets = &code_offsets[0]
+        self.config.codes = &codes[0]
+        self.config.points = &points[0]
+        self.keep_alive += [rows, code_offsets, codes, points]
+        return 0
+
+    cdef int _set_negative_sampling(self, syn1neg, NoiseTable noise) except -1:
+        cdef float[:, ::1] rows = syn1neg
+        self.config.syn1neg = &rows[0, 0]
+        self.config.unigram_table = &noise.table
+        self.keep_alive += [rows, noise]
+        return 0
+
 
     @property
     def words_done(self):
