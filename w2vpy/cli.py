@@ -204,12 +204,49 @@ def _train_saving(model, corpus, options: dict[str, object], debug: int, resume)
         raise
 
 
-def _run(command: Callable[[Sequence[str]], int], prog: str, argv: Sequence[str] | None) -> int:
+@dataclass(frozen=True)
+class Command:
+    """One command-line tool: its name, a line saying what it does (``python
+    -m w2vpy`` lists them), its usage text and the function that runs it."""
+
+    prog: str
+    summary: str
+    usage: str
+    run: Callable[[Sequence[str]], int]
+
+
+#: what asks for the usage text or the version, as any argument: a file
+#: named so is reached as ./-h
+HELP_ARGUMENTS = ("-h", "--help")
+VERSION_ARGUMENT = "--version"
+
+
+def version_line(prog: str) -> str:
+    from w2vpy import __version__
+    return f"{prog} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
+
+
+def _answered_alone(command: Command, args: Sequence[str]) -> bool:
+    """-h, --help and --version: answered on stdout, before anything runs."""
+    if any(arg in HELP_ARGUMENTS for arg in args):
+        sys.stdout.write(command.usage)
+        return True
+    if VERSION_ARGUMENT in args:
+        sys.stdout.write(version_line(command.prog))
+        return True
+    return False
+
+
+def _run(command: Command, argv: Sequence[str] | None) -> int:
     from w2vpy.interrupts import signal_number, terminating_signals_interrupt
 
+    prog = command.prog
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
+        if _answered_alone(command, args):
+            return 0
         with terminating_signals_interrupt():
-            return command(list(sys.argv[1:] if argv is None else argv))
+            return command.run(args)
     except BrokenPipeError:
         # whoever read our stdout stopped (``| head``): end quietly, as a
         # process killed by SIGPIPE would, with nothing more to flush there
