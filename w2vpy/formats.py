@@ -83,6 +83,8 @@ _HEADER_BYTES = 200
 _SEPARATORS = re.compile(rb"[ \t]+")
 #: ASCII control characters that no text vector line holds (tab and CR may)
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]")
+#: bytes that a text line's numbers never hold, and raw float32 values mostly do
+_RAW_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]")
 
 
 def split_words(line: bytes) -> list[bytes]:
@@ -189,15 +191,16 @@ class _Buffer:
                 return False
         return True
 
-    def find(self, byte: bytes, most: int) -> int:
-        """Where ``byte`` is among the next ``most`` bytes, or -1."""
-        searched = 0
+    def find(self, byte: bytes, most: int, start: int = 0) -> int:
+        """Where ``byte`` is among the ``most`` bytes from ``start`` on (both
+        counted from the next byte to read), or -1."""
+        searched = start
         while True:
-            i = self._data.find(byte, self._pos + searched, self._pos + most)
+            i = self._data.find(byte, self._pos + searched, self._pos + start + most)
             if i >= 0:
                 return i - self._pos
-            searched = self.available()
-            if searched >= most or not self._more():
+            searched = max(self.available(), start)
+            if searched >= start + most or not self._more():
                 return -1
 
     def peek(self, n: int) -> bytes:
@@ -232,37 +235,97 @@ def _max_line_bytes(size: int) -> int:
     return MAX_READ_WORD_BYTES + _TEXT_VALUE_BYTES * size + 2
 
 
-def _first_line(buf: _Buffer, size: int) -> bytes:
-    """The first line after the header that is not blank, left unread."""
+#: vector lines looked at to tell text from binary: a binary record cut at a
+#: 0x0a byte may pass for a short text line, several in a row never do
+_LINES_TO_TELL = 4
+
+
+def _first_lines(buf: _Buffer, size: int, count: int) -> list[bytes]:
+    """The first vector lines after the header that are not blank (at most
+    _LINES_TO_TELL, and no more than the header promises), left unread."""
     most = _max_line_bytes(size)
-    skip = 0
-    while True:
-        head = buf.peek(skip + most + 1)[skip:]
-        end = head.find(b"\n")
-        line = head if end < 0 else head[:end + 1]
-        if split_words(line) or end < 0:
-            return line
-        skip += end + 1
+    lines: list[bytes] = []
+    start = 0
+    while len(lines) < min(count, _LINES_TO_TELL):
+        end = buf.find(b"\n", most + 1, start)
+        stop = start + min(buf.available() - start, most + 1) if end < 0 else end + 1
+        line = buf.peek(stop)[start:]
+        if split_words(line):
+            lines.append(line)
+        if end < 0:
+            break
+        start = stop
+    return lines
 
 
-def _is_text_line(line: bytes, size: int) -> bool:
-    """Whether the first vector line is text (perhaps malformed), never the
-    word, space and raw float32 values of a binary record.
+def _looks_like_text(buf: _Buffer, size: int, count: int) -> bool:
+    """Whether the first vector records are text lines (perhaps malformed),
+    never a word, a space and raw float32 values.
 
     A text line's values are printable characters; a binary record's values are
     raw bytes, among which a control character or bytes that are not UTF-8 are
     all but certain.  Read as text, a binary record is cut at its first 0x0a
-    byte, so a short cut must also be all numbers to count as text."""
+    byte, so a short printable first line is told by trying both formats
+    strictly on the first records: the one that reads them is the format."""
+    lines = _first_lines(buf, size, count)
+    if not lines:
+        return False
+    body = _values_part(lines[0])
+    if not _printable(body):
+        return False
+    if len(body) >= max(2 * size - 1, _SHORT_LINE_BYTES):
+        return True
+    text_fits = all(_text_line_fits(ln, size) for ln in lines)
+    if text_fits != _binary_fits(buf, size, min(count, len(lines))):
+        return text_fits
+    return text_fits or all(_printable(_values_part(ln)) for ln in lines[1:])
+
+
+def _text_line_fits(line: bytes, size: int) -> bool:
+    parts = split_words(line)
+    return len(parts) == size + 1 and all(_is_float(p) for p in parts[1:])
+
+
+def _binary_fits(buf: _Buffer, size: int, records: int) -> bool:
+    """Whether the next bytes hold ``records`` binary records of one layout
+    whose values hold a byte that no number written as text holds."""
+    data = buf.peek(records * (MAX_READ_WORD_BYTES + 2 + 4 * size))
+    pos, newline_after, raw = 0, None, False
+    for i in range(records):
+        space = data.find(b" ", pos, pos + MAX_READ_WORD_BYTES + 1)
+        if space <= pos or b"\n" in data[pos:space] or space + 1 + 4 * size > len(data):
+            return False
+        pos = space + 1 + 4 * size
+        raw = raw or _RAW_BYTE.search(data, space + 1, pos) is not None
+        newline = data[pos:pos + 1] == b"\n"
+        newline_after = newline if newline_after is None else newline_after
+        last = i == records - 1
+        if newline_after and not newline and not (last and pos == len(data)):
+            return False
+        if newline and not newline_after and not last:
+            return False
+        pos += newline
+    return raw
+
+
+#: a first line's values this long and printable are text: a binary record
+#: cut that long by a 0x0a byte, each byte printable, is all but impossible
+_SHORT_LINE_BYTES = 8
+
+
+def _values_part(line: bytes) -> bytes:
     parts = _SEPARATORS.split(line.strip(b" \t\r\n"), maxsplit=1)
-    rest = parts[1] if len(parts) == 2 else b""
-    body = rest.rstrip(b"\r\n")
+    return parts[1].rstrip(b"\r\n") if len(parts) == 2 else b""
+
+
+def _printable(body: bytes) -> bool:
     if not body or _CONTROL.search(body):
         return False
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return len(body) >= 2 * size - 1 or all(_is_float(p) for p in split_words(body))
+    return True
 
 
 def _text_records(buf: _Buffer, path: Path, size: int | None, count: int | None,
@@ -369,8 +432,8 @@ def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
     path : str or PathLike
         The file.
     binary : bool or None
-        None tells the format from the first vector: text when its line is
-        printable text, binary otherwise; every later vector is then held to
+        None tells the format from the first vectors: text when their lines
+        are printable text, binary otherwise; every later vector is then held to
         that format, so a file that is neither is refused, never misread.
     encoding, unicode_errors : str
         How words are decoded.
@@ -404,7 +467,7 @@ def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
             count, size = _read_header(buf, path)
             detected = binary is None
             if detected:
-                binary = count > 0 and not _is_text_line(_first_line(buf, size), size)
+                binary = not _looks_like_text(buf, size, min(count, limit or count))
             if binary:
                 records, where = _binary_records(buf, path, size, count, detected), "vector"
             else:
