@@ -44,8 +44,8 @@ def format_text_rows(list words, vectors):
 
 def format_binary_rows(list words, vectors):
     """word2vec.c's binary rows: b"word ", the row's float32s as they lie in
-    memory, b"\\n"; one C loop, since a Python one per row was most of the
-    time of saving a model (bench/HISTORY.md)."""
+    memory, b"\\n"; in one C loop, since a Python loop per row would cost
+    more than the rest of saving a model."""
     cdef cnp.ndarray[float, ndim=2, mode="c"] v = np.ascontiguousarray(vectors, dtype=np.float32)
     cdef Py_ssize_t i, k, n = v.shape[0], at = 0, total = 0
     cdef Py_ssize_t row_bytes = v.shape[1] * sizeof(float)

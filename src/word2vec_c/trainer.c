@@ -57,7 +57,8 @@ W2V_ALWAYS_INLINE static inline float dot_sequential(const float *restrict a, co
 /* Kernels on 8-float vectors (GCC vector extensions): each target clone
  * lowers them to its own registers (one ymm on AVX2/AVX-512, two xmm on
  * SSE2).  256-bit registers also spare AVX-512 machines the clock drop that
- * 512-bit arithmetic costs; measured faster at sizes 100 and 300. */
+ * 512-bit arithmetic costs, which outweighs the wider registers at the
+ * vector sizes people train (bench/HISTORY.md). */
 typedef float w2v_f8 __attribute__((vector_size(32)));
 #define W2V_F8_LEN 8
 
@@ -117,7 +118,8 @@ W2V_ALWAYS_INLINE static inline void update_output_row(float *restrict row, floa
 
 /* How far ahead on a word's Huffman path rows are fetched: one node's work
  * (a dot product and an update) is too short to hide a row that comes from
- * the other core's cache; three was the fastest of 1-6 on two threads
+ * the other core's cache, and fetching too far ahead evicts rows before they
+ * are used; the distance is the fastest measured on two threads
  * (bench/HISTORY.md). */
 #define W2V_PATH_PREFETCH_NODES 3
 
@@ -155,9 +157,9 @@ static int cpu_has_prefetchw(void) {
 
 /* Every row the loop fetches ahead is then written.  With several threads a
  * plain prefetch takes a line another core holds as shared, and the write
- * has to take it again to own it; PREFETCHW takes it owned at once (two
- * threads of CBOW ran 4-6% faster with it, bench/HISTORY.md).  One thread
- * keeps the plain prefetch, which was faster there. */
+ * has to take it again to own it; PREFETCHW takes it owned at once.  One
+ * thread has no other core to take lines from, and keeps the plain prefetch,
+ * which measured faster there (bench/HISTORY.md). */
 W2V_ALWAYS_INLINE static inline void prefetch_row(const thread_state *st, const float *row, int64_t n) {
 #if defined(__x86_64__) || defined(__i386__)
     if (st->prefetchw) {
@@ -329,10 +331,10 @@ static int64_t share_begin(const w2v_train_config *cfg, int64_t thread) {
  * [t*N/T, (t+1)*N/T) every epoch), or, once its own epochs are done, work of the thread with the
  * most left: that thread's last epoch whole while it has epochs to come,
  * else the back half of what it has not yet read.  word2vec.c's shares
- * are not equal work: on en-8m (size 100, one epoch) the second half keeps
- * 5.4% more words after subsampling, and of two skip-gram+NS threads the
- * second ended 0.2 s after the first, one core idle meanwhile, a gap that
- * adds up over the epochs.  Returns 0 when there is nothing left worth
+ * are not equal work (subsampling keeps more of one part of a corpus than of
+ * another), so without this the first thread to finish leaves its core idle
+ * at every epoch's end, a gap that adds up over the epochs
+ * (bench/HISTORY.md).  Returns 0 when there is nothing left worth
  * taking; otherwise points the reader at the piece, whose epoch (for the
  * loss) is the slice's: only its own thread writes that, here.  With one
  * thread nothing is ever taken over, so the run stays word2vec.c's. */
@@ -385,8 +387,8 @@ static int next_piece(w2v_trainer *tr, int self, id_reader *rd) {
  * first access to such a page is usually a read (the dot product), which maps
  * the shared zero page, and the write after it then has to flush the TLB of
  * every core the process runs on, an interrupt to the other training threads
- * for each 4 KiB page (without transparent huge pages, two threads of CBOW+NS
- * at size 300 trained 7% slower for it, bench/HISTORY.md).  So each thread
+ * for each 4 KiB page, which without transparent huge pages slows the
+ * training threads down measurably (bench/HISTORY.md).  So each thread
  * first asks the kernel for its share of the rows' pages, writable; the
  * contents stay as they are (a model trained further keeps its layers), and
  * where the kernel lacks the request (before Linux 5.14) nothing happens. */

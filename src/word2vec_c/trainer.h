@@ -29,12 +29,11 @@
 #include "unigram_table.h"
 #include "w2v_constants.h"
 
-/* Positions a thread trains between two merges of its private hot rows.  The
- * staleness costs HS accuracy: in ten paired runs (2 threads, CBOW+HS, en-8m,
- * 1 epoch) merging every 1024 / 256 / 64 positions scored 1.01 / 0.67 / 0.39
- * points under pure Hogwild at size 300, and every 4096 wrecked the model.
- * At 64 the rows rule (hot_rows.py) picks fewer rows, so a merge stays cheap
- * and training took as long as at 1024 (bench/HISTORY.md). */
+/* Positions a thread trains between two merges of its private hot rows.  A
+ * private row goes stale between merges, and the staleness costs HS accuracy
+ * (the fewer positions between merges, the less; too many wreck the model).
+ * Merging this often stays cheap because the rows rule (hot_rows.py) then
+ * picks fewer rows.  The figures: bench/HISTORY.md. */
 #define W2V_HOT_MERGE_WORDS 64
 
 typedef struct {
