@@ -69,10 +69,23 @@ def declarators(declaration: str) -> dict[str, str]:
     return fields
 
 
+def training_parameters() -> dict[str, tuple[str, str]]:
+    """trainer.h's W2V_PARAMETERS list: name -> (C type, INT or REAL)."""
+    source = without_comments((CORE / "trainer.h").read_text()).replace("\\\n", " ")
+    found = re.search(r"#define W2V_PARAMETERS\(X\)([^\n]*)", source)
+    return {name: (c_type.strip(), kind) for c_type, name, kind in
+            re.findall(r"X\(([^,]+),\s*(\w+),\s*(INT|REAL)\)", found.group(1))}
+
+
 def header_struct(header: Path, name: str) -> dict[str, str]:
-    """The fields of ``typedef struct { ... } name;`` in a C header."""
-    found = re.search(rf"typedef\s+struct\s*\w*\s*\{{([^{{}}]*)\}}\s*{name}\s*;",
-                      without_comments(header.read_text()))
+    """The fields of ``typedef struct { ... } name;`` in a C header, with the
+    W2V_PARAMETERS list's fields where the struct expands it."""
+    source = without_comments(header.read_text())
+    source = re.sub(r"#define W2V_DECLARE_PARAMETER[^\n]*\n\s*W2V_PARAMETERS\(W2V_DECLARE_"
+                    r"PARAMETER\)\s*#undef W2V_DECLARE_PARAMETER",
+                    lambda _: "".join(f"{t} {n};" for n, (t, _) in training_parameters().items()),
+                    source)
+    found = re.search(rf"typedef\s+struct\s*\w*\s*\{{([^{{}}]*)\}}\s*{name}\s*;", source)
     if found is None:
         raise ValueError(f"{header.name} has no struct {name}")
     fields: dict[str, str] = {}
@@ -132,31 +145,36 @@ def test_every_struct_the_binding_reads_is_declared():
         assert {name: in_c.get(name) for name in declared} == declared, f"{struct} in {header}"
 
 
-def test_the_training_config_is_declared_whole():
-    """The binding sets the config, so its declaration lists every field."""
+def test_the_config_leaves_only_parameters_to_their_one_declaration():
+    """The .pxd may leave out a config field only when it is a parameter of
+    W2V_PARAMETERS, which the binding sets by name: so a parameter is declared
+    once, in trainer.h, and every other field is declared for Cython too."""
     declared = pxd_structs(CORE / "trainer.pxd")[("trainer.h", "w2v_train_config")]
-    assert declared == header_struct(CORE / "trainer.h", "w2v_train_config")
+    fields = header_struct(CORE / "trainer.h", "w2v_train_config")
+    assert set(fields) - set(declared) <= set(training_parameters())
+    assert "w2v_config_set_parameter" in (CORE / "trainer.pxd").read_text()
 
 
 def test_the_binding_sets_every_config_field():
+    """Each field is a parameter (set by name) or assigned in the binding."""
     assigned = set(re.findall(r"\b(?:c|self\.config)\.(\w+)\s*=(?!=)",
                               TRAINING_BINDING.read_text()))
     fields = set(header_struct(CORE / "trainer.h", "w2v_train_config"))
-    assert fields - assigned == set(LEFT_ZERO)
-    assert assigned <= fields
+    assert fields - assigned - set(training_parameters()) == set(LEFT_ZERO)
+    assert assigned <= fields and not assigned & set(training_parameters())
 
 
-def test_each_setting_comes_from_the_parameter_of_its_name():
-    """A config field named as a TrainingParams field is filled from it, in
-    fill_training_config, so a parameter added to both reaches the threads."""
-    body = re.search(r"cdef void fill_training_config\(.*?\n\n\n", TRAINING_BINDING.read_text(),
-                     re.S).group(0)
-    copied = re.findall(r"\bc\.(\w+)\s*=\s*params\.(\w+)\s*$", body, re.M)
-    assert copied and all(field == parameter for field, parameter in copied)
+def test_each_parameter_is_the_training_parameter_of_its_name_and_kind():
+    """W2V_PARAMETERS names TrainingParams fields, each taking the kind of
+    number its declaration checks (an INT field never receives a float)."""
+    kinds = {f.name: f.type for f in dataclasses.fields(TrainingParams)}
+    for name, (c_type, kind) in training_parameters().items():
+        assert name in kinds, name
+        assert kind == ("REAL" if "float" in kinds[name] else "INT"), name
+        assert (c_type in ("float", "double")) == (kind == "REAL"), name
+    assert not set(NOT_FROM_PARAMS) & set(training_parameters())
     fields = set(header_struct(CORE / "trainer.h", "w2v_train_config"))
-    parameters = {f.name for f in dataclasses.fields(TrainingParams)}
-    assert {field for field, _ in copied} == (fields & parameters) - set(NOT_FROM_PARAMS)
-    assert set(NOT_FROM_PARAMS) <= fields & parameters
+    assert set(NOT_FROM_PARAMS) <= fields & set(kinds)
 
 
 def test_the_kernel_takes_each_setting_in_the_config_type():

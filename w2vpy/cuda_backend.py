@@ -7,6 +7,8 @@ nowhere else, so the CPU path never needs it.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 import time
 from dataclasses import dataclass, fields
@@ -219,16 +221,28 @@ def kernel_arrays(vocab: Vocabulary, params: TrainingParams) -> KernelArrays:
 def kernel_arguments(arrays: KernelArrays, ids, sentence_starts, n_sentences: int,
                      first_token: int, params: TrainingParams, total_words: int,
                      epoch: int) -> tuple:
-    """One launch's arguments, in the order of the kernel's signature."""
-    return (arrays.syn0, arrays.syn1, arrays.syn1neg, ids, sentence_starts,
-            np.int32(n_sentences), np.int64(first_token), arrays.keep_threshold,
-            arrays.code_offsets, arrays.codes, arrays.points, arrays.unigram_table,
-            np.int64(arrays.unigram_table.size), arrays.sigmoid_table,
-            np.int32(len(arrays.syn0)), np.int32(params.vector_size), np.int32(params.window),
-            np.int32(params.negative), np.int32(params.hs), np.int32(params.sg),
-            np.int32(params.cbow_mean), np.float64(params.sample),
-            np.float32(params.starting_alpha), np.int64(total_words), arrays.words_done,
-            np.uint64(params.seed), np.int32(epoch))
+    """One launch's arguments, in the order of the kernel's signature, each
+    found by its name: among the arrays, this launch's values, or else the
+    TrainingParams field of that name, in the signature's C type (so a
+    parameter the kernel takes needs no line here)."""
+    launch = {**vars(arrays), "ids": ids, "sentence_starts": sentence_starts,
+              "n_sentences": n_sentences, "first_token": first_token,
+              "table_size": arrays.unigram_table.size, "vocab_size": len(arrays.syn0),
+              "size": params.vector_size, "starting_alpha": params.starting_alpha,
+              "total_words": total_words, "epoch": epoch}
+    return tuple(_argument(p, launch[p.name] if p.name in launch else getattr(params, p.name))
+                 for p in _signature())
+
+
+@functools.lru_cache(maxsize=1)
+def _signature() -> tuple[KernelParameter, ...]:
+    return kernel_signature()
+
+
+def _argument(parameter: KernelParameter, value: Any) -> Any:
+    """An array as it is (check_kernel_arguments holds it to the signature), a
+    scalar as the signature's C type."""
+    return value if parameter.array else parameter.dtype.type(value)
 
 
 def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,

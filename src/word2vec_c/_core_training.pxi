@@ -8,18 +8,15 @@ HOT_MERGE_WORDS = W2V_HOT_MERGE_WORDS
 
 
 cdef void fill_training_config(w2v_train_config *c, params) except *:
-    """The C config's parameters from a validated TrainingParams, field by
-    field under the same names (gensim's init_w2v_config does the same)."""
-    c.vector_size = params.vector_size
-    c.window = params.window
-    c.sample = params.sample
-    c.hs = params.hs
-    c.negative = params.negative
-    c.workers = params.workers
-    c.sg = params.sg
-    c.cbow_mean = params.cbow_mean
-    c.sequential_dot = params.sequential_dot
-    c.compute_loss = params.compute_loss
+    """The C config's parameters from a validated TrainingParams, by name
+    (gensim's init_w2v_config does the same field by field): each field of
+    ``params`` that trainer.h's W2V_PARAMETERS lists is set, the others (read
+    before the threads start, or set from the schedule) are not the threads'."""
+    for name, value in vars(params).items():
+        if isinstance(value, (bool, int)):
+            w2v_config_set_parameter(c, name.encode(), value, 0.0)
+        elif isinstance(value, float):
+            w2v_config_set_parameter(c, name.encode(), 0, value)
 
 
 cdef class TrainingRun:

@@ -609,6 +609,24 @@ static void free_trainer(w2v_trainer *tr) {
     free(tr);
 }
 
+int w2v_config_set_parameter(w2v_train_config *config, const char *name, int64_t integer,
+                             double real) {
+#define W2V_VALUE_INT integer
+#define W2V_VALUE_REAL real
+#define W2V_SET_PARAMETER(type, field, kind)   \
+    if (strcmp(name, #field) == 0) {           \
+        config->field = (type)W2V_VALUE_##kind; \
+        return 1;                              \
+    }
+    W2V_PARAMETERS(W2V_SET_PARAMETER)
+#undef W2V_SET_PARAMETER
+#undef W2V_VALUE_INT
+#undef W2V_VALUE_REAL
+    (void)integer;
+    (void)real;
+    return 0;
+}
+
 w2v_trainer *w2v_trainer_start(const w2v_train_config *config) {
     w2v_trainer *tr = calloc(1, sizeof(*tr));
     if (tr == NULL) return NULL;

@@ -36,6 +36,23 @@
  * picks fewer rows.  The figures: bench/HISTORY.md. */
 #define W2V_HOT_MERGE_WORDS 64
 
+/* The parameters the threads read, each named as its TrainingParams field
+ * (w2vpy/parameters.py) and declared here once: the config holds a field of
+ * each, and the binding sets them by name (w2v_config_set_parameter), so a
+ * new parameter takes a line here and the code that reads it, no more.
+ * X(C type, name, INT or REAL: the kind of number it takes). */
+#define W2V_PARAMETERS(X)                                                       \
+    X(int64_t, vector_size, INT)                                                \
+    X(int64_t, window, INT)                                                     \
+    X(double, sample, REAL)      /* > 0: subsample with keep_threshold */       \
+    X(int, hs, INT)                                                             \
+    X(int, negative, INT)                                                       \
+    X(int, workers, INT)                                                        \
+    X(int, sg, INT)              /* 1: skip-gram, 0: CBOW */                    \
+    X(int, cbow_mean, INT)       /* 1: CBOW averages its context (word2vec.c) */\
+    X(int, sequential_dot, INT)  /* 1: word2vec.c's summation order */          \
+    X(int, compute_loss, INT)    /* 1: sum each epoch's loss into epoch_loss */
+
 typedef struct {
     /* model */
     float *syn0;          /* vocab_size x size, input vectors (the output) */
@@ -49,19 +66,12 @@ typedef struct {
     const int32_t *points;
     const w2v_unigram_table *unigram_table;
     const float *sigmoid_table;
-    /* the parameters, named as TrainingParams' fields (see parameters.py) */
-    int64_t vector_size;
-    int64_t window;
-    double sample;        /* > 0: subsample with keep_threshold */
-    int hs;
-    int negative;
-    int workers;
+    /* the parameters (W2V_PARAMETERS) */
+#define W2V_DECLARE_PARAMETER(type, name, kind) type name;
+    W2V_PARAMETERS(W2V_DECLARE_PARAMETER)
+#undef W2V_DECLARE_PARAMETER
     int64_t epochs;       /* passes over the corpus in this run */
     float alpha;          /* the schedule's starting learning rate */
-    int sg;               /* 1: skip-gram, 0: CBOW */
-    int cbow_mean;        /* 1: CBOW averages its context vectors (word2vec.c), 0: sums them */
-    int sequential_dot;   /* 1: word2vec.c's summation order, bit for bit */
-    int compute_loss;     /* 1: sum each epoch's negative log-likelihood into epoch_loss */
     /* the schedule: alpha falls linearly from `alpha` to its floor over
      * schedule_words words (word2vec.c: epochs x the sum of vocabulary counts),
      * of which words_before were trained by earlier runs */
@@ -83,6 +93,11 @@ typedef struct {
     int corpus_fd;
     int64_t corpus_tokens;
 } w2v_train_config;
+
+/* Sets the parameter `name` (W2V_PARAMETERS) to `integer` or `real`, by its
+ * kind; returns 0 when the threads read no parameter of that name. */
+int w2v_config_set_parameter(w2v_train_config *config, const char *name, int64_t integer,
+                             double real);
 
 typedef struct w2v_trainer w2v_trainer;
 

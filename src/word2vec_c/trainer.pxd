@@ -1,6 +1,7 @@
 # What trainer.h gives the binding: the training threads.  w2v_train_config
-# is declared whole, field for field as trainer.h has it
-# (tests/test_binding.py holds the two to each other).
+# is declared with the fields the binding sets or reads; the parameters are
+# set by name (w2v_config_set_parameter), so trainer.h's W2V_PARAMETERS list
+# is their one declaration (tests/test_binding.py holds this file to trainer.h).
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 
 from unigram_table cimport w2v_unigram_table
@@ -18,18 +19,13 @@ cdef extern from "trainer.h":
         const int32_t *points
         const w2v_unigram_table *unigram_table
         const float *sigmoid_table
-        int64_t vector_size
-        int64_t window
-        double sample
+        # parameters the binding reads back (W2V_PARAMETERS sets them)
         int hs
         int negative
         int workers
+        int compute_loss
         int64_t epochs
         float alpha
-        int sg
-        int cbow_mean
-        int sequential_dot
-        int compute_loss
         int64_t schedule_words
         int64_t words_before
         uint64_t *thread_random
@@ -41,6 +37,8 @@ cdef extern from "trainer.h":
         int64_t corpus_tokens
     ctypedef struct w2v_trainer:
         pass
+    int w2v_config_set_parameter(w2v_train_config *config, const char *name, int64_t integer,
+                                 double real)
     w2v_trainer *w2v_trainer_start(const w2v_train_config *config) nogil
     int64_t w2v_trainer_words_done(const w2v_trainer *trainer) nogil
     float w2v_trainer_alpha(const w2v_trainer *trainer) nogil
