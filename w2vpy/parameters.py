@@ -223,6 +223,12 @@ class TrainingParams:
                                 "word2vec.c (0: sums them, as gensim's cbow_mean=0)",
                                 addition=True, doc="CBOW averages the context vectors (word2vec.c); False "
                                 "sums them, as gensim's ``cbow_mean=0``.")
+    shrink_windows: bool = parameter(
+        True, "-shrink-windows", "Each position draws its window from 1 to -window, as "
+        "word2vec.c (0: every position takes the full -window)", addition=True,
+        doc="Each position draws its context window from 1 to ``window`` words, as "
+        "word2vec.c (and gensim's ``shrink_windows=True``); False takes the full ``window`` "
+        "at every position.")
     seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
                           doc="Offset of every random stream; 0 reproduces word2vec.c's "

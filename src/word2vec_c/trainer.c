@@ -508,7 +508,8 @@ W2V_ALWAYS_INLINE static inline void train_position(thread_state *st, const int6
                                                     float alpha, const int with_loss) {
     const w2v_train_config *cfg = st->cfg;
     st->next_random = w2v_lcg_next(st->next_random);
-    int64_t b = (int64_t)(st->next_random % (uint64_t)cfg->window);
+    /* the draw is taken either way, so the streams stay word2vec.c's */
+    int64_t b = cfg->shrink_windows ? (int64_t)(st->next_random % (uint64_t)cfg->window) : 0;
     if (sentence_length == 0) return;
     /* the word that enters the window next: its input row is needed from the
      * next position on, often after the other core wrote it */

@@ -118,6 +118,7 @@ struct Model {
     int hs;
     int sg;
     int cbow_mean;
+    int shrink_windows;
     double sample;
     float starting_alpha;
     long long total_words;
@@ -209,7 +210,7 @@ W2V_DEVICE void train_sentence(const Model& m, const int* __restrict__ ids, long
         }
         const int word = sentence[pos];
         next_random = w2v_lcg_next(next_random);
-        const int b = (int)(next_random % (u64)m.window);
+        const int b = m.shrink_windows ? (int)(next_random % (u64)m.window) : 0;
         const w2v_context_span span = w2v_context(pos, length, m.window, b);
         if (!m.sg) {
             int cw = 0;
@@ -252,14 +253,15 @@ W2V_KERNEL void w2v_train_sentences(
     const long long* __restrict__ code_offsets, const unsigned char* __restrict__ codes,
     const int* __restrict__ points, const int* __restrict__ unigram_table, long long table_size,
     const float* __restrict__ sigmoid_table, int vocab_size, int size, int window, int negative,
-    int hs, int sg, int cbow_mean, double sample, float starting_alpha, long long total_words,
+    int hs, int sg, int cbow_mean, int shrink_windows, double sample, float starting_alpha,
+    long long total_words,
     unsigned long long* __restrict__ words_done, unsigned long long seed, int epoch) {
     W2V_BLOCK_SHARED int sentence_buffers[W2V_MAX_SENTENCE_LENGTH * W2V_WARPS_PER_BLOCK];
     int* sentence = sentence_buffers + lanes_warp_in_block() * W2V_MAX_SENTENCE_LENGTH;
     const Model m = {syn0, syn1, syn1neg, keep_threshold, code_offsets, codes, points,
                      unigram_table, table_size, sigmoid_table, vocab_size, size, window,
-                     negative, hs, sg, cbow_mean, sample, starting_alpha, total_words, seed,
-                     epoch};
+                     negative, hs, sg, cbow_mean, shrink_windows, sample, starting_alpha,
+                     total_words, seed, epoch};
     const int lane = lanes_lane();
     for (long long s = lanes_first_sentence(); s < n_sentences;
          s = lanes_next_sentence(s, n_sentences))
