@@ -38,6 +38,7 @@ OBJECTIVES = {
     "cbow-hs": dict(sg=False, hs=True, negative=0),
     "sg-ns": dict(sg=True, hs=False, negative=5),
     "sg-hs": dict(sg=True, hs=True, negative=0),
+    "sg-ns-full-windows": dict(sg=True, hs=False, negative=5, shrink_windows=False),
 }
 #: None: the default (word2vec.c's 12)
 WORKERS = (1, 2, None)
@@ -198,7 +199,7 @@ def _keywords(workers: int | None, objective: str) -> dict[str, object]:
 def _flags(keywords: dict[str, object]) -> list[str]:
     spelled = {"vector_size": "-size", "window": "-window", "min_count": "-min-count",
                "sample": "-sample", "epochs": "-iter", "hs": "-hs", "negative": "-negative",
-               "workers": "-threads"}
+               "workers": "-threads", "shrink_windows": "-shrink-windows"}
     flags = ["-cbow", str(int(not keywords["sg"]))]
     for name, flag in spelled.items():
         if name in keywords:

@@ -229,3 +229,15 @@ def test_threads_that_end_early_take_over_the_rest_and_train_each_word_once(tmp_
     assert len(model.loss_history) == 3
     assert all(np.isfinite(loss) and loss > 0 for loss in model.loss_history)
     assert not np.array_equal(model.weights.syn0[omega], before)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_shrink_windows_off_takes_the_full_window(topics, mode):
+    """A window of one word is the same drawn or not; a wider one drawn from
+    1..window trains other vectors than the full window every time."""
+    path, _ = topics
+    common = dict(vector_size=12, min_count=1, workers=1, epochs=1, **MODES[mode])
+    for window, same in ((1, True), (4, False)):
+        drawn = train(path, window=window, **common)
+        full = train(path, window=window, shrink_windows=False, **common)
+        assert np.array_equal(drawn.vectors, full.vectors) == same, window
