@@ -24,10 +24,10 @@ sys.path.insert(0, str(HERE))
 
 from run import MODES, machine, markers, write_results  # noqa: E402
 
-from w2vpy.corpus import open_corpus  # noqa: E402
-from w2vpy.cuda_backend import (MAX_VECTOR_SIZE, CupyKernel, kernel_vector_size,  # noqa: E402
+from w2vpy.text.text_files import open_corpus  # noqa: E402
+from w2vpy.training.cuda_backend import (MAX_VECTOR_SIZE, CupyKernel, kernel_vector_size,  # noqa: E402
                                 train_weights_cuda)
-from w2vpy.encoded_corpus import encode_corpus  # noqa: E402
+from w2vpy.text.word_ids import encode_corpus  # noqa: E402
 from w2vpy.errors import W2VError  # noqa: E402
 from w2vpy.model import prepare_vocab  # noqa: E402
 from w2vpy.parameters import training_params  # noqa: E402

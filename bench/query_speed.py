@@ -11,7 +11,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from w2vpy import WordVectors, load  # noqa: E402
-from w2vpy.evaluation import analogy_accuracy  # noqa: E402
+from w2vpy.vectors.evaluation import analogy_accuracy  # noqa: E402
 
 
 def best_of(fn, repeats=20):

@@ -252,7 +252,7 @@ def accuracy(vectors: Path, questions: Path | None) -> float | None:
     if questions is None or not vectors.exists():
         return None
     from w2vpy import load
-    from w2vpy.evaluation import analogy_accuracy
+    from w2vpy.vectors.evaluation import analogy_accuracy
     return analogy_accuracy(load(vectors, unicode_errors="replace"), questions, 30000).accuracy
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vpy.cuda_backend import (KERNEL_FILE, KERNEL_NAME, kernel_dir, kernel_include_dirs,
+from w2vpy.training.cuda_backend import (KERNEL_FILE, KERNEL_NAME, kernel_dir, kernel_include_dirs,
                                 kernel_signature)
 
 #: no fused multiply-add, so that results do not depend on the host's ISA

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2vpy import cuda_backend
+from w2vpy.training import cuda_backend as cuda_backend
 from w2vpy.parameters import TrainingParams
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from w2vpy import W2VError
-from w2vpy.classes import KMEANS_ITERATIONS, kmeans_classes
+from w2vpy.vectors.word_classes import KMEANS_ITERATIONS, kmeans_classes
 
 f32 = np.float32
 

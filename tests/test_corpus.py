@@ -7,10 +7,10 @@ import threading
 import pytest
 
 from conftest import run_cli
-import w2vpy.corpus
-from w2vpy.corpus import Corpus
+import w2vpy.text.text_files
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.vocab import build_vocab
+from w2vpy.text.vocab import build_vocab
 
 TEXT = b"one two three\nfour five six\none two\n"
 
@@ -46,7 +46,7 @@ def test_corrupt_compressed_input_fails(tmp_path, compress, read_ahead):
 
 
 def test_read_ahead_gives_the_same_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(w2vpy.text.text_files, "CHUNK_BYTES", 7)
     d = tmp_path / "docs"
     d.mkdir()
     (d / "a.txt.gz").write_bytes(gzip.compress(TEXT * 3))
@@ -54,13 +54,13 @@ def test_read_ahead_gives_the_same_chunks(tmp_path, monkeypatch):
     (d / "c.xz").write_bytes(lzma.compress(TEXT))
     corpus = Corpus(d)
     plain = list(corpus.chunks())
-    assert len(plain) > 2 * w2vpy.corpus.READ_AHEAD_CHUNKS
+    assert len(plain) > 2 * w2vpy.text.text_files.READ_AHEAD_CHUNKS
     assert list(corpus.chunks(read_ahead=True)) == plain
     assert vocab_words(d, read_ahead=True) == vocab_words(d)
 
 
 def test_read_ahead_stops_when_the_reader_stops_early(tmp_path, monkeypatch):
-    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", 5)
+    monkeypatch.setattr(w2vpy.text.text_files, "CHUNK_BYTES", 5)
     packed = tmp_path / "t.gz"
     packed.write_bytes(gzip.compress(TEXT * 100))
     chunks = Corpus(packed).chunks(read_ahead=True)
@@ -137,7 +137,7 @@ READ_WHOLE = [("gzip", b""), ("gzip", b"\0" * 3), ("bzip2", b""), ("xz", b""),
 @pytest.mark.parametrize("kind,padding", READ_WHOLE, ids=lambda v: repr(v)[:12])
 def test_every_stream_of_a_compressed_file_is_read(tmp_path, monkeypatch, kind, padding,
                                                    read_ahead, chunk_bytes):
-    monkeypatch.setattr(w2vpy.corpus, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(w2vpy.text.text_files, "CHUNK_BYTES", chunk_bytes)
     compress = COMPRESSORS[kind]
     packed = tmp_path / "two_streams"
     if kind == "gzip" and padding:  # gzip -dc takes zeros only at the end

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from w2vpy import W2VError, train
-from w2vpy.cuda_backend import (C_TYPES, KERNEL_VECTOR_SIZES, MAX_VECTOR_SIZE, WARP_LANES,
+from w2vpy.training.cuda_backend import (C_TYPES, KERNEL_VECTOR_SIZES, MAX_VECTOR_SIZE, WARP_LANES,
                                  WARPS_PER_BLOCK, KernelArrays, check_kernel_arguments,
                                  kernel_arguments, kernel_dir, kernel_options, kernel_signature,
                                  kernel_source, kernel_vector_size, sentence_bounds)
@@ -128,7 +128,7 @@ def test_every_kernel_build_trains_alike(tmp_path, sg, hs, negative):
     vectors up to 128 and the one for 512 give the same bits at size 100
     (the larger build's extra dimensions a lane are skipped)."""
     from test_cuda_on_host import train_with_kernel
-    from w2vpy.cuda_backend import CupyKernel
+    from w2vpy.training.cuda_backend import CupyKernel
     text = tmp_path / "one-sentence.txt"
     words = [f"w{i % 37}" for i in range(900)]
     text.write_text(" ".join(words) + "\n")

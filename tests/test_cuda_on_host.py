@@ -17,11 +17,11 @@ from host_kernel import HostKernel, build_host_kernel
 from test_training import MODES
 from w2vpy import _core, train
 from w2vpy.model import prepare_vocab
-from w2vpy.corpus import open_corpus
-from w2vpy.cuda_backend import (Kernel, KernelArrays, check_kernel_arguments, kernel_arguments,
+from w2vpy.text.text_files import open_corpus
+from w2vpy.training.cuda_backend import (Kernel, KernelArrays, check_kernel_arguments, kernel_arguments,
                                 kernel_signature, kernel_source, sentence_bounds,
                                 train_weights_cuda)
-from w2vpy.encoded_corpus import encode_corpus
+from w2vpy.text.word_ids import encode_corpus
 from w2vpy.parameters import training_params
 from w2vpy.word_vectors import WordVectors
 

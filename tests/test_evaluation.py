@@ -3,7 +3,7 @@ import pytest
 
 from conftest import DEMO_CORPUS, SHARED, requires_gensim
 from w2vpy import W2VError, WordVectors, train
-from w2vpy.evaluation import analogy_accuracy, evaluate_word_pairs
+from w2vpy.vectors.evaluation import analogy_accuracy, evaluate_word_pairs
 
 
 def unit(*xs):

@@ -195,7 +195,7 @@ def test_binary_rows_are_the_word_a_space_the_floats_and_a_newline(words, size):
 
 @pytest.mark.parametrize("binary", [True, False])
 def test_a_file_written_in_many_blocks_is_the_file_written_in_one(tmp_path, monkeypatch, binary):
-    from w2vpy import formats
+    from w2vpy.vectors import vector_files as formats
     kv = small_vectors(n=7, size=3)
     kv.save(tmp_path / "one", binary=binary)
     monkeypatch.setattr(formats, "_BLOCK_BYTES", 20)  # rows of 12 bytes: one row a block

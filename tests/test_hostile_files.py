@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from w2vpy.errors import W2VError
-from w2vpy.formats import read_word2vec
-from w2vpy.tokenizer import MAX_WORD_BYTES
-from w2vpy.vocab import read_vocab
+from w2vpy.vectors.vector_files import read_word2vec
+from w2vpy.text.tokenizer import MAX_WORD_BYTES
+from w2vpy.text.vocab import read_vocab
 
 INT64_MAX = 2**63 - 1
 #: the read buffer (1 MB) and the interpreter's own small allocations
@@ -135,7 +135,7 @@ trained_words = words.filter(lambda w: b"\r" not in w)
        st.booleans())
 def test_well_formed_vector_files_round_trip_keeping_first_of_each_word(tmp_path_factory,
                                                                         rows, binary):
-    from w2vpy.formats import write_word2vec
+    from w2vpy.vectors.vector_files import write_word2vec
     path = tmp_path_factory.mktemp("rt") / "v.bin"
     keys = [w for w, _ in rows]
     vectors = np.array([v for _, v in rows], dtype=np.float32)

@@ -17,12 +17,12 @@ import pytest
 
 from conftest import run_cli, topic_corpus
 import w2vpy
-import w2vpy.paths
+import w2vpy.system.paths
 from w2vpy import W2VError, load
 from w2vpy.errors import CorruptInputError
-from w2vpy.formats import DuplicateWordWarning
-from w2vpy.memory import check_model_fits
-from w2vpy.vocab import read_vocab
+from w2vpy.vectors.vector_files import DuplicateWordWarning
+from w2vpy.system.memory import check_model_fits
+from w2vpy.text.vocab import read_vocab
 
 FAST = ("-size", "8", "-iter", "1", "-threads", "1", "-min-count", "1", "-debug", "0")
 PIPE_BUFFER = 1 << 16
@@ -227,8 +227,8 @@ def test_a_signal_as_the_temporary_output_is_made_leaves_nothing(tmp_path, monke
     is known to the cleanup (w2v-phrase's Ctrl-C test once caught it there):
     the old output stays and no temporary file is left."""
     import tempfile
-    from w2vpy.atomic import atomic_write
-    from w2vpy.interrupts import terminating_signals_interrupt
+    from w2vpy.system.atomic import atomic_write
+    from w2vpy.system.interrupts import terminating_signals_interrupt
     make_temporary = tempfile.mkstemp
 
     def signalled_on_creation(*args, **kwargs):
@@ -430,7 +430,7 @@ def test_long_compiled_steps_stop_when_asked():
     run_stoppable raises on Ctrl-C/SIGTERM (they run for seconds or minutes on
     large vocabularies, with the main thread waiting on them)."""
     from w2vpy import _core
-    from w2vpy.interrupts import new_stop_flag
+    from w2vpy.system.interrupts import new_stop_flag
     raised = new_stop_flag()
     raised[0] = 1
     counts = np.arange(1000, 0, -1, dtype=np.int64)
@@ -447,7 +447,7 @@ def test_a_signal_raises_the_stop_flag_of_work_in_progress():
     flag; a SIGINT while it runs raises that flag, so the work ends early, and
     the interrupt reaches the caller.  The work here waits for the flag: a
     signal that did not raise it would leave it at its limit, reported."""
-    from w2vpy.interrupts import run_stoppable
+    from w2vpy.system.interrupts import run_stoppable
 
     def work(stop):
         for _ in range(6000):  # 60 s at most: a guard against a hang, not a bound
@@ -484,7 +484,7 @@ def test_output_spelled_as_a_directory_is_refused_before_work(tmp_path, corpus, 
 
 
 def test_a_name_as_long_as_the_file_system_takes_is_written(tmp_path):
-    from w2vpy.atomic import atomic_write
+    from w2vpy.system.atomic import atomic_write
     name_max = os.pathconf(tmp_path, "PC_NAME_MAX")
     out = tmp_path / ("v" * name_max)
     with atomic_write(out) as f:
@@ -504,12 +504,12 @@ def test_an_output_whose_temporary_path_is_too_long_is_refused_before_work(tmp_p
     out = deep / ("v" * (path_max - 2 - len(os.fsencode(str(deep)))))
     assert len(os.fsencode(str(out))) == path_max - 1
     with pytest.raises(W2VError, match="temporary file's path .* is .* bytes long"):
-        w2vpy.paths.output_target(out)
+        w2vpy.system.paths.output_target(out)
 
 
 WRITER = """
 import sys, time
-from w2vpy.atomic import atomic_write
+from w2vpy.system.atomic import atomic_write
 with atomic_write(sys.argv[1]) as f:
     f.write(b"half a model")
     f.flush()
@@ -525,7 +525,7 @@ def start_writer(out):
 
 
 def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
-    from w2vpy.atomic import atomic_write
+    from w2vpy.system.atomic import atomic_write
     out = tmp_path / "vectors.bin"
     killed, alive = start_writer(out), start_writer(out)
     killed.kill()
@@ -588,8 +588,8 @@ def test_per_thread_hot_rows_are_in_the_memory_check(tmp_path):
                                     [0] + sorted((10**6 // np.arange(1, 3000)).tolist(),
                                                  reverse=True)])
 def test_the_huffman_bound_holds_the_tree(counts):
-    from w2vpy.huffman import build_huffman_tree
-    from w2vpy.memory import huffman_code_entries
+    from w2vpy.training.huffman import build_huffman_tree
+    from w2vpy.system.memory import huffman_code_entries
     counts = np.array(counts, dtype=np.int64)
     assert huffman_code_entries(counts) >= len(build_huffman_tree(counts).points)
 
@@ -597,7 +597,7 @@ def test_the_huffman_bound_holds_the_tree(counts):
 def test_a_deep_huffman_tree_is_in_the_memory_check():
     """Words counted 0 (-read-vocab) make word2vec.c's tree a chain: 100000 of
     them would take tens of GB of codes, whatever -size."""
-    from w2vpy.memory import check_model_fits, run_parts
+    from w2vpy.system.memory import check_model_fits, run_parts
     from w2vpy.parameters import TrainingParams
     params = TrainingParams(vector_size=1, hs=True, negative=0, workers=1, min_count=0)
     counts = np.zeros(100_000, dtype=np.int64)

@@ -1,4 +1,4 @@
-"""Which output rows each training thread keeps private (w2vpy/hot_rows.py),
+"""Which output rows each training thread keeps private (w2vpy/training/hot_rows.py),
 against a plain-Python model of the rule, and what the default does."""
 from dataclasses import replace
 from fractions import Fraction
@@ -10,10 +10,10 @@ from hypothesis import given, settings, strategies as st
 from conftest import run_cli
 from test_training import MODES, topic_precision
 from w2vpy import train
-from w2vpy.hot_rows import (MAX_COPY_BYTES, MERGE_WORDS, NONE, TOUCHES_PER_MERGE, HotRows,
+from w2vpy.training.hot_rows import (MAX_COPY_BYTES, MERGE_WORDS, NONE, TOUCHES_PER_MERGE, HotRows,
                             choose_hot_rows, hot_rows_bound, output_steps_per_position,
                             resolve_hot_rows)
-from w2vpy.huffman import build_huffman_tree
+from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.parameters import TrainingParams
 
 

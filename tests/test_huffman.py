@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from w2vpy.corpus import Corpus
-from w2vpy.huffman import build_huffman_tree
-from w2vpy.vocab import build_vocab
+from w2vpy.text.text_files import Corpus
+from w2vpy.training.huffman import build_huffman_tree
+from w2vpy.text.vocab import build_vocab
 
 
 def test_hand_worked_tree(tmp_path):

@@ -17,7 +17,7 @@ import w2vpy
 from conftest import DEMO_CORPUS, requires_gensim, run_cli, topic_corpus
 from w2vpy import W2VError, Word2Vec
 from w2vpy.errors import W2VWarning
-from w2vpy.huffman import build_huffman_tree
+from w2vpy.training.huffman import build_huffman_tree
 
 #: one thread and fixed settings: runs that must agree bit for bit
 EXACT = dict(vector_size=12, window=3, min_count=1, workers=1, sample=1e-3, epochs=3)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from w2vpy import W2VError, WordVectors, _core
 from w2vpy.cli import phrase_main
-from w2vpy.corpus import Corpus
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError
 from w2vpy.phrases import FORMAT_VERSION, PhraseModel, phrases
 

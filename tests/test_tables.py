@@ -2,9 +2,9 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from w2vpy import _core
-from w2vpy.interrupts import new_stop_flag
-from w2vpy.subsampling import keep_probability, keep_thresholds
-from w2vpy.unigram_table import build_noise_table, build_unigram_table
+from w2vpy.system.interrupts import new_stop_flag
+from w2vpy.training.subsampling import keep_probability, keep_thresholds
+from w2vpy.training.unigram_table import build_noise_table, build_unigram_table
 
 
 def test_sigmoid_table_values():

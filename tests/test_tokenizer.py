@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
 from w2vpy import _core
-from w2vpy.tokenizer import MAX_WORD_BYTES, tokenize
+from w2vpy.text.tokenizer import MAX_WORD_BYTES, tokenize
 
 
 def reference_tokenize(data: bytes) -> list[bytes]:

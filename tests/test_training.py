@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import DEMO_CORPUS
-from w2vpy import TrainingDiverged, W2VError, train, trainer
+from w2vpy import TrainingDiverged, W2VError, train
+from w2vpy.training import cpu_backend as trainer
 
 MODES = {
     "cbow-ns": dict(sg=0, hs=0, negative=5),

@@ -3,10 +3,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from w2vpy import _core
-from w2vpy.corpus import Corpus
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.tokenizer import tokenize
-from w2vpy.vocab import build_vocab, read_vocab, save_vocab
+from w2vpy.text.tokenizer import tokenize
+from w2vpy.text.vocab import build_vocab, read_vocab, save_vocab
 
 
 def reference_vocab(data: bytes, min_count: int, max_words: int = 10**9):
@@ -86,7 +86,7 @@ def test_many_distinct_words_across_chunks(tmp_path, monkeypatch, max_words):
     max_words=3000 prunes) while tokens wait in its look-ahead queue, and
     words are cut by chunk ends; the result must still be word2vec.c's, and
     encoding in a second pass must give each token's id."""
-    monkeypatch.setattr("w2vpy.corpus.CHUNK_BYTES", 4099)
+    monkeypatch.setattr("w2vpy.text.text_files.CHUNK_BYTES", 4099)
     rng = np.random.default_rng(7)
     ranks = np.minimum(rng.zipf(1.3, size=60_000), 20_000)
     words = [b"w%d" % r for r in ranks.tolist()]
@@ -149,7 +149,7 @@ def test_read_vocab_missing_file(tmp_path):
 
 @pytest.mark.parametrize("record_tokens", [False, True])
 def test_encoding_drops_unknown_words(tmp_path, record_tokens):
-    from w2vpy.encoded_corpus import encode_corpus
+    from w2vpy.text.word_ids import encode_corpus
     path = tmp_path / "c.txt"
     path.write_bytes(b"a a b\nc a\n")
     corpus = Corpus(path)
@@ -164,7 +164,7 @@ def test_encoding_drops_unknown_words(tmp_path, record_tokens):
 
 
 def _encoded_ids(corpus, vocab):
-    from w2vpy.encoded_corpus import encode_corpus
+    from w2vpy.text.word_ids import encode_corpus
     encoded = encode_corpus(corpus, vocab)
     spool, n = encoded.file, encoded.tokens
     with spool:
@@ -198,7 +198,8 @@ def test_recorded_encoding_equals_second_pass(tmp_path_factory, text, min_count,
 def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
     """Remapping in place across many blocks, with words dropped in each, and
     tokens recorded across chunk boundaries."""
-    from w2vpy import corpus as corpus_module, encoded_corpus
+    from w2vpy.text import text_files as corpus_module
+    from w2vpy.text import word_ids as encoded_corpus
     monkeypatch.setattr(encoded_corpus, "REMAP_BLOCK_IDS", 7)
     monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 5)  # words cut across chunks
     rng = np.random.default_rng(3)
@@ -212,7 +213,7 @@ def test_recorded_encoding_spans_remap_blocks(tmp_path, monkeypatch):
 
 
 def test_read_ids_reads_a_range_and_names_a_short_file(tmp_path):
-    from w2vpy.encoded_corpus import read_ids
+    from w2vpy.text.word_ids import read_ids
     path = tmp_path / "ids.bin"
     np.arange(10, dtype=np.int32).tofile(path)
     with open(path, "rb") as f:
@@ -250,7 +251,8 @@ def test_counting_in_parallel_equals_counting_alone(tmp_path_factory, text, chun
     """Words, counts, order, pruning and the recorded tokens are counting
     alone's, whatever the chunks and threads; and without pruning the threads
     do count (the serial count is not what answers)."""
-    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    from w2vpy.text import text_files as corpus_module
+    from w2vpy.text import vocab as vocab_module
     path = tmp_path_factory.mktemp("par") / "c.txt"
     path.write_bytes(text)
     corpus = Corpus(path)
@@ -277,7 +279,8 @@ def test_counting_in_parallel_equals_counting_alone(tmp_path_factory, text, chun
 
 
 def test_a_word_longer_than_the_uncut_limit_is_counted_alone(tmp_path, monkeypatch):
-    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    from w2vpy.text import text_files as corpus_module
+    from w2vpy.text import vocab as vocab_module
     monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 4)
     monkeypatch.setattr(vocab_module, "MAX_UNCUT_BYTES", 10)
     path = tmp_path / "c.txt"
@@ -295,7 +298,8 @@ def test_a_word_longer_than_the_uncut_limit_is_counted_alone(tmp_path, monkeypat
 
 
 def test_a_failure_while_counting_in_parallel_is_raised_not_hung(tmp_path, monkeypatch):
-    from w2vpy import corpus as corpus_module, vocab as vocab_module
+    from w2vpy.text import text_files as corpus_module
+    from w2vpy.text import vocab as vocab_module
     monkeypatch.setattr(corpus_module, "CHUNK_BYTES", 8)
     path = tmp_path / "c.txt"
     path.write_bytes(b"a b c d e f g h i j k l m n o p\n" * 50)
@@ -311,7 +315,8 @@ def test_training_counts_plain_text_in_parallel_and_compressed_text_alone(tmp_pa
     """The model's workers reach the counting; gzip is counted alone (its
     decompression holds the second core), to the same vocabulary."""
     import gzip
-    from w2vpy import Word2Vec, vocab as vocab_module
+    from w2vpy import Word2Vec
+    from w2vpy.text import vocab as vocab_module
     text = b"the cat sat on the mat\nthe dog sat\n" * 40
     plain, packed = tmp_path / "c.txt", tmp_path / "c.txt.gz"
     plain.write_bytes(text)

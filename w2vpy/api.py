@@ -5,8 +5,8 @@ import inspect
 
 from w2vpy.model import Word2Vec, check_run_paths, resumed_model
 from w2vpy.parameters import RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, numpy_parameters
-from w2vpy.sentences import open_source
-from w2vpy.vocab import save_vocab
+from w2vpy.text.sentences import open_source
+from w2vpy.text.vocab import save_vocab
 from w2vpy.word_vectors import WordVectors
 
 #: train()'s keywords besides source and progress, in the table's order

@@ -101,13 +101,13 @@ def parse_command_line(argv: Sequence[str]
 def train_command(argv: Sequence[str]) -> int:
     from dataclasses import asdict
 
-    from w2vpy.classes import check_class_count, kmeans_classes
-    from w2vpy.corpus import Corpus
-    from w2vpy.formats import write_classes, write_word2vec
-    from w2vpy.memory import describe_model
+    from w2vpy.vectors.word_classes import check_class_count, kmeans_classes
+    from w2vpy.text.text_files import Corpus
+    from w2vpy.vectors.vector_files import write_classes, write_word2vec
+    from w2vpy.system.memory import describe_model
     from w2vpy.model import Word2Vec, check_backend, check_run_paths, resumed_model
-    from w2vpy.paths import output_target
-    from w2vpy.vocab import save_vocab
+    from w2vpy.system.paths import output_target
+    from w2vpy.text.vocab import save_vocab
 
     if not argv:
         sys.stdout.write(USAGE)
@@ -238,7 +238,7 @@ def _answered_alone(command: Command, args: Sequence[str]) -> bool:
 
 
 def _run(command: Command, argv: Sequence[str] | None) -> int:
-    from w2vpy.interrupts import signal_number, terminating_signals_interrupt
+    from w2vpy.system.interrupts import signal_number, terminating_signals_interrupt
 
     prog = command.prog
     args = list(sys.argv[1:] if argv is None else argv)
@@ -293,8 +293,8 @@ PHRASE_USAGE = usage_text("WORD2PHRASE tool (w2vpy, word2phrase.c compatible)", 
 
 
 def phrase_command(argv: Sequence[str]) -> int:
-    from w2vpy.corpus import Corpus
-    from w2vpy.paths import check_distinct, output_target
+    from w2vpy.text.text_files import Corpus
+    from w2vpy.system.paths import check_distinct, output_target
     from w2vpy.phrases import run_passes
 
     if not argv:
@@ -352,7 +352,7 @@ def _query_lines() -> Iterator[bytes | None]:
 
 
 def _query_loop(prompt: str, handle: Callable[[list[str]], None]) -> None:
-    from w2vpy.formats import split_words
+    from w2vpy.vectors.vector_files import split_words
 
     interactive = sys.stdin.isatty()
     lines = _query_lines()
@@ -449,7 +449,7 @@ def analogy_command(argv: Sequence[str]) -> int:
 
 
 def accuracy_command(argv: Sequence[str]) -> int:
-    from w2vpy.evaluation import analogy_accuracy
+    from w2vpy.vectors.evaluation import analogy_accuracy
 
     if not argv or len(argv) > 3:
         sys.stdout.write(ACCURACY_USAGE)

@@ -26,17 +26,17 @@ import warnings
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, TextIO
 
-from w2vpy.encoded_corpus import EncodedCorpus, encode_corpus
+from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
 from w2vpy.errors import W2VError, W2VWarning
-from w2vpy.hot_rows import NONE as NO_HOT_ROWS, HotRows
+from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
-from w2vpy.paths import check_distinct, output_target
-from w2vpy.corpus import Corpus, open_corpus
-from w2vpy.sentences import SentenceCorpus, is_path, open_source
-from w2vpy.trainer import TrainingState, TrainingTables, Weights, new_weights, train_epochs
-from w2vpy.training import ProgressLine, check_converged, check_trainable
-from w2vpy.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+from w2vpy.system.paths import check_distinct, output_target
+from w2vpy.text.text_files import Corpus, open_corpus
+from w2vpy.text.sentences import SentenceCorpus, is_path, open_source
+from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
+from w2vpy.training.weights import ProgressLine, check_converged, check_trainable
+from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
 #: the callback methods, in the order they fire (gensim's names, and Keras's
@@ -55,7 +55,7 @@ def check_backend(params: TrainingParams, backend: str, will_train: bool = True)
         raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
                        "with the cuda backend")
     if will_train:
-        from w2vpy.cuda_backend import require_cuda
+        from w2vpy.training.cuda_backend import require_cuda
         require_cuda()
 
 
@@ -134,7 +134,7 @@ class TrainingReport:
     #: tokens the threads went through, every epoch counted
     words_trained: int
     epochs: int
-    #: the output rows each thread trained on its own copies of (w2vpy.hot_rows)
+    #: the output rows each thread trained on its own copies of (w2vpy.training.hot_rows)
     hot_rows: HotRows = NO_HOT_ROWS
     #: how often a thread merged its copies into the shared rows, all threads counted
     hot_row_merges: int = 0
@@ -429,7 +429,7 @@ class Word2Vec:
 
     def _train_cuda(self, corpus, params: TrainingParams, epochs, callbacks, alpha,
                     progress: bool, checkpoint, log: TextIO) -> TrainingReport:
-        from w2vpy.cuda_backend import train_weights_cuda
+        from w2vpy.training.cuda_backend import train_weights_cuda
 
         whole = (self.state.epochs_done == 0 and epochs in (None, params.epochs)
                  and alpha is None)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vpy.atomic import atomic_write
+from w2vpy.system.atomic import atomic_write
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import TRAINING_PARAMETERS
-from w2vpy.paths import open_input_file
-from w2vpy.trainer import TrainingState, Weights
-from w2vpy.vocab import Vocabulary
+from w2vpy.system.paths import open_input_file
+from w2vpy.training.cpu_backend import TrainingState, Weights
+from w2vpy.text.vocab import Vocabulary
 
 FORMAT = "w2vpy-model"
 #: raised when what is saved changes; a reader refuses newer versions

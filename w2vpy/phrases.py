@@ -23,13 +23,13 @@ from typing import Callable, Iterable, Iterator, Sequence, TextIO
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.atomic import atomic_write
-from w2vpy.corpus import Corpus
+from w2vpy.system.atomic import atomic_write
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import PhraseParams, phrase_params
-from w2vpy.paths import check_distinct, open_input_file, output_target
-from w2vpy.spool import flush_spool, open_spool, write_spool
-from w2vpy.vocab import unpruned_counter
+from w2vpy.system.paths import check_distinct, open_input_file, output_target
+from w2vpy.system.spool import flush_spool, open_spool, write_spool
+from w2vpy.text.vocab import unpruned_counter
 
 #: the first line of a saved model: the format and its version
 FORMAT = "w2vpy-phrases"

@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from w2vpy import formats
+from w2vpy.vectors import vector_files as formats
 from w2vpy.errors import W2VError
 
 KEY_ENCODING = "utf-8"
@@ -175,11 +175,11 @@ class WordVectors:
 
     # -- evaluation ----------------------------------------------------------------
     def evaluate_word_analogies(self, path: str | os.PathLike[str], restrict_vocab: int = 30000):
-        from w2vpy.evaluation import analogy_accuracy
+        from w2vpy.vectors.evaluation import analogy_accuracy
         return analogy_accuracy(self, path, restrict_vocab)
 
     def evaluate_word_pairs(self, path: str | os.PathLike[str], **kwargs):
-        from w2vpy.evaluation import evaluate_word_pairs
+        from w2vpy.vectors.evaluation import evaluate_word_pairs
         return evaluate_word_pairs(self, path, **kwargs)
 
     # -- files -------------------------------------------------------------------------

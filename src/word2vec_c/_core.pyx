@@ -22,7 +22,7 @@ cnp.import_array()
 
 
 cdef const int32_t *_stop_flag(int32_t[::1] stop) except NULL:
-    """The flag a long call polls (see w2vpy.interrupts); stop is int32[1]."""
+    """The flag a long call polls (see w2vpy.system.interrupts); stop is int32[1]."""
     if stop.shape[0] != 1:
         raise ValueError("a stop flag is an int32 array of one element")
     return &stop[0]

@@ -11,10 +11,10 @@ from typing import BinaryIO
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.corpus import Corpus
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import W2VError
-from w2vpy.spool import flush_spool, open_spool, pwrite_all, spool_error, write_spool
-from w2vpy.vocab import Vocabulary
+from w2vpy.system.spool import flush_spool, open_spool, pwrite_all, spool_error, write_spool
+from w2vpy.text.vocab import Vocabulary
 
 #: what the temporary file holds, for messages
 ENCODED_CORPUS = "the encoded corpus"

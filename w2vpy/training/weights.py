@@ -15,11 +15,11 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.errors import TrainingDiverged, W2VError
-from w2vpy.interrupts import run_stoppable
-from w2vpy.hot_rows import hot_rows_bound
-from w2vpy.memory import check_model_fits, run_parts
+from w2vpy.system.interrupts import run_stoppable
+from w2vpy.training.hot_rows import hot_rows_bound
+from w2vpy.system.memory import check_model_fits, run_parts
 from w2vpy.parameters import INT64_MAX, TrainingParams
-from w2vpy.vocab import Vocabulary
+from w2vpy.text.vocab import Vocabulary
 
 class ProgressLine:
     """word2vec.c's -debug 2 line, with wall-clock speed and an ETA, on stderr."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from w2vpy import _core
-from w2vpy.corpus import Corpus, fingerprinted
+from w2vpy.text.text_files import Corpus, fingerprinted
 from w2vpy.errors import W2VError
 
 #: tokens per batch handed to the compiled joiner (about a megabyte of text)

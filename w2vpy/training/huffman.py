@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.interrupts import run_stoppable
+from w2vpy.system.interrupts import run_stoppable
 
 
 @dataclass(frozen=True)

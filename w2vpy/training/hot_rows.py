@@ -30,11 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.huffman import HuffmanTree
-from w2vpy.memory import FLOAT_BYTES
+from w2vpy.training.huffman import HuffmanTree
+from w2vpy.system.memory import FLOAT_BYTES
 from w2vpy.parameters import TrainingParams
-from w2vpy.subsampling import keep_probability
-from w2vpy.unigram_table import POWER
+from w2vpy.training.subsampling import keep_probability
+from w2vpy.training.unigram_table import POWER
 
 #: positions a thread trains between two merges of its private rows (set in the C core)
 MERGE_WORDS: int = _core.HOT_MERGE_WORDS

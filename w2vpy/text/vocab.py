@@ -17,12 +17,12 @@ from typing import BinaryIO, Iterator
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.corpus import Corpus
+from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
-from w2vpy.paths import open_input_file
-from w2vpy.spool import flush_spool, open_spool, write_spool, write_spool_at
-from w2vpy.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+from w2vpy.system.paths import open_input_file
+from w2vpy.system.spool import flush_spool, open_spool, write_spool, write_spool_at
+from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
@@ -461,7 +461,7 @@ def _record_entries(counter: _core.WordCounter, entries: np.ndarray, record: Bin
 
 def save_vocab(vocab: Vocabulary, path: str | os.PathLike[str]) -> None:
     """word2vec.c's -save-vocab: ``word count\\n`` per line, vocabulary order."""
-    from w2vpy.atomic import atomic_write
+    from w2vpy.system.atomic import atomic_write
 
     lines = [b"%s %d\n" % (w, c) for w, c in zip(vocab.words, vocab.counts.tolist())]
     with atomic_write(path) as f:

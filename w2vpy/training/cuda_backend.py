@@ -19,14 +19,14 @@ from typing import Any, Callable, Protocol
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.encoded_corpus import read_ids
+from w2vpy.text.word_ids import read_ids
 from w2vpy.errors import W2VError
-from w2vpy.huffman import build_huffman_tree
+from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.parameters import TrainingParams
-from w2vpy.subsampling import keep_thresholds
-from w2vpy.training import TrainedWeights, check_converged, initial_input_vectors
-from w2vpy.unigram_table import build_unigram_table
-from w2vpy.vocab import Vocabulary
+from w2vpy.training.subsampling import keep_thresholds
+from w2vpy.training.weights import TrainedWeights, check_converged, initial_input_vectors
+from w2vpy.training.unigram_table import build_unigram_table
+from w2vpy.text.vocab import Vocabulary
 
 KERNEL_FILE = "w2v_kernels.cu"
 KERNEL_NAME = "w2v_train_sentences"

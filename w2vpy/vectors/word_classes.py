@@ -5,7 +5,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.errors import W2VError
-from w2vpy.interrupts import run_stoppable
+from w2vpy.system.interrupts import run_stoppable
 
 KMEANS_ITERATIONS = 10
 

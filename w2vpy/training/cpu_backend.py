@@ -15,13 +15,13 @@ from typing import Callable
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.hot_rows import HotRows, resolve_hot_rows
-from w2vpy.huffman import HuffmanTree, build_huffman_tree
+from w2vpy.training.hot_rows import HotRows, resolve_hot_rows
+from w2vpy.training.huffman import HuffmanTree, build_huffman_tree
 from w2vpy.parameters import TrainingParams
-from w2vpy.subsampling import keep_thresholds
-from w2vpy.training import initial_input_vectors
-from w2vpy.unigram_table import build_noise_table
-from w2vpy.vocab import Vocabulary
+from w2vpy.training.subsampling import keep_thresholds
+from w2vpy.training.weights import initial_input_vectors
+from w2vpy.training.unigram_table import build_noise_table
+from w2vpy.text.vocab import Vocabulary
 
 #: (words done in this run, alpha, final)
 Progress = Callable[[int, float, bool], None]
@@ -124,7 +124,7 @@ class EpochsTrained:
     words: int
     #: one per pass (compute_loss), else None
     losses: np.ndarray | None
-    #: merges of the threads' private hot rows (w2vpy.hot_rows)
+    #: merges of the threads' private hot rows (w2vpy.training.hot_rows)
     hot_row_merges: int
 
 

@@ -18,8 +18,8 @@ from typing import BinaryIO, Iterator
 import numpy as np
 
 from w2vpy.errors import CorruptInputError
-from w2vpy.formats import split_words
-from w2vpy.paths import open_input_file
+from w2vpy.vectors.vector_files import split_words
+from w2vpy.system.paths import open_input_file
 from w2vpy.word_vectors import check_count
 
 SEMANTIC_SECTIONS = 5

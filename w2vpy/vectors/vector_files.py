@@ -20,11 +20,11 @@ from typing import BinaryIO, Iterator
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.atomic import atomic_write
-from w2vpy.corpus import (_DECOMPRESSION_ERRORS, _MAGIC, _UNREAD_MAGIC, CHUNK_BYTES,
+from w2vpy.system.atomic import atomic_write
+from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, _MAGIC, _UNREAD_MAGIC, CHUNK_BYTES,
                           _decompressed)
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.paths import open_input_file
+from w2vpy.system.paths import open_input_file
 
 #: Longest word accepted by the reader, in bytes (word2vec.c's is 98; gensim
 #: and fastText files may hold longer phrases).

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from w2vpy.errors import W2VError
-from w2vpy.interrupts import interrupts_deferred
-from w2vpy.paths import IN_PLACE, OutputTarget, output_target, temporary_prefix
+from w2vpy.system.interrupts import interrupts_deferred
+from w2vpy.system.paths import IN_PLACE, OutputTarget, output_target, temporary_prefix
 
 WRITE_BUFFER_BYTES = 1 << 20
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Generator, Iterator, Union
 
 from w2vpy.errors import CorruptInputError, W2VError
-from w2vpy.paths import file_kind
-from w2vpy.spool import flush_spool, open_spool, write_spool
+from w2vpy.system.paths import file_kind
+from w2vpy.system.spool import flush_spool, open_spool, write_spool
 
 CHUNK_BYTES = 1 << 20
 
@@ -458,7 +458,7 @@ def fingerprinted(chunks: Iterator[bytes], owner: Any) -> Generator[bytes, None,
     names the text (a resumed run is refused another text of the same length)
     at no cost of a pass of its own."""
     owner.fingerprint = None
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.sha256()  # the CPU's SHA instructions make it the cheapest strong hash
     for chunk in chunks:
         digest.update(chunk)
         yield chunk
