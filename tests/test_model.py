@@ -511,3 +511,136 @@ def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tm
         model.train(path, checkpoint=tmp_path / "missing" / "ck.w2v")
     assert model.epochs_trained == 0
     assert not out.exists() and not (tmp_path / "v").exists()
+
+
+# -- the text a resumed run reads, and what an interrupted one says ------------------------
+
+RESUME = dict(vector_size=8, window=3, min_count=1, workers=1, epochs=2)
+
+
+@pytest.fixture
+def texts(tmp_path):
+    """A text, and another of exactly its words in another order (as many
+    words of the vocabulary: a word count cannot tell them apart)."""
+    first = tmp_path / "a.txt"
+    topic_corpus(first, sentences=300)
+    lines = first.read_text().splitlines()
+    other = tmp_path / "b.txt"
+    other.write_text("\n".join(reversed(lines)) + "\n")
+    return first, other
+
+
+def half_way(path, checkpoint) -> None:
+    model = Word2Vec(**RESUME)
+    model.build_vocab(path)
+    model.train(path, checkpoint=checkpoint, callbacks=[Recorder(stop_after=1)])
+
+
+def as_source(path, kind: str, directory, monkeypatch):
+    """The text of ``path`` given as a source of ``kind``."""
+    import gzip
+    import io
+    data = path.read_bytes()
+    if kind == "gzip":
+        target = directory / (path.name + ".gz")
+        target.write_bytes(gzip.compress(data))
+        return target
+    if kind == "directory":
+        target = directory / (path.stem + "_dir")
+        target.mkdir()
+        (target / "only.txt").write_bytes(data)
+        return target
+    if kind == "stdin":
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+        return "-"
+    if kind == "sentences":
+        return [line.split() for line in data.decode().splitlines()]
+    return path
+
+
+@pytest.mark.parametrize("kind", ["file", "gzip", "directory", "stdin", "sentences"])
+def test_resume_knows_its_text_by_its_bytes_from_every_source(texts, tmp_path, monkeypatch,
+                                                                kind):
+    first, other = texts
+    checkpoint = tmp_path / "ck.w2v"
+    half_way(first, checkpoint)
+    with pytest.raises(W2VError, match="other bytes .*: not the same text"):
+        w2vpy.train(as_source(other, kind, tmp_path, monkeypatch), **RESUME, resume=checkpoint)
+    w2vpy.train(as_source(first, kind, tmp_path, monkeypatch), **RESUME, resume=checkpoint,
+                checkpoint=checkpoint)
+    assert Word2Vec.load(checkpoint).epochs_trained == 2
+
+
+def test_a_version_1_checkpoint_resumes_checked_by_its_word_count_with_a_warning(texts,
+                                                                                  tmp_path):
+    import io
+    import json
+    first, other = texts
+    checkpoint = tmp_path / "ck.w2v"
+    half_way(first, checkpoint)
+    with zipfile.ZipFile(checkpoint) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    header = json.loads(np.load(io.BytesIO(members["header.npy"])).tobytes())
+    assert len(header.pop("corpus_fingerprint")) == 64
+    for key in ("size", "word_bytes", "train_words"):
+        del header["vocab"][key]
+    header["version"] = 1
+    buffer = io.BytesIO()
+    np.save(buffer, np.frombuffer(json.dumps(header).encode(), dtype=np.uint8))
+    members["header.npy"] = buffer.getvalue()
+    old = tmp_path / "old.w2v"
+    with zipfile.ZipFile(old, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.warns(W2VWarning, match="without a fingerprint of its text"):
+        w2vpy.train(other, **RESUME, resume=old)  # as many words: taken for the same text
+    shorter = tmp_path / "shorter.txt"
+    shorter.write_text("t0w1 t0w2\n")
+    with warnings.catch_warnings(), pytest.raises(W2VError, match="not the same text"):
+        warnings.simplefilter("ignore")
+        w2vpy.train(shorter, **RESUME, resume=old)
+
+
+@pytest.mark.parametrize("save, cut, said", [
+    (1, "before", None),       # the first checkpoint never took its name
+    (2, "before", 1),          # the second did not: the file still holds epoch 1
+    (2, "naming", 2),          # the interrupt came while it took its name: it finished first
+])
+def test_an_interrupted_run_says_what_its_checkpoint_holds_and_only_that(
+        texts, tmp_path, monkeypatch, capsys, save, cut, said):
+    """The interrupt comes during the save-th checkpoint write: before the
+    file is complete, or while it is being renamed into place."""
+    import signal
+
+    import w2vpy.model_file
+    from w2vpy.cli import _train_saving
+    from w2vpy.text.text_files import Corpus
+
+    first, _ = texts
+    checkpoint = tmp_path / "ck.w2v"
+    real, calls = w2vpy.model_file.save_model, []
+
+    def interrupted(model, path, before_commit=None):
+        calls.append(path)
+        if len(calls) != save:
+            return real(model, path, before_commit)
+        if cut == "before":
+            raise KeyboardInterrupt
+
+        def naming():
+            before_commit()
+            signal.raise_signal(signal.SIGINT)
+        return real(model, path, naming)
+
+    monkeypatch.setattr(w2vpy.model_file, "save_model", interrupted)
+    model = Word2Vec(**{**RESUME, "epochs": 3})
+    with Corpus(first) as corpus:
+        model._build_vocab(corpus)
+        with pytest.raises(KeyboardInterrupt):
+            _train_saving(model, corpus, {"checkpoint": checkpoint}, 0, None)
+    stderr = capsys.readouterr().err
+    if said is None:
+        assert "holds the model" not in stderr and not checkpoint.exists()
+    else:
+        assert f"{checkpoint} holds the model after epoch {said}:" in stderr
+        assert Word2Vec.load(checkpoint).epochs_trained == said

@@ -192,15 +192,17 @@ def _train_saving(model, corpus, options: dict[str, object], debug: int, resume)
     when the run is interrupted."""
     checkpoint = options["checkpoint"]
     callbacks = (EpochLossLine(sys.stderr),) if debug > 1 and model.params.compute_loss else ()
-    epochs_before = model.epochs_trained
     try:
         return model._train(corpus, epochs=model.state.epochs_left if resume else None,
                             callbacks=callbacks, progress=debug > 1, checkpoint=checkpoint,
                             expect_tokens=model.corpus_tokens if resume else None)
     except KeyboardInterrupt:
-        if checkpoint is not None and model.epochs_trained > epochs_before:
-            sys.stderr.write(f"\n{checkpoint} holds the model after epoch "
-                             f"{model.epochs_trained}: -resume {checkpoint} finishes the run")
+        # only a checkpoint this run wrote whole (the one being written when
+        # the interrupt came may not be): the file is then known to hold it
+        saved = model._checkpoint_saved if checkpoint is not None else None
+        if saved is not None:
+            sys.stderr.write(f"\n{checkpoint} holds the model after epoch {saved[1]}: "
+                             f"-resume {checkpoint} finishes the run")
         raise
 
 

@@ -18,6 +18,7 @@ at ``end_alpha`` (default ``min_alpha``).
 """
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import os
@@ -121,6 +122,10 @@ def resumed_model(run: dict[str, object], given: dict[str, object],
         if mine != saved:
             raise W2VError(f"{spelled(_DECLARED[name])} {mine} differs from {run['resume']}'s "
                            f"{saved}: a resumed run keeps the parameters it began with")
+    if model.corpus_fingerprint is None and model.corpus_tokens > 0:
+        warnings.warn(f"{run['resume']} was saved by an older w2vpy, without a fingerprint of "
+                      "its text: the text is checked by its number of words only",
+                      W2VWarning, stacklevel=3)
     return model
 
 
@@ -178,6 +183,12 @@ class Word2Vec:
         #: those outside it (a text read again is known by them: no warning)
         self.corpus_tokens = 0
         self.corpus_skipped = 0
+        #: the hash of that text's bytes (corpus.fingerprinted): a resumed run
+        #: is refused another text, even one of the same length
+        self.corpus_fingerprint: str | None = None
+        #: (path, epoch) of the latest checkpoint written whole, for the
+        #: message of an interrupted run
+        self._checkpoint_saved: tuple[object, int] | None = None
         #: what build_vocab read: training on it warns of no skipped words
         self._vocab_source: object = None
         self._vocab_name = ""
@@ -352,13 +363,14 @@ class Word2Vec:
                checkpoint=None, log: TextIO = sys.stderr,
                expect_tokens: int | None = None) -> TrainingReport:
         """train() on an open corpus; ``expect_tokens`` (a resumed run) refuses
-        a text of another length than the one the run began on."""
+        a text of another length, or other bytes, than the one the run began on."""
         self._require_vocab("train")
         self._ensure_weights()
         params = self.params
         if compute_loss is not None and compute_loss != params.compute_loss:
             params = replace(params, compute_loss=compute_loss)
         if checkpoint is not None:  # before the first epoch, not after it
+            self._checkpoint_saved = None
             output_target(checkpoint)
             check_distinct(corpus_inputs(corpus, None, "source", ""), [("checkpoint", checkpoint)])
         if self.backend == "cuda":
@@ -366,10 +378,10 @@ class Word2Vec:
                                     checkpoint, log)
         self._check_output_layers()
         with self._encoded(corpus, params) as encoded:
-            if expect_tokens is not None and encoded.tokens != expect_tokens:
-                raise W2VError(f"{corpus.name} has {encoded.tokens} words of the vocabulary; the "
-                               f"run being resumed trained on {expect_tokens}: not the same text")
+            if expect_tokens is not None:
+                self._check_resumed_text(corpus, encoded.tokens, expect_tokens)
             self.corpus_tokens, self.corpus_skipped = encoded.tokens, encoded.skipped
+            self.corpus_fingerprint = corpus.fingerprint
             passes = self._plan(epochs, alpha, encoded.tokens)
             reporter = ProgressLine(passes * encoded.tokens, log) if progress else None
             run = _Run(self, params, encoded, reporter)
@@ -392,6 +404,31 @@ class Word2Vec:
             run.finish()
         return replace(self._report(encoded.tokens, run.seconds, run.words, run.epochs),
                        hot_rows=run.tables.hot, hot_row_merges=run.hot_row_merges)
+
+    def _check_resumed_text(self, corpus, tokens: int, expect_tokens: int) -> None:
+        """The text a resumed run reads is the one it began on: its words of the
+        vocabulary counted, its bytes hashed while they were read (a
+        checkpoint of format version 1 has no hash: its count alone decides)."""
+        if tokens != expect_tokens:
+            raise W2VError(f"{corpus.name} has {tokens} words of the vocabulary; the run being "
+                           f"resumed trained on {expect_tokens}: not the same text")
+        saved, read = self.corpus_fingerprint, corpus.fingerprint
+        if saved is not None and read != saved:
+            raise W2VError(f"{corpus.name} has as many words as the text the run being resumed "
+                           f"trained on, but other bytes (fingerprint {read}, not {saved}): "
+                           "not the same text")
+
+    def _save_checkpoint(self, path) -> None:
+        """Save at an epoch end, noting the epoch once the file holds it: the
+        interrupts that come while it takes its name wait until it is noted,
+        so that what an interrupted run says the checkpoint holds is true."""
+        from w2vpy.system.interrupts import interrupts_deferred
+        from w2vpy.model_file import save_model
+
+        with contextlib.ExitStack() as naming:
+            save_model(self, path, before_commit=lambda: naming.enter_context(
+                interrupts_deferred()))
+            self._checkpoint_saved = (path, self.epochs_trained)
 
     def _encoded(self, corpus, params: TrainingParams) -> EncodedCorpus:
         encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
@@ -446,6 +483,7 @@ class Word2Vec:
         self.state.words_done = self.state.schedule_words
         self.state.epochs_done = params.epochs
         self.loss_history.extend([math.nan] * params.epochs)
+        self.corpus_fingerprint = corpus.fingerprint
         self._wv = None
         return self._report(encoded.tokens, trained.seconds, trained.words_done, params.epochs)
 
