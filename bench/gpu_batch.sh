@@ -3,10 +3,11 @@
 # network, in two stages, each one call of a few minutes:
 #
 #   bash bench/gpu_batch.sh gpu DATA OUT
-#       install (the cuda13 extra), the CUDA backend's tests with the
-#       gpu-marked ones, the kernel's build report for sm_90 (registers,
-#       spills), w2vpy's CUDA backend beside its CPU path at sizes 100 and 300
-#       (the reference epochs, accuracy of both), the kernel alone for each
+#       install (the cuda13 extra), one GPU warp against the emulated warp
+#       bit for bit, then the CUDA backend's tests with the gpu-marked ones,
+#       the kernel's build report for sm_90 (registers, spills), w2vpy's
+#       CUDA backend beside its CPU path at sizes 100 and 300 (the reference
+#       epochs, accuracy of both), the kernel alone for each
 #       vector-size build (bench/cuda_kernel.py), Nsight Compute over one launch
 #       per NS mode, then the whole test suite
 #   bash bench/gpu_batch.sh cpu DATA OUT [SECONDS]
@@ -71,9 +72,14 @@ gpu_stage() {
     install
     # the GPU's tests first and the whole suite last: what only this machine
     # can run comes before what CI runs anyway
+    step "one warp on the GPU against the emulated warp, bit for bit (first: what the rest rests on)"
+    timeout 120 $PY -m pytest -q -rs -p no:cacheprovider \
+        tests/test_cuda.py::test_one_gpu_warp_gives_the_emulated_warp_s_bits 2>&1 \
+        | tee "$out/pytest-cuda.log" | tail -15
     step "the CUDA backend's tests, the gpu-marked ones included"
     timeout 150 $PY -m pytest -q -rs -p no:cacheprovider tests/test_cuda.py \
-        tests/test_cuda_on_host.py 2>&1 | tee "$out/pytest-cuda.log" | tail -15
+        tests/test_cuda_on_host.py tests/test_cuda_warp_emulation.py 2>&1 \
+        | tee -a "$out/pytest-cuda.log" | tail -15
     step "the kernel built for sm_90 (registers, spills)"
     cp w2vpy/cuda/w2v_kernels.cu "$work/k.cu"
     timeout 120 nvcc -std=c++14 -Iw2vpy/include -Iw2vpy/cuda -arch=sm_90 -cubin -Xptxas -v \

@@ -29,6 +29,44 @@ def gpu_available() -> bool:
 gpu = pytest.mark.skipif(not gpu_available(), reason="no CUDA GPU with cupy visible")
 
 
+def unfused_cupy_kernel(max_vector_size: int):
+    """The backend's CupyKernel, built with --fmad=false: every multiply and
+    add rounds on its own, as in the host builds (-ffp-contract=off).  The
+    backend's own build fuses them, so its bits differ in the last places."""
+    from w2vpy.training.cuda_backend import KERNEL_NAME, CupyKernel
+    kernel = CupyKernel.__new__(CupyKernel)
+    kernel.cp = __import__("cupy")
+    module = kernel.cp.RawModule(code=kernel_source(),
+                                 options=(*kernel_options(max_vector_size), "--fmad=false"))
+    kernel.function = module.get_function(KERNEL_NAME)
+    return kernel
+
+
+# The first test to run on a GPU (bench/gpu_batch.sh runs it before the others).
+@pytest.mark.gpu
+@gpu
+@pytest.mark.parametrize("mode", ["sg-ns", "cbow-hs", "cbow-hs-ns"])
+def test_one_gpu_warp_gives_the_emulated_warp_s_bits(tmp_path, cxx, mode):
+    """One sentence, one warp, size 100 (lanes 4-31 idle in the last step),
+    subsampling on: the GPU's butterflies add in the order the emulated warp
+    adds them (tests/test_cuda_warp_emulation.py holds that warp to the one
+    lane), and unfused every other operation rounds as on the host, so the
+    vectors are the emulated warp's bit for bit.  Where they are not, the
+    split of dimensions, the shuffles, the ballot or lane 0's counter do on
+    the GPU what the emulation does not."""
+    from host_kernel import EmulatedWarp, build_emulated_warp
+    from test_cuda_on_host import train_with_kernel
+    from test_training import MODES
+    text = tmp_path / "one-sentence.txt"
+    text.write_text(" ".join(f"w{i % 37}" for i in range(900)) + "\n")
+    kw = dict(vector_size=100, window=5, min_count=1, sample=1e-2, epochs=1, **MODES[mode])
+    size_class = kernel_vector_size(100)
+    on_gpu = train_with_kernel(unfused_cupy_kernel(size_class), text, **kw)
+    emulated = train_with_kernel(EmulatedWarp(build_emulated_warp(cxx, tmp_path, size_class)),
+                                 text, **kw)
+    assert np.array_equal(on_gpu.vectors, emulated.vectors)
+
+
 def registers_used(tmp_path, max_vector_size: int) -> int:
     """The kernel built for the GPU (sm_80) for vectors up to max_vector_size:
     its registers a thread, after checking that nothing spills."""

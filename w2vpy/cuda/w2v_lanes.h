@@ -1,5 +1,5 @@
 /* The lanes: everything in the training kernel that depends on where it runs.
- * w2v_kernels.cu is written once against this interface and compiled two ways:
+ * w2v_kernels.cu is written once against this interface and compiled three ways:
  *
  * - on the GPU (NVRTC, __CUDACC__): a warp of 32 lanes trains one sentence,
  *   lane l owning dimensions l, l+32, l+64, ...; sums are butterflies of warp
@@ -7,7 +7,12 @@
  *   word counter is an atomic;
  * - on the host (any C++ compiler): one lane owns every dimension and trains
  *   the sentences one after another, so the same algorithm runs in every test
- *   run without a GPU (tests/host_kernel.py builds it).
+ *   run without a GPU (tests/host_kernel.py builds it);
+ * - on the host as an emulated warp (-DW2V_EMULATED_WARP, a test fixture): the
+ *   GPU's lanes code below, verbatim, over CUDA's built-ins emulated on the
+ *   host, so that the code only a warp runs (the split of dimensions, the
+ *   butterfly, the ballot, lane 0's counter, the warps of a block sharing its
+ *   memory) runs in every test run too.
  *
  * Nothing of the algorithm is here, and no #if is in the algorithm. */
 #ifndef W2V_LANES_H
@@ -26,13 +31,29 @@ typedef unsigned long long u64;
 
 #if defined(__CUDACC__)
 
-#define W2V_LANES 32
-#define W2V_WARPS_PER_BLOCK 4
 #define W2V_DEVICE static __device__ __forceinline__
 #define W2V_KERNEL extern "C" __global__
 /* each block's sentence buffers live in its shared memory */
 #define W2V_BLOCK_SHARED __shared__
 #define W2V_UNROLL _Pragma("unroll")
+
+#elif defined(W2V_EMULATED_WARP)
+
+/* CUDA's built-ins on the host, lanes as fibers: w2v_emulated_warp.h */
+#include "w2v_emulated_warp.h"
+#define W2V_DEVICE static inline
+/* every lane's body; the entry point is w2v_emulated_launch (W2V_EMULATED_ENTRY) */
+#define W2V_KERNEL extern "C" __attribute__((visibility("hidden")))
+/* one block runs at a time (w2v_emulated_warp.h), so its shared memory is a static */
+#define W2V_BLOCK_SHARED static
+#define W2V_UNROLL
+
+#endif
+
+#if defined(__CUDACC__) || defined(W2V_EMULATED_WARP)
+
+#define W2V_LANES 32
+#define W2V_WARPS_PER_BLOCK 4
 /* Per-lane loops run the full, constant trip count so that the compiler
  * unrolls them and keeps the lane's dimensions in registers; lanes past the
  * vector size skip the body. */
@@ -73,6 +94,16 @@ W2V_DEVICE u64 lanes_fetch_add(u64* counter, u64 amount, int lane) {
     if (lane == 0) before = atomicAdd(counter, amount);
     return __shfl_sync(W2V_FULL_WARP, before, 0);
 }
+
+#if defined(W2V_EMULATED_WARP)
+/* Each warp sum also hands the emulation its operands, so that it can set the
+ * butterfly beside the one-lane build's sum of the same products (in
+ * dimension order) and say where the two would send the kernel different
+ * ways.  lanes_sum is dot_row's alone, and h, row and size are dot_row's
+ * parameters: a kernel that renames them fails to build here, not silently.
+ * The inner lanes_sum is the function above (a macro does not expand itself). */
+#define lanes_sum(v) w2v_emulated_dot((v), lanes_sum(v), h, row, size)
+#endif
 
 #else /* the host */
 
