@@ -238,7 +238,7 @@ def two_epochs_done_of_one(header):
 def v1_header(members):
     """The header an earlier w2vpy wrote (format version 1, before the
     parameters declared since)."""
-    from w2vpy.model_file import SAVED_PARAMETERS
+    from w2vpy.training.model_file import SAVED_PARAMETERS
     header = header_of(members)
     header.update(version=1)
     header["params"] = {k: v for k, v in header["params"].items() if k in SAVED_PARAMETERS}
@@ -392,10 +392,10 @@ def test_a_member_that_inflates_is_refused_before_it_is_decompressed(tmp_path, m
 
 def test_a_model_that_does_not_fit_in_memory_is_refused_before_reading(tmp_path, model_members,
                                                                        monkeypatch):
-    import w2vpy.model_file
+    import w2vpy.training.model_file
     path = tmp_path / "m.w2v"
     write_model(path, model_members)
-    monkeypatch.setattr(w2vpy.model_file, "available_memory", lambda: 100)
+    monkeypatch.setattr(w2vpy.training.model_file, "available_memory", lambda: 100)
     with pytest.raises(W2VError, match=f"{path}: the model takes .* but this machine has 100 bytes available"):
         Word2Vec.load(path)
 

@@ -24,17 +24,18 @@ import math
 import os
 import sys
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable, Iterable, TextIO
 
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
-from w2vpy.errors import W2VError, W2VWarning
+from w2vpy.errors import CorruptInputError, W2VError, W2VWarning
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
 from w2vpy.system.paths import check_distinct, output_target
 from w2vpy.text.text_files import Corpus, open_corpus
 from w2vpy.text.sentences import SentenceCorpus, is_path, open_source
+from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.weights import ProgressLine, check_converged, check_trainable
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
@@ -302,15 +303,25 @@ class Word2Vec:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Everything training needs to go on, written atomically (model_file)."""
-        from w2vpy.model_file import save_model
         self._require_vocab("save")
         self._ensure_weights()
         save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
-        from w2vpy.model_file import load_model
-        return load_model(path)
+        """The model ``save`` (or a checkpoint) wrote at ``path``, every part
+        of the file checked before it is used (``CorruptInputError`` naming
+        the file and the problem otherwise)."""
+        saved = load_model(path)
+        try:
+            model = cls(backend=saved.backend, **asdict(saved.params))
+        except W2VError as exc:
+            raise CorruptInputError(f"{path}: {exc}") from None
+        model.vocab, model.weights, model.state = saved.vocab, saved.weights, saved.state
+        model.loss_history = saved.loss_history
+        model.corpus_tokens, model.corpus_skipped = saved.corpus_tokens, saved.corpus_skipped
+        model.corpus_fingerprint = saved.corpus_fingerprint
+        return model
 
     def __repr__(self) -> str:
         size = "no vocabulary" if self.vocab is None else f"{len(self.vocab)} words"
@@ -423,7 +434,6 @@ class Word2Vec:
         interrupts that come while it takes its name wait until it is noted,
         so that what an interrupted run says the checkpoint holds is true."""
         from w2vpy.system.interrupts import interrupts_deferred
-        from w2vpy.model_file import save_model
 
         with contextlib.ExitStack() as naming:
             save_model(self, path, before_commit=lambda: naming.enter_context(

@@ -115,7 +115,7 @@ def save_model(model, path: str | os.PathLike[str],
             before_commit()
 
 
-def load_model(path: str | os.PathLike[str]):
+def load_model(path: str | os.PathLike[str]) -> SavedModel:
     """The model saved at ``path``, every part of it checked (see the module's text)."""
     path = Path(path)
     with _open_archive(path) as (archive, file_bytes):
@@ -495,9 +495,23 @@ def _check_memory(path: Path, layout: dict[str, _Npy], header: dict[str, Any]) -
 
 # -- the values -----------------------------------------------------------------------------
 
-def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]):
-    from w2vpy.model import Word2Vec
+@dataclass
+class SavedModel:
+    """What a model file holds, every part checked: ``Word2Vec.load`` makes
+    the model of it (this layer knows no Word2Vec)."""
 
+    params: Any
+    backend: str
+    vocab: Vocabulary
+    weights: Weights
+    state: TrainingState
+    loss_history: list[float]
+    corpus_tokens: int
+    corpus_skipped: int
+    corpus_fingerprint: str | None
+
+
+def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SavedModel:
     words = _words(path, arrays["words"], arrays["word_ends"])
     _check_counts(path, arrays["counts"], header["vocab"].get("train_words"))
     for name in ("syn0", *_OUTPUT_LAYERS):
@@ -505,21 +519,16 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]):
             _check_finite(path, name, arrays[name])
     _check_threads(path, arrays["thread_alpha"], header["state"]["schedule_alpha"])
     _check_losses(path, arrays["loss_history"])
-    try:
-        model = Word2Vec(backend=header["backend"], **asdict(header["params"]))
-    except W2VError as exc:
-        raise _corrupt(path, str(exc)) from None
     vocab = header["vocab"]
-    model.vocab = Vocabulary(words, arrays["counts"], vocab["pruned_words"],
-                             vocab["prune_events"])
-    model.weights = Weights(arrays["syn0"], arrays.get("syn1"), arrays.get("syn1neg"))
-    model.state = TrainingState(**header["state"], thread_random=arrays["thread_random"],
-                                thread_alpha=arrays["thread_alpha"])
-    model.loss_history = arrays["loss_history"].tolist()
-    model.corpus_tokens = header["corpus_tokens"]
-    model.corpus_skipped = header["corpus_skipped"]
-    model.corpus_fingerprint = header.get("corpus_fingerprint")
-    return model
+    return SavedModel(
+        params=header["params"], backend=header["backend"],
+        vocab=Vocabulary(words, arrays["counts"], vocab["pruned_words"], vocab["prune_events"]),
+        weights=Weights(arrays["syn0"], arrays.get("syn1"), arrays.get("syn1neg")),
+        state=TrainingState(**header["state"], thread_random=arrays["thread_random"],
+                            thread_alpha=arrays["thread_alpha"]),
+        loss_history=arrays["loss_history"].tolist(),
+        corpus_tokens=header["corpus_tokens"], corpus_skipped=header["corpus_skipped"],
+        corpus_fingerprint=header.get("corpus_fingerprint"))
 
 
 def _words(path: Path, data: np.ndarray, ends: np.ndarray) -> list[bytes]:
