@@ -612,13 +612,13 @@ def test_an_interrupted_run_says_what_its_checkpoint_holds_and_only_that(
     file is complete, or while it is being renamed into place."""
     import signal
 
-    import w2vpy.training.model_file
+    import w2vpy.model
     from w2vpy.cli import _train_saving
     from w2vpy.text.text_files import Corpus
 
     first, _ = texts
     checkpoint = tmp_path / "ck.w2v"
-    real, calls = w2vpy.training.model_file.save_model, []
+    real, calls = w2vpy.model.save_model, []
 
     def interrupted(model, path, before_commit=None):
         calls.append(path)
@@ -632,7 +632,7 @@ def test_an_interrupted_run_says_what_its_checkpoint_holds_and_only_that(
             signal.raise_signal(signal.SIGINT)
         return real(model, path, naming)
 
-    monkeypatch.setattr(w2vpy.training.model_file, "save_model", interrupted)
+    monkeypatch.setattr(w2vpy.model, "save_model", interrupted)  # where the model finds it
     model = Word2Vec(**{**RESUME, "epochs": 3})
     with Corpus(first) as corpus:
         model._build_vocab(corpus)
