@@ -613,7 +613,8 @@ def test_an_interrupted_run_says_what_its_checkpoint_holds_and_only_that(
     import signal
 
     import w2vpy.model
-    from w2vpy.cli import _train_saving
+    from w2vpy.model import TrainingJob
+    from w2vpy.parameters import RUN_OPTIONS
     from w2vpy.text.text_files import Corpus
 
     first, _ = texts
@@ -633,11 +634,12 @@ def test_an_interrupted_run_says_what_its_checkpoint_holds_and_only_that(
         return real(model, path, naming)
 
     monkeypatch.setattr(w2vpy.model, "save_model", interrupted)  # where the model finds it
-    model = Word2Vec(**{**RESUME, "epochs": 3})
+    run = {p.name: p.default for p in RUN_OPTIONS} | {"checkpoint": checkpoint}
+    job = TrainingJob({**RESUME, "epochs": 3}, run, lambda declared: declared.flag)
     with Corpus(first) as corpus:
-        model._build_vocab(corpus)
+        job.vocabulary(corpus)
         with pytest.raises(KeyboardInterrupt):
-            _train_saving(model, corpus, {"checkpoint": checkpoint}, 0, None)
+            job.train(corpus, notices=sys.stderr)
     stderr = capsys.readouterr().err
     if said is None:
         assert "holds the model" not in stderr and not checkpoint.exists()

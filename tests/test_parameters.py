@@ -1,5 +1,6 @@
 """The parameter table: one declaration reaches the command line, train() and
 the validation both share."""
+import dataclasses
 import inspect
 
 import pytest
@@ -112,3 +113,25 @@ def test_command_line_and_python_refuse_the_same_values(declared, value):
 def test_refusals_name_the_parameter_and_value(name, value):
     with pytest.raises(ParameterError, match=rf"^{name} .*{value!r}"):
         TrainingParams(**{name: value})
+
+
+def test_the_written_keywords_are_the_tables():
+    """train()'s and Word2Vec()'s keywords are written out for tools
+    (TrainingKeywords, RunKeywords): the same names, order and types as the
+    declarations, so the table stays their one source."""
+    from w2vpy.parameters import RunKeywords, TrainingKeywords
+
+    written = TrainingKeywords.__annotations__
+    declared = {f.name: f.type for f in dataclasses.fields(TrainingParams)}
+    assert list(written) == list(declared)
+    assert {name: getattr(kind, "__forward_arg__", kind) for name, kind in written.items()} \
+        == declared
+    run = [name for name in RunKeywords.__annotations__ if name not in written]
+    assert run == [p.name for p in RUN_OPTIONS]
+    for declared_option in RUN_OPTIONS:
+        kind = RunKeywords.__annotations__[declared_option.name]
+        kind = getattr(kind, "__forward_arg__", kind)
+        assert kind.startswith("str") and (kind.endswith("| None") == declared_option.optional)
+    for function in (train, Word2Vec.__init__):
+        source = inspect.getsource(function).split(")", 1)[0]
+        assert "Unpack[" in source, function

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import inspect
+from typing import TYPE_CHECKING
 
-from w2vpy.model import Word2Vec, check_run_paths, resumed_model
+from w2vpy.model import TrainingJob
 from w2vpy.parameters import RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, numpy_parameters
 from w2vpy.text.sentences import open_source
-from w2vpy.text.vocab import save_vocab
 from w2vpy.word_vectors import WordVectors
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from w2vpy.parameters import RunKeywords
 
 #: train()'s keywords besides source and progress, in the table's order
 TRAIN_KEYWORDS: tuple[Parameter, ...] = (*TRAINING_PARAMETERS, *RUN_OPTIONS)
 
 
-def train(source: object, *, progress: bool = False, **parameters: object) -> WordVectors:
+def train(source: object, *, progress: bool = False,
+          **parameters: Unpack[RunKeywords]) -> WordVectors:
     """Train word vectors on a corpus as word2vec.c does, in one call.
 
     The vocabulary is counted, the model trained for ``epochs`` passes and its
@@ -49,22 +55,12 @@ def train(source: object, *, progress: bool = False, **parameters: object) -> Wo
     >>> vectors.most_similar("king", topn=5)                                # doctest: +SKIP
     """
     run = {p.name: p.check(parameters.pop(p.name, p.default)) for p in RUN_OPTIONS}
-    if run["resume"] is not None:
-        model = resumed_model(run, parameters, lambda declared: declared.name)
-    else:
-        model = Word2Vec(backend=run["backend"], **parameters)
+    job = TrainingJob(parameters, run, lambda declared: declared.name)
     with open_source(source) as corpus:
-        check_run_paths(corpus, run, lambda declared: declared.name, "source")
-        if run["resume"] is not None:
-            if run["save_vocab"] is not None:
-                save_vocab(model.vocab, run["save_vocab"])
-            model._train(corpus, epochs=model.state.epochs_left, progress=progress,
-                         checkpoint=run["checkpoint"], expect_tokens=model.corpus_tokens)
-        else:
-            model._build_vocab(corpus, run["read_vocab"], run["save_vocab"],
-                               record_tokens=True)
-            model._train(corpus, progress=progress, checkpoint=run["checkpoint"])
-    return model.wv
+        job.check_paths(corpus, "source")
+        job.vocabulary(corpus)
+        job.train(corpus, progress=progress)
+    return job.model.wv
 
 
 def _keyword(declared: Parameter) -> inspect.Parameter:

@@ -99,15 +99,9 @@ def parse_command_line(argv: Sequence[str]
 
 
 def train_command(argv: Sequence[str]) -> int:
-    from dataclasses import asdict
-
-    from w2vpy.vectors.word_classes import check_class_count, kmeans_classes
-    from w2vpy.text.text_files import Corpus
-    from w2vpy.vectors.vector_files import write_classes, write_word2vec
-    from w2vpy.system.memory import describe_model
-    from w2vpy.model import Word2Vec, check_backend, check_run_paths, resumed_model
+    from w2vpy.model import TrainingJob, check_backend
     from w2vpy.system.paths import output_target
-    from w2vpy.text.vocab import save_vocab
+    from w2vpy.text.text_files import Corpus
 
     if not argv:
         sys.stdout.write(USAGE)
@@ -115,56 +109,65 @@ def train_command(argv: Sequence[str]) -> int:
     params, options, given = parse_command_line(argv)
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
-    output, debug, resume = options["output"], options["debug"], options["resume"]
+    output, debug = options["output"], options["debug"]
     check_backend(params, options["backend"], will_train=output is not None)
     # Every path is checked for what it is before the long work, not after it.
     for path in (output, options["save_vocab"], options["checkpoint"]):
         if path is not None:
             output_target(path)
     log = sys.stderr if debug > 0 else None
-    resumed = None
-    if resume is not None:
-        resumed = resumed_model(options, given, lambda declared: declared.flag)
+    job = TrainingJob(given, options, lambda declared: declared.flag)
     with Corpus(options["train"]) as corpus:
-        check_run_paths(corpus, options, lambda declared: declared.flag, "-train",
-                        ("-output", output))
-        if debug > 0:
+        job.check_paths(corpus, "-train", ("-output", output))
+        if log is not None:
             _announce(corpus)
-        if resumed is not None:
-            model = resumed
-            if log is not None:
-                log.write(f"Resuming {resume}: {model.state.epochs_done} of "
-                          f"{model.state.schedule_end_epoch} epochs done\n")
-            if options["save_vocab"] is not None:
-                save_vocab(model.vocab, options["save_vocab"])
-        else:
-            model = Word2Vec(backend=options["backend"], **asdict(params))
-            model._build_vocab(corpus, options["read_vocab"], options["save_vocab"], log,
-                               record_tokens=output is not None)
+        vocab = job.vocabulary(corpus, log, record_tokens=output is not None)
         if output is None:
             return 0
-        check_class_count(options["classes"], len(model.vocab))  # now, not after the training
-        if debug > 0:
-            described = describe_model(len(model.vocab), model.params.vector_size,
-                                       model.params.hs, model.params.negative)
-            sys.stderr.write(f"Model: {described}\n")
-        report = _train_saving(model, corpus, options, debug, resume)
-    if debug > 0:
-        rate = report.words_trained / max(report.seconds, 1e-9)
-        sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
-                         f"({rate / 1000:.1f}k words/s)\n")
-        if debug > 1 and report.hot_row_merges:
-            hot = report.hot_rows
-            sys.stderr.write(f"Private hot rows: {hot.hs_rows} inner nodes, {hot.ns_rows} words; "
-                             f"merged {report.hot_row_merges} times\n")
-    # Written from the vocabulary's bytes: model.wv would make every word a
-    # str key (and the save bytes again), serial time at the end of every run.
-    words, vectors = model.vocab.words, model.weights.syn0
+        _before_training(job.model, options["classes"], log)
+        callbacks = ((EpochLossLine(sys.stderr),) if debug > 1 and job.model.params.compute_loss
+                     else ())
+        report = job.train(corpus, progress=debug > 1, callbacks=callbacks, notices=sys.stderr)
+    if log is not None:
+        _report(report, debug)
+    _write_output(output, vocab.words, job.model.weights.syn0, options)
+    return 0
+
+
+def _before_training(model, classes: int, log) -> None:
+    """What would fail after the training is checked before it; the model's
+    size is stated at -debug 1."""
+    from w2vpy.system.memory import describe_model
+    from w2vpy.vectors.word_classes import check_class_count
+
+    check_class_count(classes, len(model.vocab))
+    if log is not None:
+        params = model.params
+        described = describe_model(len(model.vocab), params.vector_size, params.hs,
+                                   params.negative)
+        log.write(f"Model: {described}\n")
+
+
+def _report(report, debug: int) -> None:
+    rate = report.words_trained / max(report.seconds, 1e-9)
+    sys.stderr.write(f"Trained {report.words_trained} words in {report.seconds:.2f} s "
+                     f"({rate / 1000:.1f}k words/s)\n")
+    if debug > 1 and report.hot_row_merges:
+        hot = report.hot_rows
+        sys.stderr.write(f"Private hot rows: {hot.hs_rows} inner nodes, {hot.ns_rows} words; "
+                         f"merged {report.hot_row_merges} times\n")
+
+
+def _write_output(output, words: list[bytes], vectors, options: dict[str, object]) -> None:
+    """The vectors, or their K-means classes, written from the vocabulary's
+    bytes (str keys would cost a decode and an encode of every word)."""
+    from w2vpy.vectors.vector_files import write_classes, write_word2vec
+    from w2vpy.vectors.word_classes import kmeans_classes
+
     if options["classes"] > 0:
         write_classes(output, words, kmeans_classes(vectors, options["classes"]))
     else:
         write_word2vec(output, words, vectors, binary=options["binary"])
-    return 0
 
 
 def _announce(corpus) -> None:
@@ -185,25 +188,6 @@ class EpochLossLine:
         loss = model.get_latest_training_loss()
         self.stream.write(f"\nEpoch {model.epochs_trained}: loss {loss:.6g} "
                           f"({loss / max(model.corpus_tokens, 1):.4f} per word)\n")
-
-
-def _train_saving(model, corpus, options: dict[str, object], debug: int, resume):
-    """Train (the rest of a resumed run), saying where the checkpoint stands
-    when the run is interrupted."""
-    checkpoint = options["checkpoint"]
-    callbacks = (EpochLossLine(sys.stderr),) if debug > 1 and model.params.compute_loss else ()
-    try:
-        return model._train(corpus, epochs=model.state.epochs_left if resume else None,
-                            callbacks=callbacks, progress=debug > 1, checkpoint=checkpoint,
-                            expect_tokens=model.corpus_tokens if resume else None)
-    except KeyboardInterrupt:
-        # only a checkpoint this run wrote whole (the one being written when
-        # the interrupt came may not be): the file is then known to hold it
-        saved = model._checkpoint_saved if checkpoint is not None else None
-        if saved is not None:
-            sys.stderr.write(f"\n{checkpoint} holds the model after epoch {saved[1]}: "
-                             f"-resume {checkpoint} finishes the run")
-        raise
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import os
 import sys
 import warnings
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
 from w2vpy.errors import CorruptInputError, W2VError, W2VWarning
@@ -40,6 +40,11 @@ from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, n
 from w2vpy.training.weights import ProgressLine, check_converged, check_trainable
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from w2vpy.parameters import TrainingKeywords
 
 #: the callback methods, in the order they fire (gensim's names, and Keras's
 #: for the whole call); a callback may have any of them
@@ -169,7 +174,7 @@ class Word2Vec:
     >>> model.save("model.w2v"); model = Word2Vec.load("model.w2v")           # doctest: +SKIP
     """
 
-    def __init__(self, *, backend: str = "cpu", **parameters: object):
+    def __init__(self, *, backend: str = "cpu", **parameters: Unpack[TrainingKeywords]):
         self.params: TrainingParams = training_params(parameters)
         self.backend: str = _DECLARED["backend"].check(backend)
         check_backend(self.params, self.backend, will_train=False)
@@ -530,6 +535,65 @@ Word2Vec.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-define
        for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])])
 Word2Vec.__doc__ = Word2Vec.__doc__.replace(
     "{parameters}", numpy_parameters((*TRAINING_PARAMETERS, _DECLARED["backend"])))
+
+
+class TrainingJob:
+    """One run of ``w2v-train`` or ``train()``: a fresh model or the one a
+    checkpoint holds, its vocabulary, its training and checkpoints.  Every
+    entry point that trains from a source goes through it, so none of them
+    reaches into the model.
+
+    ``given`` holds the model parameters the caller named (name: value), which
+    a resumed run holds against its checkpoint's; ``run`` the RUN_OPTIONS'
+    values; ``spelled`` names a parameter as the caller's user wrote it (a
+    flag on the command line, a keyword in Python)."""
+
+    def __init__(self, given: dict[str, object], run: dict[str, object],
+                 spelled: Callable[[Parameter], str]):
+        self.run = run
+        self.spelled = spelled
+        self.resumed = run["resume"] is not None
+        if self.resumed:
+            self.model = resumed_model(run, given, spelled)
+        else:
+            self.model = Word2Vec(backend=run["backend"], **given)
+
+    def check_paths(self, corpus, corpus_name: str,
+                    output: tuple[str, object] = ("", None)) -> None:
+        """Before any work: no file the run writes is one it reads."""
+        check_run_paths(corpus, self.run, self.spelled, corpus_name, output)
+
+    def vocabulary(self, corpus, log: TextIO | None = None,
+                   record_tokens: bool = True) -> Vocabulary:
+        """The vocabulary: counted (or read), or the checkpoint's; saved when asked."""
+        model, run = self.model, self.run
+        if self.resumed:
+            if log is not None:
+                log.write(f"Resuming {run['resume']}: {model.state.epochs_done} of "
+                          f"{model.state.schedule_end_epoch} epochs done\n")
+            if run["save_vocab"] is not None:
+                save_vocab(model.vocab, run["save_vocab"])
+        else:
+            model._build_vocab(corpus, run["read_vocab"], run["save_vocab"], log, record_tokens)
+        return model.vocab
+
+    def train(self, corpus, progress: bool = False, callbacks: tuple = (),
+              notices: TextIO | None = None) -> TrainingReport:
+        """The run's epochs (what a resumed run has left), checkpointed when
+        asked; interrupted, it tells ``notices`` which epoch the checkpoint
+        holds, when one was written whole."""
+        model, checkpoint = self.model, self.run["checkpoint"]
+        try:
+            return model._train(corpus, epochs=model.state.epochs_left if self.resumed else None,
+                                callbacks=callbacks, progress=progress, checkpoint=checkpoint,
+                                expect_tokens=model.corpus_tokens if self.resumed else None)
+        except KeyboardInterrupt:
+            saved = model._checkpoint_saved if checkpoint is not None else None
+            if notices is not None and saved is not None:
+                notices.write(f"\n{checkpoint} holds the model after epoch {saved[1]}: "
+                              f"{self.spelled(_DECLARED['resume'])} {checkpoint} finishes "
+                              "the run")
+            raise
 
 
 class _Run:

@@ -10,9 +10,11 @@ validated ``TrainingParams`` by ``_core.TrainingRun`` and trusts it.
 from __future__ import annotations
 
 import math
+import numbers
+import os
 import textwrap
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -361,6 +363,51 @@ def numpy_parameters(declarations: tuple[Parameter, ...], indent: str = "    ") 
     lines = [indent + line if line.strip() else line for line in text.splitlines(keepends=True)]
     # the placeholder it replaces stands on a line of its own, indented
     return "".join(lines)[len(indent):].rstrip("\n")
+
+
+class TrainingKeywords(TypedDict, total=False):
+    """TrainingParams' fields as keywords, written out for the signatures of
+    ``train()`` and ``Word2Vec()`` (``**parameters: Unpack[...]``, PEP 692), so
+    that editors and type checkers see each keyword and its type before
+    anything runs; tests/test_parameters.py holds it to the table."""
+
+    vector_size: int
+    window: int
+    sample: float
+    hs: bool
+    negative: int
+    workers: int
+    epochs: int
+    min_count: int
+    alpha: float | None
+    sg: bool
+    cbow_mean: bool
+    shrink_windows: bool
+    seed: int
+    max_vocab_size: int
+    sequential_dot: bool
+    hot_rows: int | None
+    compute_loss: bool
+
+
+class RunKeywords(TrainingKeywords, total=False):
+    """``train()``'s keywords: the model's, and RUN_OPTIONS'."""
+
+    save_vocab: str | os.PathLike[str] | None
+    read_vocab: str | os.PathLike[str] | None
+    backend: str
+    checkpoint: str | os.PathLike[str] | None
+    resume: str | os.PathLike[str] | None
+
+
+def check_count(value: object, name: str, minimum: int) -> int:
+    """A whole-number argument (topn, restrict_vocab) checked: a bool, a float
+    or a value below ``minimum`` would slice the vocabulary silently wrong."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise W2VError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise W2VError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def training_params(values: dict[str, object]) -> TrainingParams:

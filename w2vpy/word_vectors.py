@@ -12,22 +12,13 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from w2vpy.vectors import vector_files as formats
+from w2vpy.parameters import check_count
 from w2vpy.errors import W2VError
 
 KEY_ENCODING = "utf-8"
 KEY_ERRORS = "surrogateescape"
 
 Key = str
-
-
-def check_count(value: object, name: str, minimum: int) -> int:
-    """A whole-number argument (topn, restrict_vocab) checked: a bool, a float
-    or a value below ``minimum`` would slice the vocabulary silently wrong."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise W2VError(f"{name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise W2VError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
 
 
 class WordVectors:

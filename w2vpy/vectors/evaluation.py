@@ -20,7 +20,7 @@ import numpy as np
 from w2vpy.errors import CorruptInputError
 from w2vpy.vectors.vector_files import split_words
 from w2vpy.system.paths import open_input_file
-from w2vpy.word_vectors import check_count
+from w2vpy.parameters import check_count
 
 SEMANTIC_SECTIONS = 5
 #: compute-accuracy stores vocabulary words in 50-byte slots
