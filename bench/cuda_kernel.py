@@ -69,9 +69,10 @@ def main() -> None:
                     rates: dict[int, list[float]] = {n: [] for n in compared}
                     for _ in range(args.repeats):
                         for n in compared:  # interleaved
-                            trained = train_weights_cuda(vocab, encoded.file, encoded.tokens,
-                                                         params, kernel=kernels[n])
-                            rates[n].append(trained.words_done / trained.seconds)
+                            _, trained = train_weights_cuda(vocab, encoded.file,
+                                                            encoded.tokens, params,
+                                                            kernel=kernels[n])
+                            rates[n].append(trained.words / trained.seconds)
                             print(f"{mode} size {size} build {n}: "
                                   f"{rates[n][-1] / 1e6:.1f}M words/s", flush=True)
                     for n in compared:

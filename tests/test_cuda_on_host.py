@@ -38,8 +38,8 @@ def train_with_kernel(kernel: Kernel, corpus, **parameters) -> WordVectors:
         encoded = encode_corpus(source, vocab)
         spool, tokens = encoded.file, encoded.tokens
         with spool:
-            weights = train_weights_cuda(vocab, spool, tokens, params, kernel=kernel)
-    return WordVectors([w.decode() for w in vocab.words], weights.syn0, vocab.counts)
+            syn0, _ = train_weights_cuda(vocab, spool, tokens, params, kernel=kernel)
+    return WordVectors([w.decode() for w in vocab.words], syn0, vocab.counts)
 
 
 # ---------------------------------------------------------------- quality

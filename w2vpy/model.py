@@ -37,7 +37,8 @@ from w2vpy.text.text_files import Corpus, open_corpus
 from w2vpy.text.sentences import SentenceCorpus, is_path, open_source
 from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
-from w2vpy.training.weights import ProgressLine, check_converged, check_trainable
+from w2vpy.training.progress import ProgressLine
+from w2vpy.training.weights import check_converged, check_trainable
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
@@ -491,16 +492,16 @@ class Word2Vec:
                            "backend='cpu'")
         with self._encoded(corpus, params) as encoded:
             reporter = ProgressLine(params.epochs * encoded.tokens, log) if progress else None
-            trained = train_weights_cuda(self.vocab, encoded.file, encoded.tokens, params,
-                                         reporter)
+            syn0, trained = train_weights_cuda(self.vocab, encoded.file, encoded.tokens, params,
+                                               reporter)
         # the kernel keeps its output layers on the device: this model cannot go on
-        self.weights = Weights(trained.syn0, None, None)
+        self.weights = Weights(syn0, None, None)
         self.state.words_done = self.state.schedule_words
         self.state.epochs_done = params.epochs
         self.loss_history.extend([math.nan] * params.epochs)
         self.corpus_fingerprint = corpus.fingerprint
         self._wv = None
-        return self._report(encoded.tokens, trained.seconds, trained.words_done, params.epochs)
+        return self._report(encoded.tokens, trained.seconds, trained.words, params.epochs)
 
     def _check_output_layers(self) -> None:
         if ((self.params.hs and self.weights.syn1 is None)

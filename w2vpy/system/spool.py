@@ -5,14 +5,27 @@ They are unnamed (unlinked at once), so nothing is left behind whatever ends
 the process; a full disk is reported naming the directory and how to move it."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from w2vpy.errors import W2VError
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+@contextlib.contextmanager
+def closed_on_error(spool: BinaryIO | None) -> Iterator[None]:
+    """Closes ``spool`` when the block raises: nobody will read it then, and
+    its disk space comes back at once."""
+    try:
+        yield
+    except BaseException:
+        if spool is not None:
+            spool.close()
+        raise
 
 
 def spool_directory(spool_dir: str | os.PathLike[str] | None = None) -> str:

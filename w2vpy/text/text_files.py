@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Callable, Generator, Iterator, Union
 
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.system.paths import file_kind
-from w2vpy.system.spool import flush_spool, open_spool, write_spool
+from w2vpy.system.spool import closed_on_error, flush_spool, open_spool, write_spool
 
 CHUNK_BYTES = 1 << 20
 
@@ -366,7 +366,7 @@ class Corpus:
         """Every byte of the stream, read once through one open handle."""
         what = f"the contents of {name}"
         spool = open_spool(what, self.spool_dir)
-        try:
+        with closed_on_error(spool):
             with contextlib.ExitStack() as stack:
                 if str(path) == STDIN:
                     stream = standard_input()
@@ -378,9 +378,6 @@ class Corpus:
                         break
                     write_spool(spool, data, what, self.spool_dir)
             flush_spool(spool, what, self.spool_dir)
-        except BaseException:
-            spool.close()
-            raise
         return spool
 
     def chunks(self, read_ahead: bool = False) -> Iterator[bytes]:

@@ -21,7 +21,8 @@ from w2vpy.text.text_files import Corpus
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.system.paths import open_input_file
-from w2vpy.system.spool import flush_spool, open_spool, write_spool, write_spool_at
+from w2vpy.system.spool import (closed_on_error, flush_spool, open_spool, write_spool,
+                                 write_spool_at)
 from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END
 
 #: what the temporary files hold, for messages
@@ -134,11 +135,8 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
         raise W2VError(f"training input {corpus.name} is empty (no words)")
     vocab = _finalize(counter, min_count)
     if record is not None:
-        try:
+        with closed_on_error(record):
             flush_spool(record, TOKEN_RECORD, spool_dir)
-        except BaseException:
-            record.close()
-            raise
         vocab._recorded = RecordedTokens(record, counter.tokens, corpus)
     return vocab
 
@@ -149,17 +147,13 @@ def _count_alone(corpus: Corpus, max_vocab_size: int, record_tokens: bool,
     """word2vec.c's counting: one counter fed the text in order."""
     counter = _core.WordCounter(max_vocab_size)
     record = open_spool(TOKEN_RECORD, spool_dir) if record_tokens else None
-    try:
+    with closed_on_error(record):
         for chunk in corpus.chunks(read_ahead):
             record = _count_chunk(counter, chunk, record, spool_dir)
         if record is not None:
             record = _record_entries(counter, counter.finish_recording(), record, spool_dir)
         else:
             counter.finish()
-    except BaseException:
-        if record is not None:
-            record.close()
-        raise
     return counter, record
 
 

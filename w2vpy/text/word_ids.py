@@ -13,7 +13,8 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.text.text_files import Corpus
 from w2vpy.errors import W2VError
-from w2vpy.system.spool import flush_spool, open_spool, pwrite_all, spool_error, write_spool
+from w2vpy.system.spool import (closed_on_error, flush_spool, open_spool, pwrite_all,
+                                 spool_error, write_spool)
 from w2vpy.text.vocab import Vocabulary
 
 #: what the temporary file holds, for messages
@@ -49,7 +50,7 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
     encoder = vocab.encoder()
     spool = open_spool(ENCODED_CORPUS, spool_dir)
     tokens = 0
-    try:
+    with closed_on_error(spool):
         for chunk in corpus.chunks(read_ahead):
             ids = encoder.feed(chunk)
             write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
@@ -58,9 +59,6 @@ def encode_corpus(corpus: Corpus, vocab: Vocabulary, spool_dir: str | None = Non
         write_spool(spool, ids, ENCODED_CORPUS, spool_dir)
         tokens += len(ids)
         flush_spool(spool, ENCODED_CORPUS, spool_dir)
-    except BaseException:
-        spool.close()
-        raise
     return EncodedCorpus(spool, tokens, encoder.skipped)
 
 
@@ -75,21 +73,18 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
     fd = file.fileno()
     read_at = written = 0
     block = np.empty(min(REMAP_BLOCK_IDS, entries), dtype=np.int32)
-    try:
-        while read_at < entries:
-            ids = block[:min(REMAP_BLOCK_IDS, entries - read_at)]
-            _read_ids_into(fd, read_at, ids)
-            kept = _core.remap_entries(ids, remap)
-            pwrite_all(fd, memoryview(ids[:kept]).cast("B"), written * 4)
-            read_at += len(ids)
-            written += kept
-        os.ftruncate(fd, written * 4)
-    except OSError as exc:
-        file.close()
-        raise spool_error(exc, ENCODED_CORPUS, spool_dir) from None
-    except BaseException:
-        file.close()
-        raise
+    with closed_on_error(file):
+        try:
+            while read_at < entries:
+                ids = block[:min(REMAP_BLOCK_IDS, entries - read_at)]
+                _read_ids_into(fd, read_at, ids)
+                kept = _core.remap_entries(ids, remap)
+                pwrite_all(fd, memoryview(ids[:kept]).cast("B"), written * 4)
+                read_at += len(ids)
+                written += kept
+            os.ftruncate(fd, written * 4)
+        except OSError as exc:
+            raise spool_error(exc, ENCODED_CORPUS, spool_dir) from None
     return written
 
 

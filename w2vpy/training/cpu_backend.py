@@ -19,7 +19,7 @@ from w2vpy.training.hot_rows import HotRows, resolve_hot_rows
 from w2vpy.training.huffman import HuffmanTree, build_huffman_tree
 from w2vpy.parameters import TrainingParams
 from w2vpy.training.subsampling import keep_thresholds
-from w2vpy.training.weights import initial_input_vectors
+from w2vpy.training.weights import PassesTrained, initial_input_vectors
 from w2vpy.training.unigram_table import build_noise_table
 from w2vpy.text.vocab import Vocabulary
 
@@ -117,20 +117,9 @@ class TrainingTables:
                    resolve_hot_rows(params, counts, tree))
 
 
-@dataclass
-class EpochsTrained:
-    seconds: float
-    #: tokens the threads went through, every pass counted
-    words: int
-    #: one per pass (compute_loss), else None
-    losses: np.ndarray | None
-    #: merges of the threads' private hot rows (w2vpy.training.hot_rows)
-    hot_row_merges: int
-
-
 def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_tokens: int,
                  params: TrainingParams, state: TrainingState, epochs: int,
-                 progress: Progress | None = None) -> EpochsTrained:
+                 progress: Progress | None = None) -> PassesTrained:
     """Train ``epochs`` passes over an encoded corpus (see encoded_corpus) from
     where ``state`` stands, and move it on.
 
@@ -160,4 +149,4 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
     words = words_done - state.words_done
     state.words_done = words_done
     state.epochs_done += epochs
-    return EpochsTrained(seconds, words, losses if params.compute_loss else None, hot_row_merges)
+    return PassesTrained(seconds, words, losses if params.compute_loss else None, hot_row_merges)

@@ -24,7 +24,7 @@ from w2vpy.errors import W2VError
 from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.parameters import TrainingParams
 from w2vpy.training.subsampling import keep_thresholds
-from w2vpy.training.weights import TrainedWeights, check_converged, initial_input_vectors
+from w2vpy.training.weights import PassesTrained, check_converged, initial_input_vectors
 from w2vpy.training.unigram_table import build_unigram_table
 from w2vpy.text.vocab import Vocabulary
 
@@ -248,7 +248,7 @@ def _argument(parameter: KernelParameter, value: Any) -> Any:
 def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
                        params: TrainingParams,
                        progress: Callable[[int, float, bool], None] | None = None,
-                       kernel: Kernel | None = None) -> TrainedWeights:
+                       kernel: Kernel | None = None) -> tuple[np.ndarray, PassesTrained]:
     """Train on the encoded corpus with the kernel, a batch of ids at a time
     (on the GPU unless another Kernel is given)."""
     if params.vector_size > MAX_VECTOR_SIZE:
@@ -282,4 +282,4 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
         progress(done, _core.schedule_alpha(params.starting_alpha, done, total_words), True)
     result = kernel.to_host(arrays.syn0)
     check_converged(result, params)
-    return TrainedWeights(result, None, None, seconds, done)
+    return result, PassesTrained(seconds, done)

@@ -1,15 +1,13 @@
-"""What every training backend shares: the checks made before any matrix is
-allocated, syn0's starting values, the progress line, and the result (the
-learning-rate schedule is the C core's, in w2vpy/include/w2v_constants.h).  The CPU driver
-(``trainer``) and the CUDA driver (``cuda_backend``) both build on this
+"""The weights and what every training backend shares about them: the checks
+made before any matrix is allocated, syn0's starting values, the check that
+training did not diverge, and what a backend's call trained (the learning-rate
+schedule is the C core's, in w2vpy/include/w2v_constants.h).  The CPU driver
+(``cpu_backend``) and the CUDA driver (``cuda_backend``) both build on this
 module; neither imports the other.
 """
 from __future__ import annotations
 
-import sys
-import time
 from dataclasses import dataclass
-from typing import TextIO
 
 import numpy as np
 
@@ -21,45 +19,17 @@ from w2vpy.system.memory import check_model_fits, run_parts
 from w2vpy.parameters import INT64_MAX, TrainingParams
 from w2vpy.text.vocab import Vocabulary
 
-class ProgressLine:
-    """word2vec.c's -debug 2 line, with wall-clock speed and an ETA, on stderr."""
-
-    def __init__(self, total_words: int, stream: TextIO = sys.stderr, interval: float = 0.5):
-        self.total = max(total_words, 1)
-        self.stream = stream
-        self.interval = interval
-        self.start = time.perf_counter()
-        self.last = 0.0
-
-    def __call__(self, words_done: int, alpha: float, final: bool = False) -> None:
-        now = time.perf_counter()
-        if not final and now - self.last < self.interval:
-            return
-        self.last = now
-        elapsed = max(now - self.start, 1e-9)
-        rate = words_done / elapsed
-        fraction = min(words_done / self.total, 1.0)
-        eta = (self.total - words_done) / rate if rate > 0 and not final else 0.0
-        self.stream.write(
-            f"\rAlpha: {alpha:f}  Progress: {fraction * 100:.2f}%  "
-            f"Words/sec: {rate / 1000:.2f}k  Elapsed: {_clock(elapsed)}  ETA: {_clock(eta)}  ")
-        if final:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds + 0.5)
-    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
 @dataclass
-class TrainedWeights:
-    syn0: np.ndarray
-    syn1: np.ndarray | None
-    syn1neg: np.ndarray | None
+class PassesTrained:
+    """What a backend's call trained, the CPU threads' or the CUDA kernel's."""
+
     seconds: float
-    words_done: int
+    #: tokens gone through, every pass counted
+    words: int
+    #: one per pass (compute_loss), else None
+    losses: np.ndarray | None = None
+    #: merges of the threads' private hot rows (w2vpy.training.hot_rows)
+    hot_row_merges: int = 0
 
 
 def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str) -> None:
