@@ -343,3 +343,18 @@ def test_accuracy_tool_skips_a_zero_vector_as_compute_accuracy(tmp_path):
     r = _query("w2v-accuracy", str(vectors), "0", stdin=q)
     assert r.returncode == 0, r.stderr
     assert "ACCURACY TOP1: 50.00 %  (1 / 2)" in r.stdout.decode()
+
+
+@pytest.mark.parametrize("name", ["w2v-distance", "w2v-analogy", "w2v-accuracy"])
+@pytest.mark.parametrize("closed, message", [
+    ("<&-", "standard input is closed: there are no questions to read"),
+    (">&-", "standard output is closed: nowhere to write the answer"),
+])
+def test_a_query_tool_without_stdin_or_stdout_says_so_in_one_line(topic_vectors, name, closed,
+                                                                   message):
+    out, _ = topic_vectors
+    r = subprocess.run(["bash", "-c", f'"$@" {closed}', "bash", *_command(name), str(out)],
+                       capture_output=True, timeout=60)
+    assert r.returncode == 1
+    lines = r.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{name}: error: {message}"), r.stderr

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.parameters import (PHRASE_PARAMETERS, RUN_OPTIONS, TRAINING_PARAMETERS, Parameter,
@@ -199,6 +199,8 @@ class Command:
     summary: str
     usage: str
     run: Callable[[Sequence[str]], int]
+    #: its answers go to stdout (the query tools), so a closed stdout is an error
+    answers_on_stdout: bool = False
 
 
 #: what asks for the usage text or the version, as any argument: a file
@@ -228,6 +230,12 @@ def _run(command: Command, argv: Sequence[str] | None) -> int:
 
     prog = command.prog
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None and (not args or command.answers_on_stdout or any(
+            arg in (*HELP_ARGUMENTS, VERSION_ARGUMENT) for arg in args)):
+        if sys.stderr is not None:
+            sys.stderr.write(f"{prog}: error: standard output is closed: nowhere to write "
+                             "the answer\n")
+        return EXIT_ERROR
     try:
         if _answered_alone(command, args):
             return 0
@@ -321,10 +329,19 @@ def _load_for_query(path: str):
 MAX_QUERY_BYTES = 2000
 
 
-def _query_lines() -> Iterator[bytes | None]:
+def _query_input() -> BinaryIO:
+    """Standard input's bytes, where the questions come from; one line where
+    there is none (closed: ``<&-``)."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise W2VError("standard input is closed: there are no questions to read "
+                       "(pipe them in, or type them)")
+    return buffer
+
+
+def _query_lines(stdin: BinaryIO) -> Iterator[bytes | None]:
     """Each stdin line, None for one longer than MAX_QUERY_BYTES (skipped
     a bounded piece at a time, never held whole)."""
-    stdin = sys.stdin.buffer
     while True:
         line = stdin.readline(MAX_QUERY_BYTES + 1)
         if not line:
@@ -340,8 +357,8 @@ def _query_lines() -> Iterator[bytes | None]:
 def _query_loop(prompt: str, handle: Callable[[list[str]], None]) -> None:
     from w2vpy.vectors.vector_files import split_words
 
+    lines = _query_lines(_query_input())
     interactive = sys.stdin.isatty()
-    lines = _query_lines()
     while True:
         if interactive:
             sys.stdout.write(prompt)
@@ -451,7 +468,7 @@ def accuracy_command(argv: Sequence[str]) -> int:
     questions = argv[2] if len(argv) > 2 else None
     kv = _load_for_query(argv[0])
     if questions is None:
-        result = analogy_accuracy(kv, sys.stdin.buffer, threshold)
+        result = analogy_accuracy(kv, _query_input(), threshold)
     else:
         result = analogy_accuracy(kv, questions, threshold)
     sys.stdout.write(result.report() + "\n")
@@ -489,11 +506,11 @@ COMMANDS: dict[str, Command] = {c.prog: c for c in (
     Command("w2v-phrase", "join frequent word pairs into phrases (word2phrase.c)",
             PHRASE_USAGE, phrase_command),
     Command("w2v-distance", "nearest words to a word or a phrase (word2vec.c's distance)",
-            DISTANCE_USAGE, distance_command),
+            DISTANCE_USAGE, distance_command, answers_on_stdout=True),
     Command("w2v-analogy", "A is to B as C is to ? (word2vec.c's word-analogy)",
-            ANALOGY_USAGE, analogy_command),
+            ANALOGY_USAGE, analogy_command, answers_on_stdout=True),
     Command("w2v-accuracy", "analogy questions' accuracy (word2vec.c's compute-accuracy)",
-            ACCURACY_USAGE, accuracy_command),
+            ACCURACY_USAGE, accuracy_command, answers_on_stdout=True),
 )}
 
 
