@@ -1,0 +1,316 @@
+"""w2vpy.prepare on a LocalCluster of two worker processes: the prepared
+vocabulary and ids are those of counting and encoding the concatenated text
+(w2vpy.text.vocab, word2vec.c's order), training on them gives the same
+vectors, and a worker killed mid-job changes nothing."""
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import importlib
+import io
+import json
+import logging
+import os
+import random
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+
+from w2vpy import W2VError, Word2Vec  # noqa: E402
+from w2vpy.errors import CorruptInputError  # noqa: E402
+from w2vpy.prepare import WORK_DIRECTORY, prepare  # noqa: E402
+from w2vpy.text.prepared import MANIFEST_NAME, is_prepared, open_prepared  # noqa: E402
+from w2vpy.text.text_files import Corpus  # noqa: E402
+from w2vpy.text.vocab import build_vocab  # noqa: E402
+from w2vpy.text.word_ids import encode_corpus  # noqa: E402
+from w2vpy.training.cpu_backend import (TrainingState, TrainingTables, new_weights,  # noqa: E402
+                                        train_epochs)
+
+# the kill-once plugin below is sent to the workers by value: they cannot
+# import this test module
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+def _lines(rng: random.Random, n: int, vocabulary: int) -> str:
+    words = [f"w{i}" for i in range(vocabulary)]
+    # a skewed draw, so counts tie and differ both
+    return "".join(" ".join(rng.choice(words[:rng.randint(1, vocabulary)])
+                            for _ in range(rng.randint(0, 12))) + "\n" for _ in range(n))
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> Path:
+    """Three files read as one text: plain (cut into many pieces, no final
+    newline), gzip, and bzip2."""
+    rng = random.Random(7)
+    d = tmp_path_factory.mktemp("corpus")
+    (d / "a.txt").write_text(_lines(rng, 400, 150) + "no final newline")
+    (d / "b.txt.gz").write_bytes(gzip.compress(_lines(rng, 150, 200).encode()))
+    (d / "c.txt.bz2").write_bytes(bz2.compress(_lines(rng, 150, 120).encode()))
+    return d
+
+
+def _reference(source: Path, min_count: int, tmp_path: Path,
+               max_vocab_size: int = 21_000_000) -> tuple[bytes, bytes]:
+    """(vocabulary file, ids) of counting and encoding the text in one process."""
+    path = tmp_path / "reference-vocab.txt"
+    Word2Vec(min_count=min_count, max_vocab_size=max_vocab_size).build_vocab(
+        source, save_vocab=path)
+    with Corpus(source) as corpus:
+        vocab = build_vocab(corpus, min_count, max_vocab_size)
+        with encode_corpus(corpus, vocab) as encoded:
+            encoded.file.seek(0)
+            ids = encoded.file.read()
+    return path.read_bytes(), ids
+
+
+def _prepared(out: Path) -> tuple[bytes, bytes]:
+    prepared = open_prepared(out)
+    with prepared.encoded() as encoded:
+        encoded.file.seek(0)
+        return (out / "vocab.txt").read_bytes(), encoded.file.read()
+
+
+def test_vocabulary_and_ids_are_those_of_the_concatenated_text(client, corpus_dir, tmp_path):
+    out = tmp_path / "prepared"
+    prepared = prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=500)
+    assert len(prepared.manifest["pieces"]) > 10  # the plain file is cut, across both workers
+    assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
+    assert not (out / WORK_DIRECTORY).exists()
+
+
+def test_tricky_bytes(client, tmp_path):
+    """Words past MAX_WORD_BYTES (cut inside and outside a UTF-8 character),
+    CRLF, tabs, NUL, lone CR, bytes that are not UTF-8, empty lines, and a
+    line longer than a piece."""
+    rng = random.Random(3)
+    parts = [b"a" * 150, "é".encode() * 60, b"x" * 97 + "é".encode(), b"crlf\r\n", b"\ttab\t",
+             b"nul\x00byte", b"\xff\xfe\x80", b"lone\rcr", b"\n", b"\n\n", b"   ", b"\xc3",
+             b"w " * 300 + b"\n", b"</s>", b"word"]
+    data = b"".join(rng.choice(parts) + rng.choice([b" ", b"\n", b"\t", b"\r\n"])
+                    for _ in range(3000))
+    source = tmp_path / "tricky"
+    source.mkdir()
+    (source / "t.bin").write_bytes(data)
+    (source / "u.bin").write_bytes(b"no newline at the end \xff")
+    out = tmp_path / "prepared"
+    prepare(source, out, client=client, min_count=1, piece_bytes=256)
+    assert _prepared(out) == _reference(source, 1, tmp_path)
+
+
+def test_training_on_the_prepared_corpus_gives_the_same_vectors(client, corpus_dir, tmp_path):
+    parameters = dict(vector_size=12, workers=1, seed=5, epochs=2, min_count=2, negative=3)
+    model = Word2Vec(**parameters)
+    model.build_vocab(corpus_dir)
+    model.train(corpus_dir)
+
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=2, piece_bytes=700)
+    prepared = open_prepared(out)
+    params = model.params
+    vocab = prepared.vocabulary()
+    weights, tables = new_weights(vocab, params), TrainingTables.build(vocab, params)
+    state = TrainingState.start(params, vocab.train_words)
+    with prepared.encoded() as encoded:
+        train_epochs(weights, tables, encoded.file, encoded.tokens, params, state, params.epochs)
+    assert weights.syn0.tobytes() == model.weights.syn0.tobytes()
+
+
+def _model_hook_is_in() -> bool:
+    import w2vpy.model
+    return "prepared" in Path(w2vpy.model.__file__).read_text()
+
+
+@pytest.mark.xfail(not _model_hook_is_in(), strict=True,
+                   reason="Word2Vec does not open prepared corpora until the model hook is in")
+def test_word2vec_trains_from_a_prepared_corpus(client, corpus_dir, tmp_path):
+    parameters = dict(vector_size=12, workers=1, seed=5, epochs=1, min_count=2)
+    model = Word2Vec(**parameters)
+    model.build_vocab(corpus_dir)
+    model.train(corpus_dir)
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=2)
+    from_prepared = Word2Vec(**parameters)
+    from_prepared.build_vocab(out)
+    from_prepared.train(out)
+    assert from_prepared.weights.syn0.tobytes() == model.weights.syn0.tobytes()
+
+
+class _KillOnce(distributed.WorkerPlugin):
+    """Makes a task function kill its own worker process the first time any
+    worker runs it (the marker file says it has); the nanny starts a new
+    worker and the scheduler runs the task again."""
+
+    def __init__(self, module: str, function: str, marker: str):
+        self.module, self.function, self.marker = module, function, marker
+        self.name = f"kill-once-{function}"
+
+    def setup(self, worker) -> None:
+        module = importlib.import_module(self.module)
+        original = getattr(module, self.function)
+        marker = self.marker
+
+        def killing(*args, **kwargs):
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return original(*args, **kwargs)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        killing.original = original
+        setattr(module, self.function, killing)
+
+    def teardown(self, worker) -> None:
+        module = importlib.import_module(self.module)
+        patched = getattr(module, self.function)
+        setattr(module, self.function, getattr(patched, "original", patched))
+
+
+@pytest.mark.parametrize("module, function", [("w2vpy.distributed.counting", "count_piece"),
+                                              ("w2vpy.distributed.encoding", "encode_piece")])
+def test_a_worker_killed_mid_job_changes_nothing(client, corpus_dir, tmp_path, module, function):
+    clean = tmp_path / "clean"
+    prepare(corpus_dir, clean, client=client, min_count=3, piece_bytes=2000)
+    marker = tmp_path / "killed"
+    plugin = _KillOnce(module, function, str(marker))
+    client.register_plugin(plugin)
+    try:
+        out = tmp_path / "killed-run"
+        prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
+    finally:
+        client.unregister_worker_plugin(plugin.name)
+    assert marker.exists()  # a worker did die
+    assert _prepared(out) == _prepared(clean)
+
+
+def test_a_rerun_replaces_the_output_and_a_failed_one_leaves_no_manifest(client, corpus_dir,
+                                                                          tmp_path):
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=2, piece_bytes=300)
+    many = len(list((out / "shards").iterdir()))
+    prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=3000)
+    assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
+    assert len(list((out / "shards").iterdir())) < many  # the first run's extra shards gone
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "a.txt").write_text("some words\n")
+    (broken / "b.gz").write_bytes(gzip.compress(b"more words\n" * 100)[:-12])
+    with pytest.raises(CorruptInputError, match="b.gz"):
+        prepare(broken, out, client=client)
+    assert not is_prepared(out)
+    with pytest.raises(W2VError, match="not a prepared corpus"):
+        open_prepared(out)
+
+
+def test_a_whole_vocabulary_past_max_vocab_size_that_no_piece_reaches_is_counted_exactly(
+        client, tmp_path):
+    """The documented difference: word2vec.c prunes its one table when the
+    text's distinct words pass max_vocab_size; prepare bounds each piece's."""
+    source = tmp_path / "text"
+    source.mkdir()
+    (source / "t.txt").write_text("".join(f"u{i} common u{i} common\n" for i in range(400)))
+    out = tmp_path / "prepared"
+    prepared = prepare(source, out, client=client, min_count=1, max_vocab_size=100,
+                       piece_bytes=400)
+    exact, _ = _reference(source, 1, tmp_path)
+    pruned, _ = _reference(source, 1, tmp_path, max_vocab_size=100)
+    assert (out / "vocab.txt").read_bytes() == exact != pruned
+    assert prepared.manifest["counting"]["prune_events"] == 0
+
+
+def test_parquet_rows_are_lines(client, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rng = random.Random(11)
+    rows = [_lines(rng, 1, 60).rstrip("\n") for _ in range(300)] + [None, "two\nlines"]
+    source = tmp_path / "table.parquet"
+    pq.write_table(pa.table({"id": list(range(len(rows))), "text": rows}), source,
+                   row_group_size=40)
+    text = tmp_path / "text"
+    text.mkdir()
+    (text / "t.txt").write_text("".join(r + "\n" for r in rows if r is not None))
+    out = tmp_path / "prepared"
+    prepared = prepare(str(source), out, client=client, text_column="text", min_count=1)
+    assert len(prepared.manifest["pieces"]) == 8
+    assert _prepared(out) == _reference(text, 1, tmp_path)
+    with pytest.raises(W2VError, match="no column 'body'"):
+        prepare(str(source), tmp_path / "other", client=client, text_column="body")
+
+
+def test_a_damaged_shard_or_manifest_is_refused(client, corpus_dir, tmp_path):
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=5000)
+    shard = sorted((out / "shards").iterdir())[0]
+    data = bytearray(shard.read_bytes())
+    data[0] ^= 1
+    shard.write_bytes(bytes(data))
+    with pytest.raises(CorruptInputError, match="checksum"):
+        open_prepared(out).encoded()
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    manifest["pieces"][0]["shard"] = "shards/../../elsewhere"
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest))
+    with pytest.raises(CorruptInputError, match="manifest"):
+        open_prepared(out)
+
+
+@pytest.mark.parametrize("keywords, message", [
+    (dict(phrases=1), "phrases"), (dict(min_count=-1), "min_count"),
+    (dict(piece_bytes=0), "piece_bytes"), (dict(max_vocab_size=0), "max_vocab_size")])
+def test_refused_parameters(client, corpus_dir, tmp_path, keywords, message):
+    with pytest.raises(W2VError, match=message):
+        prepare(corpus_dir, tmp_path / "out", client=client, **keywords)
+    assert not (tmp_path / "out").exists()
+
+
+def test_refused_sources(client, tmp_path):
+    (tmp_path / "empty.txt").write_text(" \t \r")
+    with pytest.raises(W2VError, match="empty"):
+        prepare(tmp_path / "empty.txt", tmp_path / "out", client=client)
+    with pytest.raises(W2VError, match="not found"):
+        prepare(tmp_path / "missing.txt", tmp_path / "out", client=client)
+    (tmp_path / "file").write_text("x\n")
+    with pytest.raises(W2VError, match="not a directory"):
+        prepare(tmp_path / "empty.txt", tmp_path / "file", client=client)
+
+
+def _cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    from w2vpy.cli import prepare_main
+    code = prepare_main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_command_line(client, corpus_dir, tmp_path, capsys):
+    code, out, _ = _cli(["-h"], capsys)
+    assert code == 0 and "-scheduler" in out and "-min-count" in out
+    code, out, _ = _cli(["--version"], capsys)
+    assert code == 0 and out.startswith("w2v-prepare (w2vpy ")
+    code, _, err = _cli(["-output", str(tmp_path / "o")], capsys)
+    assert (code, err) == (1, "w2v-prepare: error: no training file: give -train <file>\n")
+    code, _, err = _cli(["-train", str(corpus_dir), "-output", str(tmp_path / "o"),
+                         "-min-count", "x"], capsys)
+    assert (code, err) == (1, "w2v-prepare: error: invalid value for -min-count: 'x' is not "
+                           "an integer\n")
+    address = client.scheduler.address
+    code, _, err = _cli(["-train", str(corpus_dir), "-output", str(tmp_path / "prepared"),
+                         "-min-count", "3", "-piece-bytes", "800", "-scheduler", address,
+                         "-debug", "2"], capsys)
+    assert code == 0, err
+    assert "dashboard" in err and "counting" in err
+    assert _prepared(tmp_path / "prepared") == _reference(corpus_dir, 3, tmp_path)
