@@ -514,5 +514,70 @@ COMMANDS: dict[str, Command] = {c.prog: c for c in (
 )}
 
 
+# ---- w2v-prepare -------------------------------------------------------------------
+
+#: w2v-prepare's flags: word2vec.c's spelling where it has one
+PREPARE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
+    Parameter("train", str, "-train", "Use text data from <file> (.gz/.bz2/.xz, a directory, a "
+              "glob or an fsspec URL; several separated by commas)", optional=True),
+    Parameter("output", str, "-output", "Write the prepared corpus (vocabulary, shards, "
+              "manifest) to the directory <dir> (or an fsspec URL)", optional=True),
+    *(p for p in TRAINING_PARAMETERS if p.name in ("min_count", "max_vocab_size")),
+    Parameter("phrases", int, "-phrases", "word2phrase passes before counting (not done by "
+              "w2v-prepare yet: 0)", default=0, minimum=0, maximum=0, addition=True),
+    Parameter("threshold", float, "-threshold", "The phrase score threshold (with -phrases)",
+              default=100.0, minimum=0, addition=True),
+    Parameter("scheduler", str, "-scheduler", "Run on the Dask cluster whose scheduler is at "
+              "<addr> (default: a local cluster of worker processes)", optional=True,
+              addition=True),
+    Parameter("text_column", str, "-text-column", "Read Parquet files, the text from column "
+              "<name>", optional=True, addition=True),
+    Parameter("piece_bytes", int, "-piece-bytes", "Cut plain text into pieces of about <int> "
+              "bytes", default=64 << 20, minimum=1, addition=True),
+    DEBUG_FLAG,
+)}
+
+PREPARE_USAGE = usage_text("CORPUS PREPARATION on a Dask cluster (w2vpy)", PREPARE_FLAGS,
+                           "w2v-prepare -train 'corpus/*.gz' -output prepared -min-count 5\n"
+                           "w2v-train -train prepared -output vec.bin -binary 1\n")
+
+
+def prepare_command(argv: Sequence[str]) -> int:
+    from w2vpy.prepare import prepare
+
+    if not argv:
+        sys.stdout.write(PREPARE_USAGE)
+        return 0
+    given = read_flags(argv, PREPARE_FLAGS, "w2v-prepare")
+    try:
+        options = {p.name: p.check(given.get(p.name, p.default)) for p in PREPARE_FLAGS.values()}
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
+    if options["train"] is None:
+        raise W2VError("no training file: give -train <file>")
+    if options["output"] is None:
+        raise W2VError("no output directory: give -output <dir>")
+    prepared = prepare(options["train"].split(","), options["output"],
+                       scheduler=options["scheduler"], text_column=options["text_column"],
+                       min_count=options["min_count"], max_vocab_size=options["max_vocab_size"],
+                       phrases=options["phrases"], threshold=options["threshold"],
+                       piece_bytes=options["piece_bytes"], progress=options["debug"] > 1)
+    if options["debug"] > 0:
+        sys.stderr.write(f"Vocab size: {prepared.manifest['vocabulary']['words']}\n"
+                         f"Words in train file: {prepared.manifest['vocabulary']['train_words']}"
+                         f"\nPrepared {len(prepared.manifest['pieces'])} pieces into "
+                         f"{prepared.name}\n")
+    return 0
+
+
+def prepare_main(argv: Sequence[str] | None = None) -> int:
+    """``w2v-prepare``: count and encode a corpus on a Dask cluster (w2vpy.prepare)."""
+    return _run(COMMANDS["w2v-prepare"], argv)
+
+
+COMMANDS["w2v-prepare"] = Command("w2v-prepare", "count and encode a corpus on a Dask cluster, "
+                                  "for training from it", PREPARE_USAGE, prepare_command)
+
+
 if __name__ == "__main__":
     sys.exit(main())
