@@ -89,7 +89,7 @@ def main() -> None:
             sg, epochs = MODES[mode]
             for impl, runner in runners.items():
                 wall, vectors = runner(lists, sg, epochs, args.workers, args.size)
-                acc = vectors.evaluate_word_analogies(args.questions, 30000).accuracy
+                acc = vectors.analogy_accuracy(args.questions, 30000).accuracy
                 results.setdefault((mode, impl), []).append((wall, acc))
                 print(f"{repeat} {mode} {impl}: {wall:.2f} s, {acc * 100:.2f}%",
                       file=sys.stderr, flush=True)

@@ -103,7 +103,7 @@ def test_a_zero_vector_never_answers_and_its_questions_are_missed(toy_with_zero,
 def test_most_similar_never_ranks_a_zero_vector(toy_with_zero):
     everything = toy_with_zero.most_similar("king", topn=100)
     assert "zero" not in [w for w, _ in everything]
-    assert len(everything) == len(toy_with_zero) - 2  # neither king nor zero
+    assert len(everything) == len(toy_with_zero) - 3  # neither king, zero nor </s>
     assert all(np.isfinite(score) for _, score in everything)
 
 

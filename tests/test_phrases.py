@@ -259,7 +259,7 @@ def test_phrase_analogies_are_scored_with_their_underscores(tmp_path):
                          "Boston Boston_Globe Chicago Chicago_Tribune\n"
                          "Chicago Chicago_Tribune Detroit Detroit_Free_Press\n"
                          "Boston Boston_Globe Seattle Seattle_Times\n")
-    result = WordVectors(keys, vectors).evaluate_word_analogies(questions)
+    result = WordVectors(keys, vectors).analogy_accuracy(questions)
     assert (result.correct, result.seen, result.questions_total) == (2, 2, 3)
 
 

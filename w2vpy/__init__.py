@@ -39,7 +39,7 @@ _require_core()
 from w2vpy.api import train  # noqa: E402
 from w2vpy.errors import CorruptInputError, TrainingDiverged, W2VError, W2VWarning  # noqa: E402
 from w2vpy.model import Word2Vec  # noqa: E402
-from w2vpy.word_vectors import WordVectors, load  # noqa: E402
+from w2vpy.word_vectors import KeyedVectors, WordVectors, load  # noqa: E402
 
-__all__ = ["train", "load", "Word2Vec", "WordVectors", "W2VError", "W2VWarning",
+__all__ = ["train", "load", "Word2Vec", "KeyedVectors", "WordVectors", "W2VError", "W2VWarning",
            "CorruptInputError", "TrainingDiverged"]

@@ -13,6 +13,7 @@ import io
 import numbers
 import os
 import re
+import shutil
 import warnings
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -59,6 +60,59 @@ def write_vec(path: str | os.PathLike[str], words: list[bytes], vectors: np.ndar
         f.write(b"%d %d\n" % vectors.shape)
         for word, row in zip(words, vectors):
             f.write(word + b" " + " ".join(map(repr, row.tolist())).encode() + b"\n")
+
+
+def write_gensim(path: str | os.PathLike[str], words: list[bytes], vectors: np.ndarray,
+                 binary: bool, header: tuple[int, int] | None, append: bool = False) -> None:
+    """gensim's save_word2vec_format, written atomically: binary as word2vec.c's,
+    text with each value in its shortest exact form; ``header`` None writes
+    none, ``append`` adds to what the file holds."""
+    if len(words) != len(vectors):
+        raise W2VError(f"{len(words)} words but {len(vectors)} vectors")
+    with atomic_write(path) as f:
+        if append and Path(path).is_file():
+            with open(path, "rb") as old:
+                shutil.copyfileobj(old, f)
+        if header is not None:
+            f.write(b"%d %d\n" % header)
+        if binary:
+            native = np.ascontiguousarray(vectors, dtype="=f4")
+            step = max(_BLOCK_BYTES // max(native.shape[1] * 4, 1), 1)
+            for start in range(0, len(words), step):
+                f.write(_core.format_binary_rows(words[start:start + step],
+                                                 native[start:start + step]))
+        else:
+            for word, row in zip(words, vectors.astype(np.float64).tolist()):
+                f.write(word + b" " + " ".join(map(repr, row)).encode() + b"\n")
+
+
+def read_vocab_counts(path: str | os.PathLike[str], unicode_errors: str = "strict",
+                      encoding: str = "utf-8") -> dict[str, int]:
+    """A ``word count`` file (word2vec.c's -save-vocab, gensim's fvocab): each
+    word's count (the first, for a word listed twice)."""
+    path = Path(path)
+    counts: dict[str, int] = {}
+    with open_input_file(path, "vocabulary file") as f:
+        most = MAX_READ_WORD_BYTES + 64
+        for lineno, line in enumerate(iter(lambda: f.readline(most + 1), b""), start=1):
+            if len(line) > most:
+                raise CorruptInputError(f"{path}:{lineno}: line longer than {most} bytes: "
+                                        "not a vocabulary file")
+            parts = split_words(line)
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[1].isdigit():
+                raise CorruptInputError(f"{path}:{lineno}: expected 'word count', "
+                                        f"got {line[:80]!r}")
+            word = _decode(parts[0], encoding, unicode_errors, f"{path}:{lineno}")
+            counts.setdefault(word, int(parts[1]))
+    return counts
+
+
+def is_pickle(path: str | os.PathLike[str]) -> bool:
+    """Whether a file starts as a pickle (protocol 2 or later) does: gensim's ``save``."""
+    with open_input_file(Path(path), "vector file") as f:
+        return f.read(1) == b"\x80"
 
 
 def write_classes(path: str | os.PathLike[str], words: list[bytes], classes: np.ndarray) -> None:
@@ -553,12 +607,27 @@ class DuplicateWordWarning(UserWarning):
     """A vector file lists a word twice; only its first vector is kept."""
 
 
+class UndecodableWordError(CorruptInputError, UnicodeDecodeError):
+    """A word that is not valid in its encoding: a CorruptInputError naming
+    the file, and the UnicodeDecodeError that gensim's reader raises."""
+
+    def __init__(self, message: str, exc: UnicodeDecodeError):
+        UnicodeDecodeError.__init__(self, exc.encoding, exc.object, exc.start, exc.end, exc.reason)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _decode(word: bytes, encoding: str, errors: str, where: str) -> str:
     try:
         return word.decode(encoding, errors)
     except UnicodeDecodeError as exc:
-        raise CorruptInputError(f"{where}: word {word[:60]!r} is not valid {encoding} "
-                                f"({exc.reason}); pass unicode_errors='replace' to accept it") from None
+        raise UndecodableWordError(f"{where}: word {word[:60]!r} is not valid {encoding} "
+                                   f"({exc.reason}); pass unicode_errors='replace' to accept it",
+                                   exc) from None
+    except LookupError:
+        raise W2VError(f"unknown encoding {encoding!r} or unicode_errors {errors!r}") from None
 
 
 def _finish(path: Path, keys: _Keys, vectors: np.ndarray):
