@@ -80,6 +80,9 @@ class PreparedCorpus:
     fingerprint: str = ""
     #: local inputs to keep outputs off (check_distinct): the manifest
     input_paths: list[Path] = field(default_factory=list)
+    #: as a Corpus of files: read again each time, never a stream
+    is_stream = False
+    can_read_again = True
 
     @property
     def tokens(self) -> int:
