@@ -10,6 +10,7 @@ import pytest
 
 from conftest import run_cli, topic_corpus
 from w2vpy import load
+from w2vpy.cli import COMMANDS
 
 
 def test_help_without_arguments():
@@ -17,7 +18,8 @@ def test_help_without_arguments():
     assert r.returncode == 0 and b"-train <file>" in r.stdout
 
 
-COMMAND_NAMES = ("w2v-train", "w2v-phrase", "w2v-distance", "w2v-analogy", "w2v-accuracy")
+#: every command the package installs (pyproject's scripts), each answering -h
+COMMAND_NAMES = tuple(COMMANDS)
 
 
 def _command(name: str) -> list[str]:
@@ -33,7 +35,6 @@ def test_every_command_answers_help_and_version(name, asked, tmp_path):
     """Answered on stdout with status 0, before any file is looked at: not
     read as a file named -h, wherever it stands among the arguments."""
     from w2vpy import __version__
-    from w2vpy.cli import COMMANDS
 
     for args in ([asked], ["no-such-file.bin", asked]):
         r = subprocess.run(_command(name) + args, capture_output=True, cwd=tmp_path, timeout=60)
@@ -358,3 +359,14 @@ def test_a_query_tool_without_stdin_or_stdout_says_so_in_one_line(topic_vectors,
     assert r.returncode == 1
     lines = r.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{name}: error: {message}"), r.stderr
+
+
+def test_every_installed_script_is_a_listed_command():
+    """pyproject's console scripts and the commands python -m w2vpy lists are
+    the same set, so a new command answers -h and is listed."""
+    tomllib = pytest.importorskip("tomllib")
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
+    assert set(scripts) == set(COMMANDS)
