@@ -269,9 +269,13 @@ def test_every_way_in(source, workers, entry, objective, text, one_worker_refere
             by_model(given, keywords, tmp_path)
         return
     trained = RUN[entry](given, keywords, tmp_path)
-    assert trained.vocabulary == expected_vocabulary(text.data, SETTINGS["min_count"])
+    expected = expected_vocabulary(text.data, SETTINGS["min_count"])
+    # a model built from sentences presents gensim's vocabulary: word2vec.c's
+    # </s> (row 0) trains as ever but is no word of its wv
+    first = 1 if entry == "Word2Vec" and source in SENTENCE_SOURCES else 0
+    assert trained.vocabulary == expected[first:]
     assert trained.vectors.vectors.shape == (len(trained.vocabulary), SETTINGS["vector_size"])
     assert np.isfinite(trained.vectors.vectors).all()
     check_neighbours(trained.vectors, text.topic_of)
     if workers == 1:
-        assert np.array_equal(trained.vectors.vectors, one_worker_reference[objective])
+        assert np.array_equal(trained.vectors.vectors, one_worker_reference[objective][first:])

@@ -22,6 +22,8 @@ import contextlib
 import inspect
 import math
 import os
+
+import numpy as np
 import sys
 import warnings
 from dataclasses import asdict, dataclass, replace
@@ -39,6 +41,9 @@ from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.progress import ProgressLine
 from w2vpy.training.weights import check_converged, check_trainable
+from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, TrimRule,
+                                        effective_min_count, grown_weights, kept_words, merged,
+                                        restricted)
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
@@ -68,17 +73,22 @@ def check_backend(params: TrainingParams, backend: str, will_train: bool = True)
 
 
 def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_vocab_path=None,
-                  log: TextIO | None = None, record_tokens: bool = False) -> Vocabulary:
+                  log: TextIO | None = None, record_tokens: bool = False,
+                  trim_rule: TrimRule | None = None) -> Vocabulary:
     """word2vec.c's vocabulary phase: learn (or read), report, save if asked.
 
     ``record_tokens`` (when training follows) keeps the counted token stream,
-    so that encoding does not read the text a second time."""
+    so that encoding does not read the text a second time.  ``trim_rule`` and
+    ``params.max_final_vocab`` decide the words as gensim's do (vocab_rules)."""
+    # a trim_rule may keep words under min_count: count them all, then decide
+    counted_min = 0 if trim_rule is not None else params.min_count
     if read_vocab_path is not None:
-        vocab = read_vocab(read_vocab_path, params.min_count)
+        vocab = read_vocab(read_vocab_path, counted_min)
     else:
-        vocab = build_vocab(corpus, params.min_count, params.max_vocab_size,
+        vocab = build_vocab(corpus, counted_min, params.max_vocab_size,
                             record_tokens=record_tokens, read_ahead=params.workers > 1,
                             threads=params.workers)
+    vocab = decided_vocab(vocab, params, trim_rule)
     if vocab.prune_events and log is not None:
         log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
                   f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
@@ -87,6 +97,17 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
     if save_vocab_path is not None:
         save_vocab(vocab, save_vocab_path)
     return vocab
+
+
+def decided_vocab(vocab: Vocabulary, params: TrainingParams,
+                  trim_rule: TrimRule | None) -> Vocabulary:
+    """The words ``trim_rule`` and ``max_final_vocab`` keep, as gensim's
+    (a vocabulary counted with min_count 0 when there is a rule)."""
+    if trim_rule is None and params.max_final_vocab is None:
+        return vocab
+    min_count = effective_min_count(vocab.counts[1:], params.min_count, params.max_final_vocab)
+    return restricted(vocab, kept_words(vocab, min_count, trim_rule,
+                                        lambda w: w.decode(KEY_ENCODING, KEY_ERRORS)))
 
 
 def corpus_inputs(corpus, read_vocab_path, corpus_name: str,
@@ -175,8 +196,11 @@ class Word2Vec:
     >>> model.save("model.w2v"); model = Word2Vec.load("model.w2v")           # doctest: +SKIP
     """
 
-    def __init__(self, *, backend: str = "cpu", **parameters: Unpack[TrainingKeywords]):
-        self.params: TrainingParams = training_params(parameters)
+    def __init__(self, sentences: object = None, corpus_file: str | os.PathLike[str] | None = None,
+                 *, backend: str = "cpu", trim_rule: TrimRule | None = None,
+                 callbacks: Iterable[Any] | None = None, min_alpha: float | None = None,
+                 comment: str | None = None, **parameters: Unpack[TrainingKeywords]):
+        self.params: TrainingParams = training_params(_gensim_keywords(parameters))
         self.backend: str = _DECLARED["backend"].check(backend)
         check_backend(self.params, self.backend, will_train=False)
         self.vocab: Vocabulary | None = None
@@ -202,18 +226,54 @@ class Word2Vec:
         self._wv: WordVectors | None = None
         #: (source, its spool): a stream build_vocab read, for the train() after it
         self._stream_read: tuple[str, Corpus] | None = None
+        #: the model presents gensim's vocabulary: built from sentences or
+        #: corpus_file=, its ``wv`` leaves out word2vec.c's ``</s>`` (row 0)
+        self.gensim_vocab = False
+        #: gensim's: sentences (lines of a file) and their words, as build_vocab counted them
+        self.corpus_count = 0
+        self.corpus_total_words = 0
+        self.trim_rule = trim_rule
+        self.comment = comment
+        self.min_alpha = min_alpha
+        source = _one_source(sentences, corpus_file)
+        if source is not None:
+            if not is_path(source) and _is_iterator(source):
+                raise NotReiterable("sentences is an iterator (a generator?): the constructor "
+                                    "reads it twice (vocabulary, then training); give a list "
+                                    "or an object whose __iter__ starts over")
+            self.build_vocab(sentences, corpus_file, trim_rule=trim_rule)
+            self.train(sentences, corpus_file, total_examples=self.corpus_count,
+                       epochs=self.params.epochs, callbacks=callbacks)
 
     # -- the gensim interface --------------------------------------------------------
-    def build_vocab(self, source: object, *, read_vocab: str | os.PathLike[str] | None = None,
+    def build_vocab(self, corpus_iterable: object = None,
+                    corpus_file: str | os.PathLike[str] | None = None, update: bool = False,
+                    progress_per: int = 10000, keep_raw_vocab: bool = False,
+                    trim_rule: TrimRule | None = None, *,
+                    read_vocab: str | os.PathLike[str] | None = None,
                     save_vocab: str | os.PathLike[str] | None = None) -> None:
         """Count the corpus as word2vec.c does and set up the model for it.
 
         Parameters
         ----------
-        source : str, os.PathLike or iterable of sequences of str
-            A text file (plain, ``.gz``, ``.bz2``, ``.xz``), a directory, ``"-"``
-            or a named pipe (kept for the ``train`` on the same source after
-            this call); or sentences, each a list of ``str`` tokens.
+        corpus_iterable : str, os.PathLike or iterable of sequences of str
+            Sentences, each a list of ``str`` tokens (gensim's); or, as
+            w2vpy's own calls give it, a text file (plain, ``.gz``, ``.bz2``,
+            ``.xz``), a directory, ``"-"`` or a named pipe (kept for the
+            ``train`` on the same source after this call).
+        corpus_file : str or os.PathLike, optional
+            A text file, one sentence a line (gensim's keyword): the model then
+            presents gensim's vocabulary, without word2vec.c's ``</s>``.
+        update : bool, default False
+            Grow a built vocabulary (gensim's online training): known words'
+            counts are added to, new words appended with new rows (input rows
+            initialised as word2vec.c's, output rows zero).
+        progress_per, keep_raw_vocab
+            Accepted for gensim's scripts; no effect.
+        trim_rule : callable, optional
+            ``trim_rule(word, count, min_count)`` returning ``RULE_DISCARD``,
+            ``RULE_KEEP`` or ``RULE_DEFAULT`` (gensim.utils'); by default the
+            model's.
         read_vocab : str or os.PathLike, optional
             Read the vocabulary (``word count`` lines) from this file instead
             of counting ``source``.
@@ -223,17 +283,29 @@ class Word2Vec:
         Raises
         ------
         W2VError
-            The source or a path is refused, or the vocabulary is built already.
+            The source or a path is refused, the vocabulary is built already
+            (without ``update``), or ``update`` before any vocabulary.
         """
-        if self.vocab is not None:
+        source = _one_source(corpus_iterable, corpus_file, required=True)
+        update = _switch("update", update)
+        trim_rule = self.trim_rule if trim_rule is None else trim_rule
+        if update and self.vocab is None:
+            raise W2VError("build_vocab(update=True) before any vocabulary: build one first "
+                           "(update=False)")
+        if self.vocab is not None and not update:
             raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
-                           "words): make a new Word2Vec for another one")
+                           "words): make a new Word2Vec for another one, or give update=True "
+                           "to grow it")
         corpus = open_corpus(source) if is_path(source) else None
         with open_source(source if corpus is None else corpus) as opened:
             check_distinct(corpus_inputs(opened, read_vocab, "source", "read_vocab"),
                            [("save_vocab", save_vocab)])
             try:
-                self._build_vocab(opened, read_vocab, save_vocab)
+                if update:
+                    self._grow_vocab(opened, read_vocab, save_vocab, trim_rule)
+                else:
+                    self._build_vocab(opened, read_vocab, save_vocab, trim_rule=trim_rule)
+                    self.gensim_vocab = corpus_file is not None or corpus is None
             except BaseException:
                 if corpus is not None:
                     corpus.close()
@@ -241,23 +313,93 @@ class Word2Vec:
         if corpus is not None:
             self._keep_stream(source, corpus)
 
-    def train(self, source: object, *, epochs: int | None = None,
-              compute_loss: bool | None = None, callbacks: Iterable[Any] = (),
-              alpha: float | None = None, progress: bool = False,
+    def build_vocab_from_freq(self, word_freq: dict[str, int], keep_raw_vocab: bool = False,
+                              corpus_count: int | None = None,
+                              trim_rule: TrimRule | None = None, update: bool = False) -> None:
+        """The vocabulary from ``{word: count}`` (gensim's): sorted by count,
+        ``min_count``, ``max_final_vocab`` and ``trim_rule`` applied.
+
+        Parameters
+        ----------
+        word_freq : dict of str to int
+            Each word's count.
+        keep_raw_vocab : bool
+            Accepted for gensim's scripts; no effect.
+        corpus_count : int, optional
+            The sentences these counts came from (``corpus_count``).
+        trim_rule : callable, optional
+            As ``build_vocab``'s.
+        update : bool, default False
+            Grow a built vocabulary, as ``build_vocab(update=True)``.
+        """
+        if not isinstance(word_freq, dict):
+            raise W2VError(f"word_freq must be a dict of word to count, got "
+                           f"{type(word_freq).__name__}")
+        for word, count in word_freq.items():
+            if not isinstance(word, str) or isinstance(count, bool) or not isinstance(
+                    count, (int, np.integer)) or count < 0:
+                raise W2VError(f"word_freq must map str words to counts >= 0, got "
+                               f"{word!r}: {count!r}")
+        trim_rule = self.trim_rule if trim_rule is None else trim_rule
+        ranked = sorted(word_freq.items(), key=lambda item: -item[1])
+        vocab = _frequency_vocab(ranked, self.params.min_count if trim_rule is None else 0)
+        vocab = decided_vocab(vocab, self.params, trim_rule)
+        if update:
+            if self.vocab is None:
+                raise W2VError("build_vocab_from_freq(update=True) before any vocabulary")
+            self._adopt_grown(vocab)
+        else:
+            if self.vocab is not None:
+                raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
+                               "words): give update=True to grow it")
+            self.vocab = vocab
+            self.state = TrainingState.start(self.params, vocab.train_words)
+            self._vocab_source, self._vocab_name = None, "word_freq"
+            self.gensim_vocab = True
+        self.corpus_count = int(corpus_count or 0) + (self.corpus_count if update else 0)
+        self.corpus_total_words = int(vocab.counts[1:].sum()) + (
+            self.corpus_total_words if update else 0)
+
+    def train(self, corpus_iterable: object = None,
+              corpus_file: str | os.PathLike[str] | None = None,
+              total_examples: int | None = None, total_words: int | None = None,
+              epochs: int | None = None, start_alpha: float | None = None,
+              end_alpha: float | None = None, word_count: int = 0, queue_factor: int = 2,
+              report_delay: float = 1.0, compute_loss: bool | None = None,
+              callbacks: Iterable[Any] = (), *, alpha: float | None = None,
+              progress: bool = False,
               checkpoint: str | os.PathLike[str] | None = None) -> TrainingReport:
         """Train over the vocabulary: the next ``epochs`` passes of the schedule.
 
         Words outside the vocabulary are skipped (with a warning, unless this
-        is the text ``build_vocab`` counted).
+        is the text ``build_vocab`` counted).  A call that gives gensim's
+        ``total_examples`` or ``total_words`` to a model trained before starts
+        over from ``start_alpha`` (default ``alpha``), as gensim's does.
 
         Parameters
         ----------
-        source : str, os.PathLike or iterable of sequences of str
+        corpus_iterable : str, os.PathLike or iterable of sequences of str
             As ``build_vocab``'s; sentences must be re-iterable (a list, or an
             object whose ``__iter__`` starts over), not a generator.
+        corpus_file : str or os.PathLike, optional
+            A text file, one sentence a line (gensim's keyword).
+        total_examples, total_words : int, optional
+            gensim's sentence and word counts of the corpus: held to what
+            build_vocab counted of the same text (a warning when they differ,
+            as gensim's); the schedule follows the words actually read.
         epochs : int, optional
             Passes to train; by default all the schedule has left. More than
             are left starts a new schedule (see the module's text).
+        start_alpha : float, optional
+            gensim's name for ``alpha``.
+        end_alpha : float, optional
+            gensim's floor of the rate; the floor is word2vec.c's
+            ``alpha * 1e-4`` (a warning when another is asked for).
+        word_count : int, default 0
+            gensim's words already trained: only 0 is taken.
+        queue_factor, report_delay
+            Accepted for gensim's scripts; no effect (the threads read the
+            encoded corpus themselves; ``progress`` prints word2vec.c's line).
         compute_loss : bool, optional
             Sum each epoch's loss into ``loss_history``; by default the model's.
         callbacks : iterable of objects, default ()
@@ -275,10 +417,25 @@ class Word2Vec:
         TrainingReport
             What was trained: words, seconds, epochs, the private hot rows.
         """
+        source = _one_source(corpus_iterable, corpus_file)
+        _check_unused_keywords(word_count, queue_factor, report_delay)
+        alpha = _start_alpha(alpha, start_alpha)
+        self._check_floor(end_alpha if end_alpha is not None else self._min_alpha,
+                          "end_alpha" if end_alpha is not None else "min_alpha", alpha)
+        totals = {name: _checked_count(name, value) for name, value in
+                  (("total_examples", total_examples), ("total_words", total_words))
+                  if value is not None}
+        if totals and alpha is None and self.state is not None and self.state.epochs_done:
+            alpha = self.params.starting_alpha
+        if totals and self.vocab is not None and _same_source(
+                source if not is_path(source) else ("path", str(source)), self._vocab_source):
+            self._check_totals(totals)
+        source_object = source
         epochs = None if epochs is None else _checked("epochs", epochs)
         alpha = None if alpha is None else _checked("alpha", alpha)
         compute_loss = None if compute_loss is None else _checked("compute_loss", compute_loss)
         callbacks = _checked_callbacks(callbacks)
+        source = source_object
         kept = self._kept_stream_of(source)
         try:
             with open_source(source if kept is None else kept) as corpus:
@@ -293,8 +450,11 @@ class Word2Vec:
         """The word vectors (sharing the model's memory: training moves them)."""
         self._require_vocab("wv")
         if self._wv is None:
-            keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in self.vocab.words]
-            self._wv = WordVectors(keys, self._ensure_weights().syn0, self.vocab.counts)
+            # word2vec.c's </s> (row 0) is no word of gensim's vocabulary
+            first = 1 if self.gensim_vocab else 0
+            keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in self.vocab.words[first:]]
+            self._wv = WordVectors(keys, self._ensure_weights().syn0[first:],
+                                   self.vocab.counts[first:])
         return self._wv
 
     @property
@@ -357,14 +517,90 @@ class Word2Vec:
         return None
 
     def _build_vocab(self, corpus, read_vocab_path=None, save_vocab_path=None,
-                     log: TextIO | None = None, record_tokens: bool = False) -> None:
+                     log: TextIO | None = None, record_tokens: bool = False,
+                     trim_rule: TrimRule | None = None) -> None:
         """build_vocab's work on an open corpus whose paths the caller checked
         (build_vocab, or check_run_paths for w2v-train and train())."""
         self.vocab = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path, log,
-                                   record_tokens)
+                                   record_tokens, trim_rule)
+        self.corpus_count, self.corpus_total_words = _corpus_size(self.vocab)
         self.state = TrainingState.start(self.params, self.vocab.train_words)
         self._vocab_source = _source_of(corpus)
         self._vocab_name = corpus.name
+
+    def _grow_vocab(self, corpus, read_vocab_path, save_vocab_path,
+                    trim_rule: TrimRule | None) -> None:
+        """build_vocab(update=True)'s work on an open corpus."""
+        new = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path,
+                            trim_rule=trim_rule)
+        count, words = _corpus_size(new)
+        new.release_encoder()
+        self._adopt_grown(new)
+        self.corpus_count, self.corpus_total_words = count, words
+        self._vocab_source = _source_of(corpus)
+        self._vocab_name = corpus.name
+
+    def _adopt_grown(self, new: Vocabulary) -> None:
+        """``new``'s words joined to the vocabulary (vocab_rules.merged), the
+        matrices grown to match."""
+        grown, added = merged(self.vocab, new)
+        self._ensure_weights()
+        self.vocab = grown
+        if added:
+            self.weights = grown_weights(self.weights, grown, self.params)
+        self._wv = None
+
+    def _check_floor(self, floor: float | None, name: str, alpha: float | None) -> None:
+        """gensim's floor of the rate, where it is not word2vec.c's: said, not ignored."""
+        start = alpha if alpha is not None else self.params.starting_alpha
+        if floor is not None and not math.isclose(floor, start * 1e-4):
+            warnings.warn(f"{name}={floor:g} has no effect: the learning rate falls to "
+                          f"word2vec.c's floor, alpha * 1e-4 ({start * 1e-4:g})",
+                          W2VWarning, stacklevel=4)
+
+    def _check_totals(self, totals: dict[str, int]) -> None:
+        """gensim's total_examples/total_words against what build_vocab counted
+        of the same text: a warning where they differ, as gensim's."""
+        counted = {"total_examples": self.corpus_count, "total_words": self.corpus_total_words}
+        for name, value in totals.items():
+            if value != counted[name]:
+                warnings.warn(f"{name}={value} differs from the {counted[name]} that "
+                              "build_vocab counted in this text: the schedule follows the "
+                              "words read", W2VWarning, stacklevel=4)
+
+    # -- gensim's attributes -------------------------------------------------------
+    @property
+    def alpha(self) -> float:
+        """The starting learning rate (word2vec.c's default: 0.025 skip-gram, 0.05 CBOW)."""
+        return self.params.starting_alpha
+
+    @alpha.setter
+    def alpha(self, value: float) -> None:
+        self.params = replace(self.params, alpha=value)
+
+    @property
+    def min_alpha(self) -> float:
+        """The rate's floor: word2vec.c's ``alpha * 1e-4`` unless another was set."""
+        return self._min_alpha if self._min_alpha is not None else self.alpha * 1e-4
+
+    @min_alpha.setter
+    def min_alpha(self, value: float | None) -> None:
+        if value is not None:
+            value = _checked_rate("min_alpha", value)
+        self._min_alpha = value
+
+    @property
+    def min_alpha_yet_reached(self) -> float:
+        """The rate the schedule has reached."""
+        return self.alpha if self.state is None else self.state.alpha
+
+    @property
+    def epochs(self) -> int:
+        return self.params.epochs
+
+    @epochs.setter
+    def epochs(self, value: int) -> None:
+        self.params = replace(self.params, epochs=value)
 
     def _ensure_weights(self) -> Weights:
         """The weights, made when first needed (a run that only saves the
@@ -528,12 +764,37 @@ class Word2Vec:
         if self._wv is not None:
             self._wv.vectors_changed()
 
+    def plot_loss(self, path: str | os.PathLike[str] | None = None):
+        """The loss per epoch, per word (a matplotlib Figure; saved to ``path``
+        when given).  Needs ``compute_loss=True`` and matplotlib (the ``plot``
+        extra); see ``w2vpy.plots.plot_loss``."""
+        from w2vpy.plots import plot_loss
+        return plot_loss(self, path)
+
+
+def _parameter_attribute(name: str) -> property:
+    """gensim's model attribute for a parameter: read from the parameters,
+    set by a checked copy of them."""
+    def get(self: Word2Vec) -> Any:
+        return getattr(self.params, name)
+
+    def put(self: Word2Vec, value: Any) -> None:
+        self.params = replace(self.params, **{name: value})
+
+    return property(get, put, doc=f"The ``{name}`` parameter (gensim's attribute).")
+
+
+for _parameter in TRAINING_PARAMETERS:
+    if not hasattr(Word2Vec, _parameter.name):
+        setattr(Word2Vec, _parameter.name, _parameter_attribute(_parameter.name))
 
 # help(Word2Vec) and editors show every parameter the table declares
+_written = inspect.signature(Word2Vec.__init__).parameters
 Word2Vec.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)]
+    [_written[name] for name in ("self", "sentences", "corpus_file")]
     + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
-       for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])])
+       for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])]
+    + [_written[name] for name in ("trim_rule", "callbacks", "min_alpha", "comment")])
 Word2Vec.__doc__ = Word2Vec.__doc__.replace(
     "{parameters}", numpy_parameters((*TRAINING_PARAMETERS, _DECLARED["backend"])))
 
@@ -630,6 +891,112 @@ class _Run:
     def finish(self) -> None:
         if self.reporter is not None:
             self.reporter(self.words, self.model.state.alpha, True)
+
+
+class NotReiterable(W2VError, TypeError):
+    """Sentences the constructor would read twice come from an iterator
+    (a TypeError too, as gensim's)."""
+
+
+def _gensim_keywords(parameters: dict[str, object]) -> dict[str, object]:
+    """gensim's spellings of TrainingParams' values: ``max_vocab_size=None``
+    (no limit); ``sorted_vocab``, ``null_word`` and ``hashfxn`` at gensim's
+    defaults (the only ones word2vec.c's vocabulary has) are dropped."""
+    parameters = dict(parameters)
+    if "max_vocab_size" in parameters and parameters["max_vocab_size"] is None:
+        parameters["max_vocab_size"] = NO_VOCAB_LIMIT
+    fixed = {"sorted_vocab": (1, True), "null_word": (0, False), "hashfxn": (hash,)}
+    for name, allowed in fixed.items():
+        if name in parameters:
+            value = parameters.pop(name)
+            if not any(value is a or (type(value) in (int, bool) and value == a)
+                       for a in allowed):
+                raise W2VError(f"{name}={value!r} is not supported: w2vpy's vocabulary is "
+                               f"word2vec.c's (gensim's default, {allowed[0]!r}, is)")
+    return parameters
+
+
+#: max_vocab_size=None: a counter that never prunes (vocab.unpruned_counter's bound)
+NO_VOCAB_LIMIT = 2**62
+
+
+def _one_source(corpus_iterable: object, corpus_file: object,
+                required: bool = False) -> object:
+    """The source a gensim call names: sentences or a path, or corpus_file."""
+    if corpus_iterable is not None and corpus_file is not None:
+        raise W2VError("give one of corpus_iterable (sentences) and corpus_file, not both")
+    if corpus_file is not None and not is_path(corpus_file):
+        raise W2VError(f"corpus_file must be a path, got {type(corpus_file).__name__}")
+    source = corpus_iterable if corpus_file is None else corpus_file
+    if source is None and required:
+        raise W2VError("no source: give corpus_iterable (sentences, or a path) or corpus_file")
+    return source
+
+
+def _is_iterator(source: object) -> bool:
+    try:
+        return iter(source) is source
+    except TypeError:
+        return False
+
+
+def _switch(name: str, value: object) -> bool:
+    if not (isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1))):
+        raise W2VError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _checked_count(name: str, value: object) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < 0:
+        raise W2VError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(value)
+
+
+def _checked_rate(name: str, value: object) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+            value, (int, float, np.integer, np.floating)) or not math.isfinite(value) \
+            or value < 0:
+        raise W2VError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+def _check_unused_keywords(word_count: object, queue_factor: object,
+                           report_delay: object) -> None:
+    """gensim's job-queue knobs: accepted, without effect; word_count only as 0."""
+    if word_count != 0 or isinstance(word_count, bool):
+        raise W2VError(f"word_count={word_count!r} is not supported: a train call counts "
+                       "its own words (give 0, gensim's default)")
+    _checked_count("queue_factor", queue_factor)
+    _checked_rate("report_delay", report_delay)
+
+
+def _start_alpha(alpha: float | None, start_alpha: float | None) -> float | None:
+    if start_alpha is None:
+        return None if alpha is None else _checked("alpha", alpha)
+    if alpha is not None and alpha != start_alpha:
+        raise W2VError(f"alpha={alpha} and start_alpha={start_alpha} are two names of "
+                       "one rate: give one")
+    return _checked("alpha", start_alpha)
+
+
+def _corpus_size(vocab: Vocabulary) -> tuple[int, int]:
+    """gensim's corpus_count and corpus_total_words: word2vec.c counts one
+    ``</s>`` per sentence (line), and the counter every token read."""
+    sentences = int(vocab.counts[0])
+    counter = vocab._counter
+    tokens = counter.tokens if counter is not None else vocab.train_words
+    return sentences, int(tokens) - sentences
+
+
+def _frequency_vocab(ranked: list[tuple[str, int]], min_count: int) -> Vocabulary:
+    """A vocabulary of (word, count) pairs sorted by count, behind ``</s>``."""
+    words, counts = [b"</s>"], [0]
+    for word, count in ranked:
+        if count >= min_count and word != "</s>":
+            words.append(word.encode(KEY_ENCODING))
+            counts.append(int(count))
+    return Vocabulary(words=words, counts=np.asarray(counts, dtype=np.int64))
 
 
 def _source_of(corpus) -> object:

@@ -239,7 +239,8 @@ class TrainingParams:
         DEFAULT_MAX_VOCAB_SIZE, "-max-vocab-size", "Prune rare words while counting when more "
         "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True,
         doc="While counting, prune the rarest words whenever more distinct words than this "
-        "have been seen (word2vec.c's ReduceVocab; its fixed limit is the default).")
+        "have been seen (word2vec.c's ReduceVocab; its fixed limit is the default). "
+        "``Word2Vec(max_vocab_size=None)`` (gensim's default) never prunes.")
     #: word2vec.c's summation order in dot products (slower; bit-identical
     #: single-thread results with a word2vec.c built without FMA contraction)
     sequential_dot: bool = parameter(
@@ -262,6 +263,25 @@ class TrainingParams:
         "epoch in float64; -debug 2 shows it at each epoch end", addition=True,
         doc="Sum each epoch's training loss (negative log-likelihood, float64) into "
         "``Word2Vec.loss_history``.")
+
+    ns_exponent: float = parameter(
+        0.75, "-ns-exponent", "Negative sampling draws word w in proportion to count(w) to "
+        "this power (word2vec.c's 0.75; 0: uniformly, negative: rare words more)",
+        addition=True, doc="The power of the counts that shapes negative sampling's noise "
+        "distribution: 0.75 is word2vec.c's (and gensim's), 1.0 the unigram distribution, 0 "
+        "draws every word alike, a negative value favours rare words.")
+    max_final_vocab: int | None = parameter(
+        None, "-max-final-vocab", "Raise -min-count as far as needed to keep at most <int> "
+        "words (none: no limit)", minimum=1, maximum=INT64_MAX, optional=True,
+        none_word="none", addition=True,
+        doc="Keep at most this many words, raising ``min_count`` to the least count that "
+        "does so, as gensim's ``max_final_vocab``; None sets no limit.")
+    batch_words: int = parameter(
+        10000, "-batch-words", "Accepted for gensim's scripts; has no effect (each thread "
+        "reads the encoded corpus itself)", minimum=1, maximum=INT64_MAX, addition=True,
+        doc="Accepted for gensim's scripts and has no effect: gensim hands its threads jobs "
+        "of this many words, while w2vpy's threads read the encoded corpus themselves "
+        "(word2vec.c's sentences of at most 1000 words).")
 
     def __post_init__(self) -> None:
         _check_declared(self, TRAINING_PARAMETERS)
@@ -388,6 +408,9 @@ class TrainingKeywords(TypedDict, total=False):
     sequential_dot: bool
     hot_rows: int | None
     compute_loss: bool
+    ns_exponent: float
+    max_final_vocab: int | None
+    batch_words: int
 
 
 class RunKeywords(TrainingKeywords, total=False):

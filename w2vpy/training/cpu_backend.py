@@ -113,7 +113,8 @@ class TrainingTables:
         counts = vocab.counts
         tree = build_huffman_tree(counts) if params.hs else None
         return cls(keep_thresholds(counts, params.sample, vocab.train_words), tree,
-                   build_noise_table(counts) if params.negative > 0 else None,
+                   build_noise_table(counts, power=params.ns_exponent)
+                   if params.negative > 0 else None,
                    resolve_hot_rows(params, counts, tree))
 
 

@@ -212,7 +212,7 @@ def kernel_arrays(vocab: Vocabulary, params: TrainingParams) -> KernelArrays:
         syn1neg=np.zeros_like(syn0) if params.negative else absent,
         keep_threshold=keep_thresholds(counts, params.sample, vocab.train_words),
         code_offsets=code_offsets, codes=codes, points=points,
-        unigram_table=(build_unigram_table(counts) if params.negative
+        unigram_table=(build_unigram_table(counts, power=params.ns_exponent) if params.negative
                        else np.zeros(1, np.int32)),
         sigmoid_table=_core.sigmoid_table(),
         words_done=np.zeros(1, dtype=np.uint64))

@@ -94,6 +94,8 @@ def save_model(model, path: str | os.PathLike[str],
         "corpus_tokens": model.corpus_tokens,
         "corpus_skipped": model.corpus_skipped,
         "corpus_fingerprint": model.corpus_fingerprint,
+        # absent from older files: a model of word2vec.c's vocabulary
+        "gensim_vocab": bool(getattr(model, "gensim_vocab", False)),
     }
     arrays = {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
@@ -302,7 +304,12 @@ def _header(path: Path, raw: bytes) -> dict[str, Any]:
     if version > FORMAT_VERSION:
         raise W2VError(f"{path} is a w2vpy model of format version {version}, newer than this "
                        f"w2vpy reads ({FORMAT_VERSION}): upgrade w2vpy")
+    gensim_vocab = header.pop("gensim_vocab", False)
+    if type(gensim_vocab) is not bool:
+        raise _corrupt(path, f"the model header's gensim_vocab is {_shown(gensim_vocab)}, "
+                             "not true or false")
     checked = _section(path, "", header, _schema(version))
+    checked["gensim_vocab"] = gensim_vocab
     _check_schedule(path, checked["state"])
     if checked["corpus_tokens"] + checked["corpus_skipped"] > INT64_MAX:
         raise _corrupt(path, "the model header's corpus_tokens and corpus_skipped add up past "
@@ -509,6 +516,8 @@ class SavedModel:
     corpus_tokens: int
     corpus_skipped: int
     corpus_fingerprint: str | None
+    #: the model presents gensim's vocabulary (no ``</s>`` in its ``wv``)
+    gensim_vocab: bool = False
 
 
 def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SavedModel:
@@ -528,7 +537,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
                             thread_alpha=arrays["thread_alpha"]),
         loss_history=arrays["loss_history"].tolist(),
         corpus_tokens=header["corpus_tokens"], corpus_skipped=header["corpus_skipped"],
-        corpus_fingerprint=header.get("corpus_fingerprint"))
+        corpus_fingerprint=header.get("corpus_fingerprint"),
+        gensim_vocab=header.get("gensim_vocab", False))
 
 
 def _words(path: Path, data: np.ndarray, ends: np.ndarray) -> list[bytes]:

@@ -48,6 +48,10 @@ def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str)
         raise W2VError("all counts are zero: the unigram table is empty, so negative "
                        "sampling has nothing to draw (give counts above 0, or use -hs 1 "
                        "-negative 0)")
+    if params.negative > 0 and params.ns_exponent < 0 and not vocab.counts.all():
+        raise W2VError(f"ns_exponent={params.ns_exponent} is negative and a word has count 0: "
+                       "0 to a negative power is infinite, so the noise distribution has no "
+                       "shape (give counts above 0, or an ns_exponent >= 0)")
     if vocab.train_words > INT64_MAX // params.epochs:
         raise W2VError(f"the vocabulary's counts add up to {vocab.train_words}, which times "
                        f"{params.epochs} epochs passes {INT64_MAX}: the schedule cannot count it")
