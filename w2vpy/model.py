@@ -342,16 +342,17 @@ class Word2Vec:
                                f"{word!r}: {count!r}")
         trim_rule = self.trim_rule if trim_rule is None else trim_rule
         ranked = sorted(word_freq.items(), key=lambda item: -item[1])
-        vocab = _frequency_vocab(ranked, self.params.min_count if trim_rule is None else 0)
-        vocab = decided_vocab(vocab, self.params, trim_rule)
         if update:
             if self.vocab is None:
                 raise W2VError("build_vocab_from_freq(update=True) before any vocabulary")
-            self._adopt_grown(vocab)
+            vocab = _frequency_vocab(ranked, 0)
+            self._adopt_grown(vocab, trim_rule)
         else:
             if self.vocab is not None:
                 raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
                                "words): give update=True to grow it")
+            vocab = _frequency_vocab(ranked, self.params.min_count if trim_rule is None else 0)
+            vocab = decided_vocab(vocab, self.params, trim_rule)
             self.vocab = vocab
             self.state = TrainingState.start(self.params, vocab.train_words)
             self._vocab_source, self._vocab_name = None, "word_freq"
@@ -487,6 +488,7 @@ class Word2Vec:
         model.loss_history = saved.loss_history
         model.corpus_tokens, model.corpus_skipped = saved.corpus_tokens, saved.corpus_skipped
         model.corpus_fingerprint = saved.corpus_fingerprint
+        model.gensim_vocab = saved.gensim_vocab
         return model
 
     def __repr__(self) -> str:
@@ -531,19 +533,24 @@ class Word2Vec:
     def _grow_vocab(self, corpus, read_vocab_path, save_vocab_path,
                     trim_rule: TrimRule | None) -> None:
         """build_vocab(update=True)'s work on an open corpus."""
-        new = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path,
-                            trim_rule=trim_rule)
+        # known words take every count, whatever min_count says (gensim's)
+        new = prepare_vocab(corpus, replace(self.params, min_count=0, max_final_vocab=None),
+                            read_vocab_path, save_vocab_path)
         count, words = _corpus_size(new)
         new.release_encoder()
-        self._adopt_grown(new)
+        self._adopt_grown(new, trim_rule)
         self.corpus_count, self.corpus_total_words = count, words
         self._vocab_source = _source_of(corpus)
         self._vocab_name = corpus.name
 
-    def _adopt_grown(self, new: Vocabulary) -> None:
-        """``new``'s words joined to the vocabulary (vocab_rules.merged), the
-        matrices grown to match."""
-        grown, added = merged(self.vocab, new)
+    def _adopt_grown(self, new: Vocabulary, trim_rule: TrimRule | None) -> None:
+        """``new``'s words (counted with min_count 0) joined to the vocabulary
+        (vocab_rules.merged), the matrices grown to match."""
+        min_count = effective_min_count(new.counts[1:], self.params.min_count,
+                                        self.params.max_final_vocab)
+        keep = kept_words(new, min_count, trim_rule,
+                          lambda w: w.decode(KEY_ENCODING, KEY_ERRORS))
+        grown, added = merged(self.vocab, new, keep)
         self._ensure_weights()
         self.vocab = grown
         if added:

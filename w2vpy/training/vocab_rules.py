@@ -72,16 +72,18 @@ def restricted(vocab: Vocabulary, keep: np.ndarray) -> Vocabulary:
     return replace(vocab, words=words, counts=vocab.counts[keep], _remap=remap)
 
 
-def merged(old: Vocabulary, new: Vocabulary) -> tuple[Vocabulary, int]:
-    """gensim's ``build_vocab(update=True)``: known words' counts added to,
-    new words appended in ``new``'s order.  Returns the vocabulary and how
-    many words were added."""
+def merged(old: Vocabulary, new: Vocabulary, keep_new: np.ndarray) -> tuple[Vocabulary, int]:
+    """gensim's ``build_vocab(update=True)``: every known word's count added
+    to, whatever min_count says; the new words ``keep_new`` marks appended in
+    ``new``'s order.  Returns the vocabulary and how many words were added."""
     index = {w: i for i, w in enumerate(old.words)}
     counts = old.counts.copy()
     added_words, added_counts = [], []
-    for word, count in zip(new.words, new.counts.tolist()):
+    for word, count, keep in zip(new.words, new.counts.tolist(), keep_new.tolist()):
         i = index.get(word)
         if i is None:
+            if not keep:
+                continue
             added_words.append(word)
             added_counts.append(count)
         else:

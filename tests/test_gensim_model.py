@@ -1,0 +1,177 @@
+"""w2vpy.Word2Vec through gensim 4's calls, held to gensim itself where gensim
+gives the expected value (the vocabulary, its counts, the corpus sizes), and
+to w2vpy's own word2vec.c path where the numbers are word2vec.c's."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from w2vpy import W2VError, W2VWarning, Word2Vec
+from w2vpy.model import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+
+gensim = pytest.importorskip("gensim")
+
+SENTENCES = [["human", "interface", "computer"], ["survey", "user", "computer", "system"],
+             ["eps", "user", "interface", "system"], ["system", "human", "system", "eps"],
+             ["user", "response", "time"], ["trees"], ["graph", "trees"],
+             ["graph", "minors", "trees"], ["graph", "minors", "survey"]] * 3
+SMALL = dict(vector_size=8, min_count=1, workers=1, epochs=2, seed=3)
+
+
+def _counts(wv) -> dict[str, int]:
+    return {key: int(wv.get_vecattr(key, "count")) for key in wv.index_to_key}
+
+
+def _gensim(**keywords):
+    return gensim.models.Word2Vec(**{"vector_size": 8, "min_count": 1, "workers": 1,
+                                     "epochs": 1, **keywords})
+
+
+def test_the_constructor_trains_and_presents_gensims_vocabulary():
+    model = Word2Vec(SENTENCES, **SMALL)
+    theirs = _gensim(sentences=SENTENCES)
+    assert model.epochs_trained == 2
+    assert "</s>" not in model.wv.key_to_index
+    assert _counts(model.wv) == _counts(theirs.wv)
+    assert (model.corpus_count, model.corpus_total_words) == (theirs.corpus_count,
+                                                              theirs.corpus_total_words)
+
+
+def test_real_words_match_the_same_text_as_a_file(tmp_path):
+    path = tmp_path / "text.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in SENTENCES))
+    from_lists = Word2Vec(SENTENCES, **SMALL)
+    from_keyword = Word2Vec(corpus_file=str(path), **SMALL)
+    from_path = Word2Vec(**SMALL)
+    from_path.build_vocab(path)
+    from_path.train(path)
+    assert from_path.wv.index_to_key[0] == "</s>"  # word2vec.c's path keeps its row
+    for model in (from_lists, from_keyword):
+        assert model.wv.index_to_key == from_path.wv.index_to_key[1:]
+        assert np.array_equal(model.wv.vectors, from_path.wv.vectors[1:])
+
+
+def test_save_and_load_keep_gensims_vocabulary(tmp_path):
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert loaded.wv.index_to_key == model.wv.index_to_key
+
+
+def test_gensims_attributes():
+    model = Word2Vec(SENTENCES, alpha=0.03, window=3, sg=1, **SMALL)
+    assert (model.alpha, model.window, model.sg, model.vector_size, model.epochs) == (
+        0.03, 3, True, 8, 2)
+    assert model.min_alpha == pytest.approx(0.03 * 1e-4)
+    assert model.min_alpha_yet_reached < model.alpha
+
+
+def test_a_generator_is_refused_by_the_constructor_as_gensim_does():
+    with pytest.raises(TypeError, match="iterator"):
+        Word2Vec((s for s in SENTENCES), **SMALL)
+    with pytest.raises(W2VError, match="not both"):
+        Word2Vec(SENTENCES, corpus_file="x.txt", **SMALL)
+
+
+def test_train_takes_gensims_keywords_and_warns_of_a_wrong_total():
+    model = Word2Vec(**SMALL)
+    model.build_vocab(SENTENCES)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.train(SENTENCES, total_examples=model.corpus_count, epochs=model.epochs,
+                    queue_factor=2, report_delay=1.0, start_alpha=0.04)
+    with pytest.warns(W2VWarning, match="total_examples=5 differs"):
+        model.train(SENTENCES, total_examples=5, epochs=1)
+    with pytest.raises(W2VError, match="word_count"):
+        model.train(SENTENCES, total_examples=model.corpus_count, epochs=1, word_count=7)
+
+
+def test_a_gensim_train_call_starts_over_at_alpha():
+    model = Word2Vec(SENTENCES, **SMALL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "end of its schedule" warning
+        model.train(SENTENCES, total_examples=model.corpus_count, epochs=1)
+    assert model.state.schedule_alpha == model.alpha
+
+
+def test_ns_exponent_shapes_the_noise():
+    default = Word2Vec(SENTENCES, **SMALL)
+    same = Word2Vec(SENTENCES, ns_exponent=0.75, **SMALL)
+    flat = Word2Vec(SENTENCES, ns_exponent=0.0, **SMALL)
+    assert np.array_equal(default.wv.vectors, same.wv.vectors)
+    assert not np.array_equal(default.wv.vectors, flat.wv.vectors)
+
+
+def test_batch_words_and_max_vocab_size_none_are_accepted():
+    default = Word2Vec(SENTENCES, **SMALL)
+    knobs = Word2Vec(SENTENCES, batch_words=100, max_vocab_size=None, **SMALL)
+    assert np.array_equal(default.wv.vectors, knobs.wv.vectors)
+
+
+@pytest.mark.parametrize("max_final_vocab, min_count", [(4, 1), (4, 4), (100, 2)])
+def test_max_final_vocab_as_gensims(max_final_vocab, min_count):
+    keywords = dict(max_final_vocab=max_final_vocab, min_count=min_count)
+    model = Word2Vec(SENTENCES, **{**SMALL, **keywords})
+    theirs = _gensim(sentences=SENTENCES, **keywords)
+    assert _counts(model.wv) == _counts(theirs.wv)
+
+
+def _rule(word, count, min_count):
+    if word == "human":
+        return RULE_DISCARD
+    if word == "minors":
+        return RULE_KEEP
+    return RULE_DEFAULT
+
+
+def test_trim_rule_as_gensims():
+    sentences = SENTENCES + [["only_once"]]
+    model = Word2Vec(sentences, trim_rule=_rule, **{**SMALL, "min_count": 7})
+    theirs = _gensim(sentences=sentences, trim_rule=_rule, min_count=7)
+    assert _counts(model.wv) == _counts(theirs.wv)
+    assert "minors" in model.wv.key_to_index and "human" not in model.wv.key_to_index
+
+
+def test_a_trim_rule_answer_gensim_does_not_have_is_refused():
+    with pytest.raises(W2VError, match="trim_rule returned 'yes'"):
+        Word2Vec(SENTENCES, trim_rule=lambda w, c, m: "yes", **SMALL)
+
+
+NEW = [["graph", "minors", "novel"], ["novel", "words", "here"], ["system", "novel"]]
+
+
+def test_update_grows_the_vocabulary_as_gensim_and_trains_on():
+    model = Word2Vec(SENTENCES, **{**SMALL, "hs": True})
+    before = model.wv.vectors.copy()
+    model.build_vocab(NEW, update=True)
+    theirs = _gensim(sentences=SENTENCES, hs=1)
+    theirs.build_vocab(NEW, update=True)
+    assert _counts(model.wv) == _counts(theirs.wv)
+    grown = len(model.vocab)
+    assert model.weights.syn0.shape[0] == model.weights.syn1neg.shape[0] == grown
+    assert np.array_equal(model.wv.vectors[:len(before)], before)
+    assert not model.weights.syn1neg[len(before) + 1:].any()
+    novel = model.wv["novel"].copy()
+    model.train(NEW, total_examples=model.corpus_count, epochs=model.epochs)
+    assert not np.array_equal(model.wv["novel"], novel)
+    assert model.weights.syn1neg[len(before) + 1:].any()
+
+
+def test_update_without_a_vocabulary_is_refused():
+    with pytest.raises(W2VError, match="before any vocabulary"):
+        Word2Vec(**SMALL).build_vocab(SENTENCES, update=True)
+
+
+def test_build_vocab_from_freq_as_gensims():
+    freq = {"a": 10, "b": 7, "c": 3, "d": 1}
+    model = Word2Vec(**{**SMALL, "min_count": 2})
+    model.build_vocab_from_freq(freq)
+    theirs = gensim.models.Word2Vec(vector_size=8, min_count=2)
+    theirs.build_vocab_from_freq(freq)
+    assert _counts(model.wv) == _counts(theirs.wv)
+    model.build_vocab_from_freq({"a": 1, "e": 5}, update=True)
+    theirs.build_vocab_from_freq({"a": 1, "e": 5}, update=True)
+    assert _counts(model.wv) == _counts(theirs.wv)
+    model.train([["a", "b", "e", "a"]] * 5, total_examples=5, epochs=1)
