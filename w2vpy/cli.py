@@ -36,6 +36,8 @@ COMMAND_FLAGS: tuple[Parameter, ...] = (
     DEBUG_FLAG,
     Parameter("binary", bool, "-binary", "Save the resulting vectors in binary mode",
               default=False),
+    Parameter("loss_plot", str, "-loss-plot", "Draw the loss per epoch into <file> (.png, .svg, "
+              ".pdf; needs -compute-loss 1 and matplotlib)", optional=True, addition=True),
 )
 FLAGS: dict[str, Parameter] = {p.flag: p for p in (*COMMAND_FLAGS, *TRAINING_PARAMETERS,
                                                      *RUN_OPTIONS)}
@@ -111,8 +113,9 @@ def train_command(argv: Sequence[str]) -> int:
         raise W2VError("no training file: give -train <file>")
     output, debug = options["output"], options["debug"]
     check_backend(params, options["backend"], will_train=output is not None)
+    _check_loss_plot(options["loss_plot"], params, output)
     # Every path is checked for what it is before the long work, not after it.
-    for path in (output, options["save_vocab"], options["checkpoint"]):
+    for path in (output, options["save_vocab"], options["checkpoint"], options["loss_plot"]):
         if path is not None:
             output_target(path)
     log = sys.stderr if debug > 0 else None
@@ -131,7 +134,23 @@ def train_command(argv: Sequence[str]) -> int:
     if log is not None:
         _report(report, debug)
     _write_output(output, vocab.words, job.model.weights.syn0, options)
+    if options["loss_plot"] is not None:
+        job.model.plot_loss(options["loss_plot"])
     return 0
+
+
+def _check_loss_plot(path: str | None, params: TrainingParams, output: str | None) -> None:
+    """-loss-plot's needs, before the training rather than after it."""
+    if path is None:
+        return
+    if output is None:
+        raise W2VError("-loss-plot needs -output: without it nothing is trained")
+    if not params.compute_loss:
+        raise W2VError("-loss-plot needs -compute-loss 1: the loss is summed only then")
+    if os.path.realpath(path) == os.path.realpath(output):
+        raise W2VError(f"-loss-plot and -output name the same file: {path}")
+    from w2vpy.plots import check_picture_path
+    check_picture_path(path)
 
 
 def _before_training(model, classes: int, log) -> None:
@@ -500,6 +519,106 @@ def accuracy_main(argv: Sequence[str] | None = None) -> int:
     return _run(COMMANDS["w2v-accuracy"], argv)
 
 
+# ---- pictures and exports ------------------------------------------------------------
+
+def _usage_as(declared: Parameter, metavars: dict[str, str]) -> str:
+    """The flag's usage lines, its value named as ``metavars`` says (a str
+    flag's is <file> otherwise)."""
+    if declared.name not in metavars:
+        return declared.usage()
+    return declared.usage().replace("<file>", metavars[declared.name], 1)
+
+
+PLOT_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
+    Parameter("output", str, "-output", "Save the map to <file> (.png, .svg, .pdf)",
+              optional=True),
+    Parameter("words", str, "-words", "The words to show, separated by commas", optional=True),
+    Parameter("top", int, "-top", "Show the <int> most frequent words instead (</s> skipped)",
+              optional=True, minimum=2),
+    Parameter("method", str, "-method", "pca (numpy), or tsne (needs scikit-learn)",
+              default="pca", choices=("pca", "tsne")),
+)}
+PLOT_USAGE = ("Usage: w2v-plot <FILE> -output <map.png> [-words w1,w2,...] [-top N] "
+              "[-method pca|tsne]\nwhere FILE contains word projections (binary or text); "
+              "draws a 2-D map of the words (the 50 most frequent by default), each labelled; "
+              "needs matplotlib (pip install 'w2vpy[plot]')\n\nOptions:\n"
+              + "".join(_usage_as(p, {"words": "<word,word,...>"}) for p in PLOT_FLAGS.values())
+              + "\nExample:\nw2v-plot vectors.bin -words king,queen,man,woman -output map.png\n")
+
+EXPORT_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
+    Parameter("format", str, "-format", "What to write: projector (TensorBoard's Embedding "
+              "Projector files)", default="projector", choices=("projector",)),
+    Parameter("output", str, "-output", "Write into the directory <dir>", optional=True),
+    Parameter("read_vocab", str, "-read-vocab", "Take the words' counts from <file> "
+              "(w2v-train -save-vocab's); without it the count column is empty",
+              optional=True),
+)}
+EXPORT_USAGE = ("Usage: w2v-export <FILE> -format projector -output <dir> [-read-vocab FILE]\n"
+                "where FILE contains word projections (binary or text); writes tensors.tsv, "
+                "metadata.tsv and projector_config.pbtxt (tensorboard --logdir <dir> shows "
+                "them)\n\nOptions:\n"
+                + "".join(_usage_as(p, {"output": "<dir>"}) for p in EXPORT_FLAGS.values())
+                + "\nExample:\nw2v-export vectors.bin -format projector -output projector\n")
+
+
+def _vectors_and_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str,
+                       output: str) -> tuple[str, dict[str, object]]:
+    """FILE and the flags after it, each checked by its declaration."""
+    given = read_flags(argv[1:], flags, command)
+    try:
+        options = {p.name: p.check(given.get(p.name, p.default)) for p in flags.values()}
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
+    if options["output"] is None:
+        raise W2VError(f"no output: give -output <{output}>")
+    return argv[0], options
+
+
+def plot_command(argv: Sequence[str]) -> int:
+    from w2vpy.plots import check_picture_path
+
+    if not argv:
+        sys.stdout.write(PLOT_USAGE)
+        return 0
+    path, options = _vectors_and_flags(argv, PLOT_FLAGS, "w2v-plot", "file")
+    words = options["words"]
+    if words is not None:
+        words = [w for w in words.split(",") if w]
+        if not words:
+            raise W2VError("-words holds no word")
+    check_picture_path(options["output"])
+    _load_for_query(path).plot(words, top=options["top"], path=options["output"],
+                               method=options["method"])
+    return 0
+
+
+def export_command(argv: Sequence[str]) -> int:
+    from w2vpy.word_vectors import KeyedVectors
+
+    if not argv:
+        sys.stdout.write(EXPORT_USAGE)
+        return 0
+    path, options = _vectors_and_flags(argv, EXPORT_FLAGS, "w2v-export", "dir")
+    if options["read_vocab"] is None:
+        # no made-up counts (gensim's reader invents descending ones)
+        kv = _load_for_query(path)
+    else:
+        kv = KeyedVectors.load_word2vec_format(path, fvocab=options["read_vocab"],
+                                               unicode_errors="surrogateescape")
+    kv.save_projector(options["output"])
+    return 0
+
+
+def plot_main(argv: Sequence[str] | None = None) -> int:
+    """``w2v-plot``: a labelled 2-D map of words (w2vpy.plots)."""
+    return _run(COMMANDS["w2v-plot"], argv)
+
+
+def export_main(argv: Sequence[str] | None = None) -> int:
+    """``w2v-export``: vectors for TensorBoard's Embedding Projector."""
+    return _run(COMMANDS["w2v-export"], argv)
+
+
 #: every command, as the package's entry points name them
 COMMANDS: dict[str, Command] = {c.prog: c for c in (
     Command("w2v-train", "train word vectors (word2vec.c's word2vec)", USAGE, train_command),
@@ -511,6 +630,10 @@ COMMANDS: dict[str, Command] = {c.prog: c for c in (
             ANALOGY_USAGE, analogy_command, answers_on_stdout=True),
     Command("w2v-accuracy", "analogy questions' accuracy (word2vec.c's compute-accuracy)",
             ACCURACY_USAGE, accuracy_command, answers_on_stdout=True),
+    Command("w2v-plot", "a labelled 2-D map of words (PCA or t-SNE; needs matplotlib)",
+            PLOT_USAGE, plot_command),
+    Command("w2v-export", "vectors for TensorBoard's Embedding Projector",
+            EXPORT_USAGE, export_command),
 )}
 
 
