@@ -103,7 +103,7 @@ def parse_command_line(argv: Sequence[str]
 def train_command(argv: Sequence[str]) -> int:
     from w2vpy.model import TrainingJob, check_backend
     from w2vpy.system.paths import output_target
-    from w2vpy.text.text_files import Corpus
+    from w2vpy.text.sentences import open_path
 
     if not argv:
         sys.stdout.write(USAGE)
@@ -120,7 +120,7 @@ def train_command(argv: Sequence[str]) -> int:
             output_target(path)
     log = sys.stderr if debug > 0 else None
     job = TrainingJob(given, options, lambda declared: declared.flag)
-    with Corpus(options["train"]) as corpus:
+    with open_path(options["train"]) as corpus:
         job.check_paths(corpus, "-train", ("-output", output))
         if log is not None:
             _announce(corpus)
@@ -204,7 +204,7 @@ class EpochLossLine:
         self.stream = stream
 
     def on_epoch_end(self, model) -> None:
-        loss = model.get_latest_training_loss()
+        loss = model.loss_history[-1]
         self.stream.write(f"\nEpoch {model.epochs_trained}: loss {loss:.6g} "
                           f"({loss / max(model.corpus_tokens, 1):.4f} per word)\n")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import logging
 import math
 import os
 
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from w2vpy.parameters import TrainingKeywords
+
+logger = logging.getLogger(__name__)
 
 #: the callback methods, in the order they fire (gensim's names, and Keras's
 #: for the whole call); a callback may have any of them
@@ -209,6 +212,8 @@ class Word2Vec:
         #: each epoch's loss (negative log-likelihood, summed in float64), in
         #: training order; NaN for an epoch trained without compute_loss
         self.loss_history: list[float] = []
+        #: where the latest train() call's epochs begin in loss_history
+        self._call_start = 0
         self.stop_training = False
         #: the text the latest train call read: its tokens in the vocabulary and
         #: those outside it (a text read again is known by them: no warning)
@@ -235,6 +240,10 @@ class Word2Vec:
         self.trim_rule = trim_rule
         self.comment = comment
         self.min_alpha = min_alpha
+        if self.params.hs and self.params.negative:
+            logger.warning("Both hierarchical softmax and negative sampling are activated. "
+                           "This is probably a mistake (gensim's warning; word2vec.c trains "
+                           "both)")
         source = _one_source(sentences, corpus_file)
         if source is not None:
             if not is_path(source) and _is_iterator(source):
@@ -428,6 +437,9 @@ class Word2Vec:
                   if value is not None}
         if totals and alpha is None and self.state is not None and self.state.epochs_done:
             alpha = self.params.starting_alpha
+            if alpha > self.state.schedule_alpha * (1 + 1e-6):
+                # gensim's words, for a rate above the last call's start
+                logger.warning("Effective 'alpha' higher than previous training cycles")
         if totals and self.vocab is not None and _same_source(
                 source if not is_path(source) else ("path", str(source)), self._vocab_source):
             self._check_totals(totals)
@@ -463,10 +475,27 @@ class Word2Vec:
         return 0 if self.state is None else self.state.epochs_done
 
     def get_latest_training_loss(self) -> float:
-        """The loss of the latest epoch (float64; NaN when it was trained without
-        compute_loss, 0.0 before any).  gensim's sums a whole train() call in
-        float32; here each epoch has its own, and sum(loss_history) is the total."""
-        return self.loss_history[-1] if self.loss_history else 0.0
+        """The loss of the latest train() call so far, as gensim's: its epochs'
+        losses summed (float64; NaN for epochs trained without compute_loss,
+        0.0 before any).  ``loss_history`` holds each epoch's."""
+        return float(sum(self.loss_history[self._call_start:])) if self.loss_history else 0.0
+
+    @property
+    def syn1(self) -> np.ndarray | None:
+        """Hierarchical softmax's inner nodes (gensim's attribute), one row
+        per inner node a gensim vocabulary of this size has."""
+        weights = self._ensure_weights()
+        if weights.syn1 is None or not self.gensim_vocab:
+            return weights.syn1
+        return weights.syn1[:len(self.vocab) - 1]
+
+    @property
+    def syn1neg(self) -> np.ndarray | None:
+        """Negative sampling's output vectors (gensim's attribute), one per word of ``wv``."""
+        weights = self._ensure_weights()
+        if weights.syn1neg is None or not self.gensim_vocab:
+            return weights.syn1neg
+        return weights.syn1neg[1:]
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Everything training needs to go on, written atomically (model_file)."""
@@ -646,6 +675,7 @@ class Word2Vec:
             reporter = ProgressLine(passes * encoded.tokens, log) if progress else None
             run = _Run(self, params, encoded, reporter)
             self.stop_training = False
+            self._call_start = len(self.loss_history)
             self._fire(callbacks, "on_train_begin")
             if callbacks or checkpoint is not None:
                 for _ in range(passes):
