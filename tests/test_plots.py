@@ -3,6 +3,7 @@
 corpus; files are checked for what they hold, never pixel by pixel."""
 from __future__ import annotations
 
+import io
 import struct
 import sys
 from pathlib import Path
@@ -160,6 +161,21 @@ def test_the_map_refuses_what_it_cannot_draw(model, arguments, message):
         model.wv.plot(**arguments)
 
 
+def test_a_word_without_direction_is_refused_by_name_and_skipped_from_top():
+    rows = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    kv = KeyedVectors(["a", "zero", "b", "c"], rows, counts=[9, 8, 7, 6])
+    with pytest.raises(W2VError, match="no direction to map .*'zero'"):
+        kv.plot(["a", "zero", "b"])
+    assert drawn_texts(kv.plot(top=3)) == ["a", "b", "c"]
+
+
+def test_a_map_of_more_words_than_can_be_read_is_refused():
+    kv = KeyedVectors([f"w{i}" for i in range(plots.MAX_WORDS + 1)],
+                      np.random.default_rng(0).normal(size=(plots.MAX_WORDS + 1, 3)))
+    with pytest.raises(W2VError, match="1001 words would be unreadable: at most 1000"):
+        kv.plot(top=plots.MAX_WORDS + 1)
+
+
 def test_tsne_without_scikit_learn_says_what_to_install(model, monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     monkeypatch.setitem(sys.modules, "sklearn.manifold", None)
@@ -230,6 +246,16 @@ def test_the_projector_writes_into_a_directory_only(tmp_path):
     assert taken.read_text() == "kept"
 
 
+def test_tensors_give_back_each_value_exactly():
+    rng = np.random.default_rng(1)
+    for dtype in (np.float32, np.float64):
+        rows = rng.normal(size=(5, 4)).astype(dtype) / 3
+        written = io.BytesIO()
+        projector.write_tensors(written, rows)
+        written.seek(0)
+        np.testing.assert_array_equal(np.loadtxt(written, delimiter="\t", dtype=dtype), rows)
+
+
 def test_without_counts_the_count_column_is_empty():
     assert projector.metadata_text(["a", "b"], None) == "word\tcount\na\t\nb\t\n"
 
@@ -283,6 +309,9 @@ def test_w2v_plot_and_w2v_export_read_a_vectors_file(model, tmp_path, capsys):
     (["{v}", "-words", ",,", "-output", "{d}/m.png"], "-words holds no word"),
     (["{v}", "-top", "1", "-output", "{d}/m.png"], "-top must be >= 2"),
     (["{v}", "-top", "5"], "no output: give -output <file>"),
+    # the output is checked before the vectors are read
+    (["{d}/absent.bin", "-top", "5", "-output", "{d}/missing/m.png"],
+     "output directory does not exist"),
     (["{v}", "-method", "umap", "-output", "{d}/m.png"], "-method must be one of pca, tsne"),
 ])
 def test_w2v_plot_refuses_bad_input_in_one_line(model, tmp_path, capsys, argv, message):

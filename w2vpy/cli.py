@@ -576,6 +576,7 @@ def _vectors_and_flags(argv: Sequence[str], flags: dict[str, Parameter], command
 
 def plot_command(argv: Sequence[str]) -> int:
     from w2vpy.plots import check_picture_path
+    from w2vpy.system.paths import output_target
 
     if not argv:
         sys.stdout.write(PLOT_USAGE)
@@ -587,6 +588,7 @@ def plot_command(argv: Sequence[str]) -> int:
         if not words:
             raise W2VError("-words holds no word")
     check_picture_path(options["output"])
+    output_target(options["output"])  # before the vectors are read, not after
     _load_for_query(path).plot(words, top=options["top"], path=options["output"],
                                method=options["method"])
     return 0

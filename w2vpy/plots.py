@@ -25,6 +25,9 @@ from w2vpy.system.atomic import atomic_write
 METHODS = ("pca", "tsne")
 #: the words a map shows when neither words nor top is given
 DEFAULT_TOP = 50
+#: more labels than this would only hide one another (and placing them
+#: takes time growing with the square of their number)
+MAX_WORDS = 1000
 #: word2vec.c's line-end marker: a row of its files, not a word to show
 END_OF_LINE = "</s>"
 PLOT_EXTRA = "pip install 'w2vpy[plot]' (or pip install matplotlib)"
@@ -127,25 +130,44 @@ def choose_words(kv, words: Sequence[str] | str | None = None,
                  top: int | None = None) -> list[str]:
     """The words to map: those given (each once, in order), or the ``top``
     most frequent (by count where known, else by row: word2vec.c writes the
-    most frequent first), ``</s>`` skipped."""
+    most frequent first; all of them when there are fewer), ``</s>`` and
+    words without a direction (a zero vector) skipped."""
     if words is not None and top is not None:
         raise W2VError("give words or top, not both")
-    if words is not None:
-        chosen = list(dict.fromkeys([words] if isinstance(words, str) else words))
-        missing = [w for w in chosen if w not in kv]
-        if missing:
-            raise W2VError(f"not in the vocabulary: {', '.join(map(repr, missing[:10]))}"
-                           + (f" and {len(missing) - 10} more" if len(missing) > 10 else ""))
-    else:
-        top = DEFAULT_TOP if top is None else top
-        if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2:
-            raise W2VError(f"top must be an integer >= 2, got {top!r}")
-        order = (np.arange(len(kv)) if kv.counts is None
-                 else np.argsort(-kv.counts, kind="stable"))
-        chosen = [kv.index_to_key[i] for i in order if kv.index_to_key[i] != END_OF_LINE]
-        chosen = chosen[:int(top)]
+    chosen = _top_words(kv, top) if words is None else _given_words(kv, words)
     if len(chosen) < 2:
         raise W2VError(f"a map needs at least 2 words, got {len(chosen)}")
+    if len(chosen) > MAX_WORDS:
+        raise W2VError(f"a map of {len(chosen)} words would be unreadable: at most {MAX_WORDS} "
+                       "(the Embedding Projector, save_projector or w2v-export, shows them all)")
+    return chosen
+
+
+def _given_words(kv, words: Sequence[str] | str) -> list[str]:
+    chosen = list(dict.fromkeys([words] if isinstance(words, str) else words))
+    missing = [w for w in chosen if w not in kv]
+    if missing:
+        raise W2VError(f"not in the vocabulary: {', '.join(map(repr, missing[:10]))}"
+                       + (f" and {len(missing) - 10} more" if len(missing) > 10 else ""))
+    pointless = [w for w in chosen if not kv.has_direction[kv.get_index(w)]]
+    if pointless:
+        raise W2VError(f"no direction to map (a zero or non-finite vector): "
+                       f"{', '.join(map(repr, pointless[:10]))}")
+    return chosen
+
+
+def _top_words(kv, top: int | None) -> list[str]:
+    top = DEFAULT_TOP if top is None else top
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 2:
+        raise W2VError(f"top must be an integer >= 2, got {top!r}")
+    order = np.arange(len(kv)) if kv.counts is None else np.argsort(-kv.counts, kind="stable")
+    mappable = kv.has_direction
+    chosen = []
+    for i in order:
+        if mappable[i] and kv.index_to_key[i] != END_OF_LINE:
+            chosen.append(kv.index_to_key[i])
+            if len(chosen) == top:
+                break
     return chosen
 
 
@@ -184,9 +206,6 @@ def word_map_points(kv, words: list[str], method: str) -> tuple[np.ndarray, str,
     if method not in METHODS:
         raise W2VError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     rows = np.asarray(kv.unit_vectors[[kv.get_index(w) for w in words]], dtype=np.float64)
-    bad = [w for w, row in zip(words, rows) if not np.all(np.isfinite(row))]
-    if bad:
-        raise W2VError(f"vectors that are not finite cannot be mapped: {', '.join(bad[:10])}")
     if method == "tsne":
         return tsne_2d(rows), "t-SNE 1", "t-SNE 2"
     points, share = pca_2d(rows)

@@ -29,8 +29,9 @@ CONFIG_FILE = "projector_config.pbtxt"
 TENSOR_NAME = "word_vectors"
 #: rows formatted at a time: bounded memory for any vocabulary
 CHUNK_ROWS = 4096
-#: 9 significant digits give back every float32 exactly
-FLOAT_FORMAT = "%.9g"
+#: significant digits that give back every float32 (float64) exactly
+FLOAT32_FORMAT = "%.9g"
+FLOAT64_FORMAT = "%.17g"
 #: what would end a TSV cell or row early: the projector has no escape for them
 _SEPARATORS = ("\t", "\n", "\r")
 
@@ -94,10 +95,11 @@ def _directory(directory: str | os.PathLike[str]) -> Path:
 
 
 def write_tensors(f, vectors: np.ndarray) -> None:
-    """The rows as tab-separated text, a chunk at a time."""
+    """The rows as tab-separated text, a chunk at a time, each value exact."""
+    fmt = FLOAT32_FORMAT if np.finfo(vectors.dtype).bits <= 32 else FLOAT64_FORMAT
     for start in range(0, len(vectors), CHUNK_ROWS):
         chunk = io.BytesIO()
-        np.savetxt(chunk, vectors[start:start + CHUNK_ROWS], fmt=FLOAT_FORMAT, delimiter="\t")
+        np.savetxt(chunk, vectors[start:start + CHUNK_ROWS], fmt=fmt, delimiter="\t")
         f.write(chunk.getvalue())
 
 
