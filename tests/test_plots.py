@@ -169,6 +169,14 @@ def test_a_word_without_direction_is_refused_by_name_and_skipped_from_top():
     assert drawn_texts(kv.plot(top=3)) == ["a", "b", "c"]
 
 
+def test_a_word_is_drawn_as_spelled_never_read_as_tex(tmp_path):
+    words = ["$a^$", "b$\\frac$c", "$5-$10"]
+    kv = KeyedVectors(words, np.eye(3, dtype=np.float32))
+    figure = kv.plot(words, path=tmp_path / "map.png")
+    assert drawn_texts(figure) == words
+    png_size(tmp_path / "map.png")
+
+
 def test_a_map_of_more_words_than_can_be_read_is_refused():
     kv = KeyedVectors([f"w{i}" for i in range(plots.MAX_WORDS + 1)],
                       np.random.default_rng(0).normal(size=(plots.MAX_WORDS + 1, 3)))

@@ -274,8 +274,10 @@ def place_labels(figure: Figure, axes, words: list[str], points: np.ndarray,
     markers = np.hstack([centres - MARKER_PIXELS, centres + MARKER_PIXELS])
     placed: list[np.ndarray] = []
     for i, (word, point) in enumerate(zip(words, points)):
+        # parse_math=False: a word is shown as it is spelled, never read as
+        # TeX ("$5-$10", "$a^$" would fail to draw)
         label = axes.annotate(word, tuple(point), xytext=LABEL_PLACES[0][0],
-                              textcoords="offset points", fontsize=fontsize)
+                              textcoords="offset points", fontsize=fontsize, parse_math=False)
         best = None
         for offset, ha, va in LABEL_PLACES:
             _move(label, offset, ha, va)
