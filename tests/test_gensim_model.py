@@ -175,3 +175,36 @@ def test_build_vocab_from_freq_as_gensims():
     theirs.build_vocab_from_freq({"a": 1, "e": 5}, update=True)
     assert _counts(model.wv) == _counts(theirs.wv)
     model.train([["a", "b", "e", "a"]] * 5, total_examples=5, epochs=1)
+
+
+def test_a_gensim_saved_model_loads_and_trains_on(tmp_path):
+    theirs = _gensim(sentences=SENTENCES, negative=5, hs=0, sample=0)
+    theirs.save(str(tmp_path / "g.model"))
+    model = Word2Vec.load(tmp_path / "g.model")
+    assert model.wv.index_to_key == theirs.wv.index_to_key
+    assert np.array_equal(model.wv.vectors, theirs.wv.vectors)
+    assert np.array_equal(model.syn1neg, theirs.syn1neg)
+    assert _counts(model.wv) == _counts(theirs.wv)
+    assert np.array_equal(model.cum_table, theirs.cum_table)
+    model.build_vocab(NEW, update=True)
+    model.train(NEW, total_examples=len(NEW), epochs=1)
+    assert not np.array_equal(model.wv.vectors[:len(theirs.wv)], theirs.wv.vectors)
+
+
+def test_load_is_the_class_method_only():
+    with pytest.raises(AttributeError, match="Word2Vec.load"):
+        Word2Vec(**SMALL).load("x")
+
+
+def test_to_gensim_gives_a_trainable_gensim_model():
+    model = Word2Vec(SENTENCES, **{**SMALL, "sample": 0})
+    theirs = model.to_gensim()
+    assert isinstance(theirs, gensim.models.Word2Vec)
+    assert _counts(theirs.wv) == _counts(model.wv)
+    for key in model.wv.index_to_key:
+        assert np.array_equal(theirs.wv[key], model.wv[key])
+        assert np.array_equal(theirs.syn1neg[theirs.wv.key_to_index[key]],
+                              model.syn1neg[model.wv.key_to_index[key]])
+    theirs.train(SENTENCES, total_examples=len(SENTENCES), epochs=1)
+    assert not np.array_equal(theirs.wv.vectors, model.wv.vectors[np.argsort(
+        [theirs.wv.key_to_index[k] for k in model.wv.index_to_key])])

@@ -42,6 +42,7 @@ from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.progress import ProgressLine
 from w2vpy.training.weights import check_converged, check_trainable
+from w2vpy.training.gensim_models import gensim_model, gensim_parts
 from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, TrimRule,
                                         effective_min_count, grown_weights, kept_words, merged,
                                         restricted)
@@ -158,6 +159,21 @@ def resumed_model(run: dict[str, object], given: dict[str, object],
                       "its text: the text is checked by its number of words only",
                       W2VWarning, stacklevel=3)
     return model
+
+
+class _ClassOnly:
+    """A method called on the class only (gensim's ``load``): on an instance
+    it is an AttributeError that says so."""
+
+    def __init__(self, function: Callable[..., Any]):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __get__(self, instance: object, owner: type) -> Callable[..., Any]:
+        if instance is not None:
+            raise AttributeError(f"load is {owner.__name__}'s, not a model's: "
+                                 f"model = {owner.__name__}.load(path)")
+        return self.function.__get__(owner, type(owner))
 
 
 @dataclass
@@ -490,6 +506,14 @@ class Word2Vec:
         return weights.syn1[:len(self.vocab) - 1]
 
     @property
+    def cum_table(self) -> np.ndarray:
+        """gensim's cumulative noise table over ``wv``'s words (count to the
+        ``ns_exponent``, scaled to 2**31 - 1); training draws from word2vec.c's
+        table of the same distribution."""
+        powered = np.asarray(self.wv.counts, dtype=np.float64) ** self.params.ns_exponent
+        return np.round(np.cumsum(powered) / powered.sum() * (2**31 - 1)).astype(np.uint32)
+
+    @property
     def syn1neg(self) -> np.ndarray | None:
         """Negative sampling's output vectors (gensim's attribute), one per word of ``wv``."""
         weights = self._ensure_weights()
@@ -503,11 +527,18 @@ class Word2Vec:
         self._ensure_weights()
         save_model(self, path)
 
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
+    def _load(cls, path: str | os.PathLike[str], *args: Any, mmap: str | None = None,
+              **kwargs: Any) -> Word2Vec:
         """The model ``save`` (or a checkpoint) wrote at ``path``, every part
         of the file checked before it is used (``CorruptInputError`` naming
-        the file and the problem otherwise)."""
+        the file and the problem otherwise); or a model gensim saved, read by
+        gensim (when it is installed) and converted to one that trains on.
+        gensim's ``mmap`` is accepted; the file is read whole."""
+        if _gensim_file(path):
+            import gensim.models
+
+            return cls.from_gensim(gensim.models.Word2Vec.load(os.fspath(path), *args,
+                                                                **kwargs))
         saved = load_model(path)
         try:
             model = cls(backend=saved.backend, **asdict(saved.params))
@@ -519,6 +550,35 @@ class Word2Vec:
         model.corpus_fingerprint = saved.corpus_fingerprint
         model.gensim_vocab = saved.gensim_vocab
         return model
+
+    # a class's method only, as gensim's: model.load(path) would return a
+    # new model and leave ``model`` as it was
+    load = _ClassOnly(_load)
+
+    @classmethod
+    def from_gensim(cls, model: Any) -> Word2Vec:
+        """A w2vpy model of a gensim ``Word2Vec``'s words, counts and weights,
+        which trains on (its vocabulary presented as gensim's)."""
+        parts = gensim_parts(model, NO_VOCAB_LIMIT)
+        made = cls(**parts.parameters)
+        made.vocab, made.weights = parts.vocab, parts.weights
+        made.state = TrainingState.start(made.params, parts.vocab.train_words)
+        if parts.epochs_trained:
+            made.state.words_done = made.state.schedule_words
+            made.state.epochs_done = made.state.schedule_end_epoch
+        made.gensim_vocab = True
+        made.corpus_count, made.corpus_total_words = parts.corpus_count, parts.corpus_total_words
+        made._vocab_name = "the gensim model"
+        return made
+
+    def to_gensim(self) -> Any:
+        """A trainable gensim ``Word2Vec`` holding this model's words, counts
+        and weights (gensim must be installed)."""
+        self._require_vocab("to_gensim")
+        wv = self.wv
+        return gensim_model(asdict(self.params) | {"alpha": self.alpha}, list(wv.index_to_key),
+                            np.asarray(wv.counts), wv.vectors, self.syn1neg, self.min_alpha,
+                            self.corpus_count, self.corpus_total_words)
 
     def __repr__(self) -> str:
         size = "no vocabulary" if self.vocab is None else f"{len(self.vocab)} words"
@@ -928,6 +988,18 @@ class _Run:
     def finish(self) -> None:
         if self.reporter is not None:
             self.reporter(self.words, self.model.state.alpha, True)
+
+
+def _gensim_file(path: object) -> bool:
+    """A file that is not w2vpy's archive, where gensim is there to read it."""
+    import importlib.util
+    import zipfile
+
+    try:
+        ours = zipfile.is_zipfile(path)
+    except OSError:
+        return False  # load_model names the problem
+    return not ours and importlib.util.find_spec("gensim") is not None
 
 
 class NotReiterable(W2VError, TypeError):
