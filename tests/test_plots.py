@@ -245,6 +245,16 @@ def test_the_projector_refuses_a_label_a_tsv_row_cannot_hold(tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_an_empty_preallocated_slot_is_no_word(tmp_path):
+    kv = KeyedVectors(3, count=4)
+    for key, row in (("a", [1, 0, 0]), ("b", [0, 1, 0]), ("c", [0, 0, 1])):
+        kv.add_vector(key, np.array(row, dtype=np.float32))
+    kv.vectors[3] = 1  # a direction, so only the missing key leaves it out
+    with pytest.raises(W2VError, match="row 3 has no word"):
+        kv.save_projector(tmp_path / "out")
+    assert drawn_texts(kv.plot(top=10)) == ["a", "b", "c"]
+
+
 def test_the_projector_writes_into_a_directory_only(tmp_path):
     taken = tmp_path / "file"
     taken.write_text("kept")

@@ -164,7 +164,8 @@ def _top_words(kv, top: int | None) -> list[str]:
     mappable = kv.has_direction
     chosen = []
     for i in order:
-        if mappable[i] and kv.index_to_key[i] != END_OF_LINE:
+        # an empty pre-allocated slot (key None) is no word
+        if mappable[i] and kv.index_to_key[i] not in (END_OF_LINE, None):
             chosen.append(kv.index_to_key[i])
             if len(chosen) == top:
                 break

@@ -78,6 +78,9 @@ def write_projector(directory: str | os.PathLike[str], words: Sequence[str],
 
 def _check_labels(words: Sequence[str]) -> None:
     for row, word in enumerate(words):
+        if not isinstance(word, str):
+            raise W2VError(f"row {row} has no word ({word!r}): a slot that "
+                           "KeyedVectors(vector_size, count) set aside is still empty")
         if any(sep in word for sep in _SEPARATORS):
             raise W2VError(f"word {word!r} (row {row}) holds a tab or a line break, which a "
                            "TSV row cannot: the projector would shift every label after it")
