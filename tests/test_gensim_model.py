@@ -208,3 +208,29 @@ def test_to_gensim_gives_a_trainable_gensim_model():
     theirs.train(SENTENCES, total_examples=len(SENTENCES), epochs=1)
     assert not np.array_equal(theirs.wv.vectors, model.wv.vectors[np.argsort(
         [theirs.wv.key_to_index[k] for k in model.wv.index_to_key])])
+
+
+#: enough words that the rate is recomputed (every 10000 words, as word2vec.c)
+MANY = [[f"w{(i * 7 + j * 3) % 50}" for j in range(20)] for i in range(1500)]
+
+
+def test_min_alpha_is_the_rates_floor():
+    keywords = dict(min_count=1, workers=1, sample=0, epochs=2, vector_size=8)
+    default = Word2Vec(MANY, **keywords)
+    floored = Word2Vec(MANY, min_alpha=0.01, **keywords)
+    assert default.min_alpha_yet_reached < 0.001
+    assert floored.min_alpha_yet_reached == pytest.approx(0.01)
+    assert floored.state.thread_alpha.tolist() == pytest.approx([0.01])
+    assert not np.array_equal(default.wv.vectors, floored.wv.vectors)
+
+
+def test_end_alpha_is_the_calls_floor():
+    model = Word2Vec(MANY, min_count=1, workers=1, sample=0, epochs=1, vector_size=8)
+    model.train(MANY, total_examples=len(MANY), epochs=1, start_alpha=0.04, end_alpha=0.02)
+    assert model.state.thread_alpha.tolist() == pytest.approx([0.02])
+    assert model.min_alpha == pytest.approx(model.alpha * 1e-4)  # the model's floor stays
+
+
+def test_min_alpha_is_refused_by_the_cuda_backend():
+    with pytest.raises(W2VError, match="min_alpha=0.001 is a CPU option"):
+        Word2Vec(min_alpha=0.001, backend="cuda")

@@ -30,6 +30,7 @@ import warnings
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
+from w2vpy import _core
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
 from w2vpy.errors import CorruptInputError, W2VError, W2VWarning
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
@@ -68,6 +69,9 @@ def check_backend(params: TrainingParams, backend: str, will_train: bool = True)
     training will follow) a cuda backend without cupy or a GPU."""
     if backend != "cuda":
         return
+    if params.min_alpha is not None:
+        raise W2VError(f"min_alpha={params.min_alpha} is a CPU option: the cuda backend's "
+                       "rate falls to word2vec.c's floor, alpha * 1e-4")
     if params.hot_rows:  # None (automatic) means none there
         raise W2VError(f"hot rows are a CPU-thread option; got hot_rows={params.hot_rows} "
                        "with the cuda backend")
@@ -217,7 +221,7 @@ class Word2Vec:
 
     def __init__(self, sentences: object = None, corpus_file: str | os.PathLike[str] | None = None,
                  *, backend: str = "cpu", trim_rule: TrimRule | None = None,
-                 callbacks: Iterable[Any] | None = None, min_alpha: float | None = None,
+                 callbacks: Iterable[Any] | None = None,
                  comment: str | None = None, **parameters: Unpack[TrainingKeywords]):
         self.params: TrainingParams = training_params(_gensim_keywords(parameters))
         self.backend: str = _DECLARED["backend"].check(backend)
@@ -255,7 +259,6 @@ class Word2Vec:
         self.corpus_total_words = 0
         self.trim_rule = trim_rule
         self.comment = comment
-        self.min_alpha = min_alpha
         if self.params.hs and self.params.negative:
             logger.warning("Both hierarchical softmax and negative sampling are activated. "
                            "This is probably a mistake (gensim's warning; word2vec.c trains "
@@ -446,8 +449,7 @@ class Word2Vec:
         source = _one_source(corpus_iterable, corpus_file)
         _check_unused_keywords(word_count, queue_factor, report_delay)
         alpha = _start_alpha(alpha, start_alpha)
-        self._check_floor(end_alpha if end_alpha is not None else self._min_alpha,
-                          "end_alpha" if end_alpha is not None else "min_alpha", alpha)
+        floor = None if end_alpha is None else _checked("min_alpha", end_alpha)
         totals = {name: _checked_count(name, value) for name, value in
                   (("total_examples", total_examples), ("total_words", total_words))
                   if value is not None}
@@ -469,7 +471,7 @@ class Word2Vec:
         try:
             with open_source(source if kept is None else kept) as corpus:
                 return self._train(corpus, epochs, compute_loss, callbacks, alpha, progress,
-                                   checkpoint)
+                                   checkpoint, floor=floor)
         finally:
             if kept is not None:
                 kept.close()
@@ -646,14 +648,6 @@ class Word2Vec:
             self.weights = grown_weights(self.weights, grown, self.params)
         self._wv = None
 
-    def _check_floor(self, floor: float | None, name: str, alpha: float | None) -> None:
-        """gensim's floor of the rate, where it is not word2vec.c's: said, not ignored."""
-        start = alpha if alpha is not None else self.params.starting_alpha
-        if floor is not None and not math.isclose(floor, start * 1e-4):
-            warnings.warn(f"{name}={floor:g} has no effect: the learning rate falls to "
-                          f"word2vec.c's floor, alpha * 1e-4 ({start * 1e-4:g})",
-                          W2VWarning, stacklevel=4)
-
     def _check_totals(self, totals: dict[str, int]) -> None:
         """gensim's total_examples/total_words against what build_vocab counted
         of the same text: a warning where they differ, as gensim's."""
@@ -677,18 +671,20 @@ class Word2Vec:
     @property
     def min_alpha(self) -> float:
         """The rate's floor: word2vec.c's ``alpha * 1e-4`` unless another was set."""
-        return self._min_alpha if self._min_alpha is not None else self.alpha * 1e-4
+        floor = self.params.min_alpha
+        return floor if floor is not None else self.alpha * 1e-4
 
     @min_alpha.setter
     def min_alpha(self, value: float | None) -> None:
-        if value is not None:
-            value = _checked_rate("min_alpha", value)
-        self._min_alpha = value
+        self.params = replace(self.params, min_alpha=value)
 
     @property
     def min_alpha_yet_reached(self) -> float:
         """The rate the schedule has reached."""
-        return self.alpha if self.state is None else self.state.alpha
+        if self.state is None:
+            return self.alpha
+        return _core.schedule_alpha(self.state.schedule_alpha, self.state.words_done,
+                                    self.state.schedule_words, _floor(self.params))
 
     @property
     def epochs(self) -> int:
@@ -710,12 +706,13 @@ class Word2Vec:
     def _train(self, corpus, epochs: int | None = None, compute_loss: bool | None = None,
                callbacks: tuple = (), alpha: float | None = None, progress: bool = False,
                checkpoint=None, log: TextIO = sys.stderr,
-               expect_tokens: int | None = None) -> TrainingReport:
+               expect_tokens: int | None = None, floor: float | None = None) -> TrainingReport:
         """train() on an open corpus; ``expect_tokens`` (a resumed run) refuses
-        a text of another length, or other bytes, than the one the run began on."""
+        a text of another length, or other bytes, than the one the run began on;
+        ``floor`` (gensim's end_alpha) is this call's min_alpha."""
         self._require_vocab("train")
         self._ensure_weights()
-        params = self.params
+        params = self.params if floor is None else replace(self.params, min_alpha=floor)
         if compute_loss is not None and compute_loss != params.compute_loss:
             params = replace(params, compute_loss=compute_loss)
         if checkpoint is not None:  # before the first epoch, not after it
@@ -891,7 +888,7 @@ Word2Vec.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-define
     [_written[name] for name in ("self", "sentences", "corpus_file")]
     + [inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default)
        for p in (*TRAINING_PARAMETERS, _DECLARED["backend"])]
-    + [_written[name] for name in ("trim_rule", "callbacks", "min_alpha", "comment")])
+    + [_written[name] for name in ("trim_rule", "callbacks", "comment")])
 Word2Vec.__doc__ = Word2Vec.__doc__.replace(
     "{parameters}", numpy_parameters((*TRAINING_PARAMETERS, _DECLARED["backend"])))
 
@@ -991,15 +988,16 @@ class _Run:
 
 
 def _gensim_file(path: object) -> bool:
-    """A file that is not w2vpy's archive, where gensim is there to read it."""
+    """A pickle (what gensim's save writes, protocol 2 and up), where gensim
+    is there to read it; anything else is load_model's to judge."""
     import importlib.util
-    import zipfile
 
     try:
-        ours = zipfile.is_zipfile(path)
-    except OSError:
+        with open(path, "rb") as file:
+            pickled = file.read(1) == b"\x80"
+    except (OSError, TypeError):
         return False  # load_model names the problem
-    return not ours and importlib.util.find_spec("gensim") is not None
+    return pickled and importlib.util.find_spec("gensim") is not None
 
 
 class NotReiterable(W2VError, TypeError):
@@ -1106,6 +1104,11 @@ def _frequency_vocab(ranked: list[tuple[str, int]], min_count: int) -> Vocabular
             words.append(word.encode(KEY_ENCODING))
             counts.append(int(count))
     return Vocabulary(words=words, counts=np.asarray(counts, dtype=np.int64))
+
+
+def _floor(params: TrainingParams) -> float:
+    """The C core's floor: min_alpha, or -1 for word2vec.c's alpha * 1e-4."""
+    return -1.0 if params.min_alpha is None else params.min_alpha
 
 
 def _source_of(corpus) -> object:

@@ -231,6 +231,15 @@ class TrainingParams:
         doc="Each position draws its context window from 1 to ``window`` words, as "
         "word2vec.c (and gensim's ``shrink_windows=True``); False takes the full ``window`` "
         "at every position.")
+    batch_negatives: bool = parameter(
+        False, "-batch-negatives", "Skip-gram with negative sampling shares one set of negatives "
+        "among a window's context words and updates the window at once (pWord2Vec; faster, "
+        "not word2vec.c's algorithm)", addition=True,
+        doc="Skip-gram with negative sampling draws one set of ``negative`` noise words per "
+        "window, shared by all its context words, and trains the window as small matrix "
+        "products written back once (Ji et al.'s pWord2Vec): faster, not word2vec.c's "
+        "algorithm (docs/differences.md). Needs ``sg=True``, ``negative > 0`` and "
+        "``hs=False``.")
     seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
                           doc="Offset of every random stream; 0 reproduces word2vec.c's "
@@ -264,6 +273,12 @@ class TrainingParams:
         doc="Sum each epoch's training loss (negative log-likelihood, float64) into "
         "``Word2Vec.loss_history``.")
 
+    min_alpha: float | None = parameter(
+        None, "-min-alpha", "The learning rate's floor; default 1e-4 of -alpha (word2vec.c's)",
+        minimum=0, optional=True, addition=True,
+        doc="The floor the learning rate falls to (gensim's ``min_alpha``); None means "
+        "word2vec.c's ``alpha * 1e-4``. The rate falls linearly towards 0 over the epochs "
+        "and stays at this floor once there.")
     ns_exponent: float = parameter(
         0.75, "-ns-exponent", "Negative sampling draws word w in proportion to count(w) to "
         "this power (word2vec.c's 0.75; 0: uniformly, negative: rare words more)",
@@ -288,6 +303,11 @@ class TrainingParams:
         if not self.hs and self.negative == 0:
             raise W2VError("no training objective: hierarchical softmax is off (hs=0) "
                            "and negative=0")
+        if self.batch_negatives and not (self.sg and self.negative > 0 and not self.hs):
+            raise W2VError(f"batch_negatives=True (-batch-negatives 1) trains skip-gram with "
+                           f"negative sampling only: needs sg=True (-cbow 0), negative > 0 and hs=False "
+                           f"(-hs 0), "
+                           f"got sg={self.sg}, negative={self.negative}, hs={self.hs}")
 
     @property
     def starting_alpha(self) -> float:
@@ -403,11 +423,13 @@ class TrainingKeywords(TypedDict, total=False):
     sg: bool
     cbow_mean: bool
     shrink_windows: bool
+    batch_negatives: bool
     seed: int
     max_vocab_size: int
     sequential_dot: bool
     hot_rows: int | None
     compute_loss: bool
+    min_alpha: float | None
     ns_exponent: float
     max_final_vocab: int | None
     batch_words: int

@@ -8,7 +8,7 @@ from subsampling cimport w2v_subsample_thresholds
 from unigram_table cimport (w2v_unigram_lookup, w2v_unigram_runs_build, w2v_unigram_runs_free,
                             w2v_unigram_table, w2v_unigram_table_build)
 from w2v_constants cimport (W2V_EXP_TABLE_SIZE, W2V_MAX_SENTENCE_LENGTH, W2V_UNIGRAM_TABLE_SIZE,
-                            w2v_schedule_alpha)
+                            w2v_schedule_alpha_floor)
 
 MAX_SENTENCE_LENGTH = W2V_MAX_SENTENCE_LENGTH
 UNIGRAM_TABLE_SIZE = W2V_UNIGRAM_TABLE_SIZE
@@ -97,10 +97,12 @@ cdef class NoiseTable:
         return out
 
 
-def schedule_alpha(float starting_alpha, long long words_done, long long total_words):
+def schedule_alpha(float starting_alpha, long long words_done, long long total_words,
+                   double floor=-1.0):
     """word2vec.c's learning rate after words_done of total_words (the C
-    core's and the CUDA kernel's function, for a driver's progress line)."""
-    return w2v_schedule_alpha(starting_alpha, words_done, total_words)
+    core's and the CUDA kernel's function, for a driver's progress line);
+    ``floor`` is min_alpha, word2vec.c's alpha * 1e-4 when negative."""
+    return w2v_schedule_alpha_floor(starting_alpha, floor, words_done, total_words)
 
 
 def sigmoid_table():

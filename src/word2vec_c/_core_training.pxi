@@ -57,6 +57,7 @@ cdef class TrainingRun:
         # what this run does not use (an objective's layer and table) stays NULL
         memset(&self.config, 0, sizeof(self.config))
         fill_training_config(&self.config, params)
+        self.config.alpha_floor = -1.0 if params.min_alpha is None else params.min_alpha
         self._set_schedule(state, epochs, epoch_loss)
         self._set_input(weights.syn0, tables.keep_threshold)
         if self.config.hs:

@@ -137,6 +137,12 @@ typedef struct {
     float *neu1;
     float *neu1e;
     int64_t *negatives;  /* two sets of negative + 1 entries (skip-gram draws a pair ahead) */
+    /* batch_negatives: the window's output rows as they were before its
+     * update, the scores turned into gradients (contexts x (negative + 1)),
+     * and the context rows */
+    float *out_block;
+    float *grads;
+    float **context_rows;
     uint64_t next_random;
     double loss;         /* this thread's sum over the current epoch (compute_loss) */
     int prefetchw;       /* fetch rows with x86's PREFETCHW (see prefetch_row) */
@@ -309,6 +315,150 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
     }
 }
 
+/* ---- skip-gram with shared negatives (batch_negatives) -------------------- */
+
+/* pWord2Vec's scheme (Ji et al.): word2vec.c trains each (context, center)
+ * pair of a window on its own negatives, one row at a time; here the window's
+ * context words share ONE set of `negative` noise words, drawn once per
+ * position (after the window's shrink draw, and only when the window has a
+ * context word), so the window is one small matrix problem:
+ *   F = X Y^T      X: the C context rows (syn0), Y: the output rows (syn1neg)
+ *                  of the center word and the shared negatives, C x (1 + negative)
+ *   G = (label - sigmoid(F)) * alpha, word2vec.c's clamps; a negative that is
+ *                  the center word itself is skipped, as in word2vec.c
+ *   syn1neg[Y's words] += G^T X,   then   syn0[X's words] += G Y
+ * Every score and both updates use the rows as they were when the window
+ * began: the output rows are copied into a block first (their old values are
+ * still needed after they are written back), the context rows are read in
+ * place and written only after the last read of them.  Each row is written
+ * back once per window as a sum (a word twice in the window, or drawn twice
+ * as a negative, gets both its updates).  The dot products sum in the
+ * kernels' own order (sequential_dot does not apply). */
+
+W2V_ALWAYS_INLINE static inline float sum_f8(w2v_f8 v) {
+    float t[W2V_F8_LEN];
+    store_f8(t, v);
+    return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+}
+
+/* scores[j] = x . rows[j] for `count` rows of the block; four rows at a
+ * time, so that each load of x serves four products. */
+W2V_ALWAYS_INLINE static inline void score_block(const float *restrict x, const float *restrict rows,
+                                                 int64_t count, int64_t n, float *restrict scores) {
+    int64_t j = 0;
+    for (; j + 4 <= count; j += 4) {
+        const float *y0 = rows + j * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n;
+        w2v_f8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+        int64_t c = 0;
+        for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
+            const w2v_f8 v = load_f8(x + c);
+            a0 += v * load_f8(y0 + c);
+            a1 += v * load_f8(y1 + c);
+            a2 += v * load_f8(y2 + c);
+            a3 += v * load_f8(y3 + c);
+        }
+        float s0 = sum_f8(a0), s1 = sum_f8(a1), s2 = sum_f8(a2), s3 = sum_f8(a3);
+        for (; c < n; c++) {
+            s0 += x[c] * y0[c];
+            s1 += x[c] * y1[c];
+            s2 += x[c] * y2[c];
+            s3 += x[c] * y3[c];
+        }
+        scores[j] = s0;
+        scores[j + 1] = s1;
+        scores[j + 2] = s2;
+        scores[j + 3] = s3;
+    }
+    for (; j < count; j++) {
+        const float *y = rows + j * n;
+        w2v_f8 a = {0};
+        int64_t c = 0;
+        for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) a += load_f8(x + c) * load_f8(y + c);
+        float s = sum_f8(a);
+        for (; c < n; c++) s += x[c] * y[c];
+        scores[j] = s;
+    }
+}
+
+/* target += sum over k of weights[k * stride] * sources[k]: one row of a
+ * small matrix product, accumulated in registers and written once. */
+W2V_ALWAYS_INLINE static inline void add_combination(float *restrict target, const float *const *sources,
+                                                     const float *restrict weights, int64_t stride,
+                                                     int64_t count, int64_t n) {
+    int64_t c = 0;
+    for (; c + 2 * W2V_F8_LEN <= n; c += 2 * W2V_F8_LEN) {
+        w2v_f8 lo = load_f8(target + c), hi = load_f8(target + c + W2V_F8_LEN);
+        for (int64_t k = 0; k < count; k++) {
+            const float w = weights[k * stride];
+            lo += w * load_f8(sources[k] + c);
+            hi += w * load_f8(sources[k] + c + W2V_F8_LEN);
+        }
+        store_f8(target + c, lo);
+        store_f8(target + c + W2V_F8_LEN, hi);
+    }
+    for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
+        w2v_f8 v = load_f8(target + c);
+        for (int64_t k = 0; k < count; k++) v += weights[k * stride] * load_f8(sources[k] + c);
+        store_f8(target + c, v);
+    }
+    for (; c < n; c++) {
+        float v = target[c];
+        for (int64_t k = 0; k < count; k++) v += weights[k * stride] * sources[k][c];
+        target[c] = v;
+    }
+}
+
+/* The gradient of one score, as negative_sampling computes it. */
+W2V_ALWAYS_INLINE static inline float ns_gradient(const w2v_train_config *cfg, float f, int label, float alpha) {
+    if (f > W2V_MAX_EXP) return (label - 1) * alpha;
+    if (f >= -W2V_MAX_EXP) return (label - cfg->sigmoid_table[w2v_sigmoid_index(f)]) * alpha;
+    return (label - 0) * alpha;
+}
+
+W2V_ALWAYS_INLINE static inline void train_skipgram_batched(thread_state *st, const int64_t *sen,
+                                                            int64_t sentence_length, int64_t sentence_position,
+                                                            int64_t b, float alpha, const int with_loss) {
+    const w2v_train_config *cfg = st->cfg;
+    const int64_t size = cfg->vector_size, outputs = (int64_t)cfg->negative + 1;
+    const int64_t word = sen[sentence_position];
+    const w2v_context_span span = w2v_context(sentence_position, sentence_length, cfg->window, b);
+    float **contexts = st->context_rows;
+    int64_t count = 0;
+    for (int64_t c = span.first; c < span.end; c++)
+        if (c != sentence_position) contexts[count++] = cfg->syn0 + sen[c] * size;
+    if (count == 0) return;
+    int64_t *targets = st->negatives;
+    draw_negatives(st, targets);
+    targets[0] = word;
+    /* the output rows as the window found them; rows[j] is where row j goes back */
+    const float *rows[outputs];
+    for (int64_t j = 0; j < outputs; j++) {
+        memcpy(st->out_block + j * size, ns_row(st, targets[j]), size * sizeof(float));
+        rows[j] = st->out_block + j * size;
+    }
+    float *restrict grads = st->grads;
+    for (int64_t i = 0; i < count; i++) {
+        float *g = grads + i * outputs;
+        score_block(contexts[i], st->out_block, outputs, size, g);
+        for (int64_t j = 0; j < outputs; j++) {
+            const int label = j == 0;
+            if (j > 0 && targets[j] == word) {
+                g[j] = 0;
+                continue;
+            }
+            if (with_loss) st->loss += log_loss(g[j], label);
+            g[j] = ns_gradient(cfg, g[j], label, alpha);
+        }
+    }
+    /* output rows first: they read the context rows, which are written last */
+    for (int64_t j = 0; j < outputs; j++) {
+        if (j > 0 && targets[j] == word) continue;
+        add_combination(ns_row(st, targets[j]), (const float *const *)contexts, grads + j, outputs, count, size);
+    }
+    for (int64_t i = 0; i < count; i++)
+        add_combination(contexts[i], rows, grads + i * outputs, 1, outputs, size);
+}
+
 /* ---- the thread ----------------------------------------------------------- */
 
 /* The smallest piece a thread takes over from another: an eighth of a read
@@ -408,7 +558,8 @@ static void populate_rows(float *matrix, int64_t first_row, int64_t end_row, int
 }
 
 static float schedule_alpha(const w2v_train_config *cfg, int64_t word_count_actual) {
-    return w2v_schedule_alpha(cfg->alpha, word_count_actual, cfg->schedule_words);
+    return w2v_schedule_alpha_floor(cfg->alpha, cfg->alpha_floor, word_count_actual,
+                                    cfg->schedule_words);
 }
 
 /* A thread's count of the words it read, reported to the schedule's shared
@@ -428,12 +579,25 @@ static int thread_open(thread_state *st, id_reader *rd, w2v_trainer *tr, int id)
     st->neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
     st->neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
     st->negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
+    st->out_block = st->grads = NULL;
+    st->context_rows = NULL;
+    int batch_failed = 0;
+    if (cfg->batch_negatives) {
+        /* a window holds at most 2 * window context words, and no more than a sentence */
+        const size_t contexts = (size_t)(cfg->window < W2V_MAX_SENTENCE_LENGTH ? 2 * cfg->window
+                                                                                : W2V_MAX_SENTENCE_LENGTH);
+        const size_t outputs = (size_t)cfg->negative + 1;
+        st->out_block = malloc(outputs * (size_t)cfg->vector_size * sizeof(float));
+        st->grads = malloc(contexts * outputs * sizeof(float));
+        st->context_rows = malloc(contexts * sizeof(float *));
+        batch_failed = !st->out_block || !st->grads || !st->context_rows;
+    }
     rd->fd = cfg->corpus_fd;
     rd->block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
     rd->slice = &tr->slices[id];
     rd->slice_lock = &tr->slice_lock;
     int hot_failed = w2v_hot_rows_open(&st->hot, cfg, &tr->hot_merge_lock, &tr->hot_merges);
-    if (!st->neu1 || !st->neu1e || !st->negatives || !rd->block || hot_failed) return ENOMEM;
+    if (!st->neu1 || !st->neu1e || !st->negatives || !rd->block || hot_failed || batch_failed) return ENOMEM;
     return 0;
 }
 
@@ -443,6 +607,9 @@ static void thread_close(thread_state *st, id_reader *rd, w2v_trainer *tr) {
     free(st->neu1);
     free(st->neu1e);
     free(st->negatives);
+    free(st->out_block);
+    free(st->grads);
+    free(st->context_rows);
     free(rd->block);
     pthread_mutex_lock(&tr->done_lock);
     tr->threads_done++;
@@ -515,7 +682,9 @@ W2V_ALWAYS_INLINE static inline void train_position(thread_state *st, const int6
      * next position on, often after the other core wrote it */
     if (sentence_position + cfg->window + 1 < sentence_length)
         prefetch_row(st, cfg->syn0 + sen[sentence_position + cfg->window + 1] * cfg->vector_size, cfg->vector_size);
-    if (cfg->sg) train_skipgram(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
+    if (cfg->sg && cfg->batch_negatives)
+        train_skipgram_batched(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
+    else if (cfg->sg) train_skipgram(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
     else train_cbow(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
 }
 

@@ -51,6 +51,7 @@
     X(int, sg, INT)              /* 1: skip-gram, 0: CBOW */                    \
     X(int, cbow_mean, INT)       /* 1: CBOW averages its context (word2vec.c) */\
     X(int, shrink_windows, INT)  /* 1: a window of 1..window words (word2vec.c) */\
+    X(int, batch_negatives, INT) /* 1: skip-gram shares a window's negatives */  \
     X(int, sequential_dot, INT)  /* 1: word2vec.c's summation order */          \
     X(int, compute_loss, INT)    /* 1: sum each epoch's loss into epoch_loss */
 
@@ -73,6 +74,7 @@ typedef struct {
 #undef W2V_DECLARE_PARAMETER
     int64_t epochs;       /* passes over the corpus in this run */
     float alpha;          /* the schedule's starting learning rate */
+    double alpha_floor;   /* its floor (min_alpha); < 0: word2vec.c's alpha * 1e-4 */
     /* the schedule: alpha falls linearly from `alpha` to its floor over
      * schedule_words words (word2vec.c: epochs x the sum of vocabulary counts),
      * of which words_before were trained by earlier runs */

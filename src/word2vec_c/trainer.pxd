@@ -26,6 +26,7 @@ cdef extern from "trainer.h":
         int compute_loss
         int64_t epochs
         float alpha
+        double alpha_floor
         int64_t schedule_words
         int64_t words_before
         uint64_t *thread_random

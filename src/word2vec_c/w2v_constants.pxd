@@ -8,3 +8,5 @@ cdef extern from "w2v_constants.h":
     int W2V_MAX_SENTENCE_LENGTH
     float w2v_schedule_alpha(float starting_alpha, long long words_done,
                              long long total_words) nogil
+    float w2v_schedule_alpha_floor(float starting_alpha, double floor, long long words_done,
+                                   long long total_words) nogil

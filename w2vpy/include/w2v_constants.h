@@ -33,13 +33,20 @@ W2V_SHARED unsigned long long w2v_lcg_next(unsigned long long r) {
 }
 
 /* word2vec.c's learning rate after `words_done` of `total_words` (epochs times
- * the counts' sum): linear decay to a floor of 1e-4 of the start, in its
- * float arithmetic. */
+ * the counts' sum): linear decay to a floor, in its float arithmetic.  A
+ * negative `floor` is word2vec.c's, 1e-4 of the start (in double, as there);
+ * another is gensim's min_alpha. */
+W2V_SHARED float w2v_schedule_alpha_floor(float starting_alpha, double floor,
+                                          long long words_done, long long total_words) {
+    float alpha = starting_alpha * (1 - words_done / (float)(total_words + 1));
+    if (floor < 0) floor = starting_alpha * 0.0001;
+    if (alpha < floor) alpha = floor;
+    return alpha;
+}
+
 W2V_SHARED float w2v_schedule_alpha(float starting_alpha, long long words_done,
                                     long long total_words) {
-    float alpha = starting_alpha * (1 - words_done / (float)(total_words + 1));
-    if (alpha < starting_alpha * 0.0001) alpha = starting_alpha * 0.0001;
-    return alpha;
+    return w2v_schedule_alpha_floor(starting_alpha, -1.0, words_done, total_words);
 }
 
 /* The context of sentence position `position`: word2vec.c's window shrunk by
