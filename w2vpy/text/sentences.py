@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from w2vpy import _core
+from w2vpy.text.prepared import PreparedCorpus, is_prepared, open_prepared
 from w2vpy.text.text_files import Corpus, fingerprinted
 from w2vpy.errors import W2VError
 
@@ -142,8 +143,15 @@ def open_source(source: object) -> Iterator[Corpus | SentenceCorpus]:
     corpus, or sentences (``SentenceCorpus``).  Only what it opened is closed
     at the end: a caller's corpus (a spooled stream) is read again by the
     call after (build_vocab, then train)."""
-    if isinstance(source, (Corpus, SentenceCorpus)):
+    if isinstance(source, (Corpus, SentenceCorpus, PreparedCorpus)):
         yield source
         return
-    with Corpus(source) if is_path(source) else SentenceCorpus(source) as corpus:
+    with open_path(source) if is_path(source) else SentenceCorpus(source) as corpus:
         yield corpus
+
+
+def open_path(path: str | os.PathLike[str]) -> Corpus | PreparedCorpus:
+    """A source named by a path: a prepared corpus (``w2v-prepare``'s output:
+    its vocabulary and word ids, nothing counted or read as text again), or
+    training text."""
+    return open_prepared(path) if is_prepared(path) else Corpus(path)
