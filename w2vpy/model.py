@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 from w2vpy import _core
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
-from w2vpy.errors import CorruptInputError, W2VError, W2VWarning
+from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
@@ -44,6 +44,8 @@ from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, n
 from w2vpy.training.progress import ProgressLine
 from w2vpy.training.weights import check_converged, check_trainable
 from w2vpy.training.gensim_models import gensim_model, gensim_parts
+from w2vpy.training.huffman import build_huffman_tree
+from w2vpy.training.scoring import output_word_probabilities, sentence_score
 from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, TrimRule,
                                         effective_min_count, grown_weights, kept_words, merged,
                                         restricted)
@@ -479,6 +481,8 @@ class Word2Vec:
     @property
     def wv(self) -> WordVectors:
         """The word vectors (sharing the model's memory: training moves them)."""
+        if self.vocab is None and self._wv is not None:
+            return self._wv
         self._require_vocab("wv")
         if self._wv is None:
             # word2vec.c's </s> (row 0) is no word of gensim's vocabulary
@@ -486,7 +490,29 @@ class Word2Vec:
             keys = [w.decode(KEY_ENCODING, KEY_ERRORS) for w in self.vocab.words[first:]]
             self._wv = WordVectors(keys, self._ensure_weights().syn0[first:],
                                    self.vocab.counts[first:])
+            if self.params.hs:
+                self._add_huffman_attributes(self._wv, first)
         return self._wv
+
+    @wv.setter
+    def wv(self, vectors: WordVectors) -> None:
+        """gensim's ``model.wv = vectors``: only a model without a vocabulary
+        takes other vectors (which it cannot train: it has no output layer)."""
+        if self.vocab is not None:
+            raise W2VError("this model's wv is its own weights: a model with a vocabulary "
+                           "cannot take other vectors")
+        self._wv = vectors
+
+    def _add_huffman_attributes(self, wv: WordVectors, first: int) -> None:
+        """gensim's per-word ``code`` and ``point`` (word2vec.c's tree)."""
+        tree = build_huffman_tree(self.vocab.counts)
+        codes = np.empty(len(self.vocab) - first, dtype=object)
+        points = np.empty(len(self.vocab) - first, dtype=object)
+        for word in range(first, len(self.vocab)):
+            start, end = tree.code_offsets[word], tree.code_offsets[word + 1]
+            codes[word - first] = tree.codes[start:end].copy()
+            points[word - first] = tree.points[start:end].copy()
+        wv.expandos["code"], wv.expandos["point"] = codes, points
 
     @property
     def epochs_trained(self) -> int:
@@ -507,6 +533,65 @@ class Word2Vec:
             return weights.syn1
         return weights.syn1[:len(self.vocab) - 1]
 
+    def score(self, sentences: Iterable[Any], total_sentences: int = int(1e6),
+              chunksize: int = 100, queue_factor: int = 2,
+              report_delay: float = 1) -> np.ndarray:
+        """gensim's ``score``: each sentence's log-probability under
+        hierarchical softmax (the model must have ``hs=1``); words outside the
+        vocabulary are left out.  The keywords after ``sentences`` bound the
+        sentences scored (``total_sentences``) or are accepted without effect.
+
+        Returns
+        -------
+        numpy.ndarray
+            float32, one score per sentence.
+        """
+        weights = self._ensure_weights() if self.vocab is not None else None
+        if not self.params.hs or weights is None or weights.syn1 is None:
+            raise NotTrainable("score needs a model trained with hierarchical softmax "
+                               "(hs=1), as gensim's")
+        tree = build_huffman_tree(self.vocab.counts)
+        index = {w.decode(KEY_ENCODING, KEY_ERRORS): i for i, w in enumerate(self.vocab.words)}
+        total = _checked_count("total_sentences", total_sentences)
+        scores = []
+        for sentence in sentences:
+            if len(scores) >= total:
+                break
+            ids = [index[w] for w in sentence if w in index and index[w] != 0]
+            scores.append(sentence_score(ids, weights.syn0, weights.syn1, tree,
+                                         self.params.window, self.params.sg,
+                                         self.params.cbow_mean))
+        return np.asarray(scores, dtype=np.float32)
+
+    def predict_output_word(self, context_words_list: Iterable[Any],
+                            topn: int = 10) -> list[tuple[str, float]] | None:
+        """gensim's: the ``topn`` words most probable at the centre of this
+        context (words or indices of ``wv``), by negative sampling's output
+        vectors; None when no context word is known."""
+        weights = self.weights
+        if not self.params.negative or weights is None or weights.syn1neg is None:
+            raise NotTrainable("predict_output_word needs a model trained with negative "
+                               "sampling (negative > 0), as gensim's")
+        wv = self.wv
+        context = [wv.get_index(w) for w in context_words_list
+                   if (isinstance(w, (int, np.integer)) and 0 <= w < len(wv)) or w in wv]
+        if not context:
+            return None
+        probabilities = output_word_probabilities(context, wv.vectors, self.syn1neg,
+                                                  self.params.cbow_mean)
+        top = np.argsort(-probabilities, kind="stable")[:_checked_count("topn", topn)]
+        return [(wv.index_to_key[i], float(probabilities[i])) for i in top]
+
+    def reset_from(self, other: Word2Vec) -> None:
+        """gensim's: take ``other``'s vocabulary (and corpus sizes), with fresh weights."""
+        other._require_vocab("reset_from")
+        self.vocab = Vocabulary(list(other.vocab.words), other.vocab.counts.copy())
+        self.gensim_vocab = other.gensim_vocab
+        self.corpus_count, self.corpus_total_words = other.corpus_count, other.corpus_total_words
+        self.weights, self._wv = None, None
+        self.state = TrainingState.start(self.params, self.vocab.train_words)
+        self._vocab_source, self._vocab_name = None, "the other model's vocabulary"
+
     @property
     def cum_table(self) -> np.ndarray:
         """gensim's cumulative noise table over ``wv``'s words (count to the
@@ -523,8 +608,13 @@ class Word2Vec:
             return weights.syn1neg
         return weights.syn1neg[1:]
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Everything training needs to go on, written atomically (model_file)."""
+    def save(self, path: str | os.PathLike[str], separately: object = None,
+             sep_limit: int = 10 * 1024**2, ignore: object = frozenset(),
+             pickle_protocol: int = 4) -> None:
+        """Everything training needs to go on, written atomically (model_file).
+        gensim's pickling options (``sep_limit``, ``separately``, ``ignore``,
+        ``pickle_protocol``) are accepted and have no effect: the file is one
+        archive."""
         self._require_vocab("save")
         self._ensure_weights()
         save_model(self, path)

@@ -18,7 +18,7 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.text.text_files import Corpus
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, NotTrainable, W2VError
 from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.system.paths import open_input_file
 from w2vpy.system.spool import (closed_on_error, flush_spool, open_spool, write_spool,
@@ -132,7 +132,7 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
     if counter.tokens == 0:
         if record is not None:
             record.close()
-        raise W2VError(f"training input {corpus.name} is empty (no words)")
+        raise NotTrainable(f"training input {corpus.name} is empty (no words)")
     vocab = _finalize(counter, min_count)
     if record is not None:
         with closed_on_error(record):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.errors import TrainingDiverged, W2VError
+from w2vpy.errors import NotTrainable, TrainingDiverged, W2VError
 from w2vpy.system.interrupts import run_stoppable
 from w2vpy.training.hot_rows import hot_rows_bound
 from w2vpy.system.memory import check_model_fits, run_parts
@@ -42,7 +42,7 @@ def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str)
                 f"max_vocab_size={params.max_vocab_size} (-max-vocab-size) ran "
                 f"{vocab.prune_events} time(s) and dropped {vocab.pruned_words} distinct words;"
                 " raise the limit")
-        raise W2VError(f"no word reaches min_count={params.min_count} in {source_name}: "
+        raise NotTrainable(f"no word reaches min_count={params.min_count} in {source_name}: "
                        "nothing to train")
     if params.negative > 0 and not vocab.counts.any():
         raise W2VError("all counts are zero: the unigram table is empty, so negative "
