@@ -234,3 +234,56 @@ def test_end_alpha_is_the_calls_floor():
 def test_min_alpha_is_refused_by_the_cuda_backend():
     with pytest.raises(W2VError, match="min_alpha=0.001 is a CPU option"):
         Word2Vec(min_alpha=0.001, backend="cuda")
+
+
+def test_score_is_the_hierarchical_softmax_log_probability():
+    model = Word2Vec(**{**SMALL, "hs": True, "negative": 0, "sg": True, "window": 2})
+    model.build_vocab(SENTENCES)
+    # untrained, every inner node is zero: each step of a path is p = 1/2
+    codes = {k: len(model.wv.get_vecattr(k, "code")) for k in model.wv.index_to_key}
+    sentence = ["graph", "minors", "trees"]
+    steps = sum(codes[w] * sum(1 for q in range(3) if q != p and abs(q - p) <= 2)
+                for p, w in enumerate(sentence))
+    assert model.score([sentence], 1)[0] == pytest.approx(-steps * np.log(2), rel=1e-6)
+    with pytest.raises(RuntimeError, match="hierarchical softmax"):
+        Word2Vec(SENTENCES, **SMALL).score([sentence])
+
+
+def test_predict_output_word_as_gensims():
+    model = Word2Vec(SENTENCES, **{**SMALL, "sample": 0})
+    theirs = model.to_gensim()
+    mine = model.predict_output_word(["system", "human"], topn=4)
+    expected = theirs.predict_output_word(["system", "human"], topn=4)
+    assert [w for w, _ in mine] == [w for w, _ in expected]
+    assert [p for _, p in mine] == pytest.approx([p for _, p in expected], rel=1e-4)
+    assert model.predict_output_word(["unknown"]) is None
+    with pytest.raises(RuntimeError, match="negative sampling"):
+        Word2Vec(SENTENCES, **{**SMALL, "hs": True, "negative": 0}).predict_output_word(["a"])
+
+
+def test_reset_from_takes_the_other_models_vocabulary():
+    model, other = Word2Vec(SENTENCES, **SMALL), Word2Vec(NEW, **SMALL)
+    model.reset_from(other)
+    assert model.wv.key_to_index == other.wv.key_to_index
+    model.train(NEW, total_examples=len(NEW), epochs=1)
+
+
+def test_nothing_to_train_is_gensims_runtime_error():
+    with pytest.raises(RuntimeError, match="min_count"):
+        Word2Vec(SENTENCES, **{**SMALL, "min_count": 1000})
+
+
+def test_a_model_without_vocabulary_takes_vectors_but_does_not_train():
+    vectors = Word2Vec(SENTENCES, **SMALL).wv
+    empty = Word2Vec(**SMALL)
+    empty.wv = vectors
+    assert empty.wv is vectors
+    with pytest.raises(W2VError, match="before build_vocab"):
+        empty.train(SENTENCES)
+
+
+@pytest.mark.parametrize("sentences", [[None, ["a"]], [(s for s in [["a"]])], [["a", 3]]])
+def test_a_sentence_of_the_wrong_type_is_gensims_type_error(sentences):
+    with pytest.raises(TypeError) as raised:
+        Word2Vec(sentences, **SMALL)
+    assert isinstance(raised.value, W2VError)

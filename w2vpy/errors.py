@@ -9,6 +9,11 @@ class CorruptInputError(W2VError):
     """An input file is not what it claims to be (truncated, corrupt, malformed)."""
 
 
+class WrongType(W2VError, TypeError):
+    """A value of the wrong type (a sentence that is no sequence of str):
+    gensim raises TypeError there, so this is one too."""
+
+
 class NotTrainable(W2VError, RuntimeError):
     """The model lacks what the call needs (no word to train on, no output
     layer for it): gensim raises RuntimeError there, so this is one too."""

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from w2vpy import _core
 from w2vpy.text.prepared import PreparedCorpus, is_prepared, open_prepared
 from w2vpy.text.text_files import Corpus, fingerprinted
-from w2vpy.errors import W2VError
+from w2vpy.errors import W2VError, WrongType
 
 #: tokens per batch handed to the compiled joiner (about a megabyte of text)
 BATCH_TOKENS = 1 << 17
@@ -113,11 +113,11 @@ def _refusal(batch: list, first: int) -> W2VError:
         try:
             tokens = list(sentence)
         except TypeError:
-            return W2VError(f"{where} is a {type(sentence).__name__}, not a sequence of str "
-                            "tokens")
+            return WrongType(f"{where} is a {type(sentence).__name__}, not a sequence of str "
+                             "tokens")
         for position, token in enumerate(tokens):
             if not isinstance(token, str):
-                return W2VError(f"{where}, token {position} is a {type(token).__name__} "
+                return WrongType(f"{where}, token {position} is a {type(token).__name__} "
                                 f"({_shown(token)}), not a str")
             if not token:
                 return W2VError(f"{where}, token {position} is empty")
@@ -129,7 +129,7 @@ def _refusal(batch: list, first: int) -> W2VError:
                 return W2VError(f"{where}, token {position} ({_shown(token)}) holds a space, "
                                 "tab or line break, which a word2vec file cannot hold: join its "
                                 "parts with '_' (as word2phrase does)")
-    return W2VError("a sentence could not be read")  # join_sentences and this scan disagree
+    return WrongType("a sentence could not be read")  # join_sentences and this scan disagree
 
 
 def _shown(value: Any) -> str:
