@@ -254,6 +254,10 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
     if params.vector_size > MAX_VECTOR_SIZE:
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
+    if params.batch_negatives:
+        # the kernel trains word2vec.c's pairs; sharing negatives is the CPU threads' mode
+        raise W2VError("batch_negatives=True (-batch-negatives 1) is a mode of the cpu backend: "
+                       "the cuda backend trains word2vec.c's per-pair negatives")
     if kernel is None:
         kernel = CupyKernel(kernel_vector_size(params.vector_size))
     signature = kernel_signature()
