@@ -287,3 +287,17 @@ def test_a_sentence_of_the_wrong_type_is_gensims_type_error(sentences):
     with pytest.raises(TypeError) as raised:
         Word2Vec(sentences, **SMALL)
     assert isinstance(raised.value, W2VError)
+
+
+def test_a_loaded_gensim_model_saves_after_training_on(tmp_path):
+    theirs = _gensim(sentences=SENTENCES, sample=0)
+    theirs.save(str(tmp_path / "g.model"))
+    model = Word2Vec.load(tmp_path / "g.model")
+    model.train(SENTENCES, total_examples=len(SENTENCES), epochs=1)
+    model.save(tmp_path / "m.w2v")
+    assert Word2Vec.load(tmp_path / "m.w2v").wv.index_to_key == theirs.wv.index_to_key
+
+
+def test_no_sentences_is_gensims_runtime_error():
+    with pytest.raises(RuntimeError, match="no sentences"):
+        Word2Vec([], **SMALL)

@@ -658,6 +658,8 @@ class Word2Vec:
         if parts.epochs_trained:
             made.state.words_done = made.state.schedule_words
             made.state.epochs_done = made.state.schedule_end_epoch
+            # gensim keeps no loss per epoch: these epochs' are unknown
+            made.loss_history = [math.nan] * made.state.epochs_done
         made.gensim_vocab = True
         made.corpus_count, made.corpus_total_words = parts.corpus_count, parts.corpus_total_words
         made._vocab_name = "the gensim model"

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from w2vpy import _core
 from w2vpy.text.prepared import PreparedCorpus, is_prepared, open_prepared
 from w2vpy.text.text_files import Corpus, fingerprinted
-from w2vpy.errors import W2VError, WrongType
+from w2vpy.errors import NotTrainable, W2VError, WrongType
 
 #: tokens per batch handed to the compiled joiner (about a megabyte of text)
 BATCH_TOKENS = 1 << 17
@@ -80,7 +80,7 @@ class SentenceCorpus:
                 raise W2VError(f"{self.name} gave no sentences: an iterator that was already "
                                "read (by build_vocab?) is empty; pass a list, or an object "
                                "whose __iter__ starts over")
-            raise W2VError(f"{self.name} has no sentences")
+            raise NotTrainable(f"{self.name} has no sentences")
 
     @staticmethod
     def _join(batch: list, first: int) -> bytes:
