@@ -335,73 +335,132 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
  * as a negative, gets both its updates).  The dot products sum in the
  * kernels' own order (sequential_dot does not apply). */
 
-W2V_ALWAYS_INLINE static inline float sum_f8(w2v_f8 v) {
-    float t[W2V_F8_LEN];
-    store_f8(t, v);
-    return ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
+/* Four floats, for the tails: sizes people train (100, 300) leave four past
+ * the last full 8-float block, which scalar code would take one at a time. */
+typedef float w2v_f4 __attribute__((vector_size(16)));
+#define W2V_F4_LEN 4
+
+W2V_ALWAYS_INLINE static inline w2v_f4 load_f4(const float *p) {
+    w2v_f4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
 
-/* scores[j] = x . rows[j] for `count` rows of the block; four rows at a
- * time, so that each load of x serves four products. */
-W2V_ALWAYS_INLINE static inline void score_block(const float *restrict x, const float *restrict rows,
-                                                 int64_t count, int64_t n, float *restrict scores) {
-    int64_t j = 0;
-    for (; j + 4 <= count; j += 4) {
-        const float *y0 = rows + j * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n;
-        w2v_f8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-        int64_t c = 0;
-        for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
-            const w2v_f8 v = load_f8(x + c);
-            a0 += v * load_f8(y0 + c);
-            a1 += v * load_f8(y1 + c);
-            a2 += v * load_f8(y2 + c);
-            a3 += v * load_f8(y3 + c);
+W2V_ALWAYS_INLINE static inline void store_f4(float *p, w2v_f4 v) { memcpy(p, &v, sizeof v); }
+
+#if defined(__clang__)
+#define W2V_SHUFFLE4(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+typedef int w2v_i4 __attribute__((vector_size(16)));
+#define W2V_SHUFFLE4(a, b, i, j, k, l) __builtin_shuffle(a, b, (w2v_i4){i, j, k, l})
+#endif
+
+/* The halves of an 8-float vector added: lanes j and j + 4. */
+W2V_ALWAYS_INLINE static inline w2v_f4 fold_f8(w2v_f8 v) {
+    union {
+        w2v_f8 whole;
+        w2v_f4 half[2];
+    } u = {v};
+    return u.half[0] + u.half[1];
+}
+
+/* x . y[r] for `rows` rows (1 to 4), each load of x serving them all; the
+ * four sums are reduced together, transposed in registers, each as
+ * ((l0 + l2) + (l1 + l3)) of its four folded lanes.  With `copy` (a
+ * constant at each call) the rows are also copied to copy + r * n as they
+ * are read, so the window's first context gathers the output block. */
+W2V_ALWAYS_INLINE static inline void score_rows(const float *restrict x, const float *const *y, int rows,
+                                                int64_t n, float *restrict scores, float *restrict copy) {
+    w2v_f8 a[4] = {{0}, {0}, {0}, {0}};
+    int64_t c = 0;
+    for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
+        const w2v_f8 v = load_f8(x + c);
+        for (int r = 0; r < rows; r++) {
+            const w2v_f8 w = load_f8(y[r] + c);
+            if (copy) store_f8(copy + r * n + c, w);
+            a[r] += v * w;
         }
-        float s0 = sum_f8(a0), s1 = sum_f8(a1), s2 = sum_f8(a2), s3 = sum_f8(a3);
-        for (; c < n; c++) {
-            s0 += x[c] * y0[c];
-            s1 += x[c] * y1[c];
-            s2 += x[c] * y2[c];
-            s3 += x[c] * y3[c];
-        }
-        scores[j] = s0;
-        scores[j + 1] = s1;
-        scores[j + 2] = s2;
-        scores[j + 3] = s3;
     }
-    for (; j < count; j++) {
-        const float *y = rows + j * n;
-        w2v_f8 a = {0};
-        int64_t c = 0;
-        for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) a += load_f8(x + c) * load_f8(y + c);
-        float s = sum_f8(a);
-        for (; c < n; c++) s += x[c] * y[c];
-        scores[j] = s;
+    w2v_f4 u[4];
+    for (int r = 0; r < 4; r++) u[r] = fold_f8(a[r]);
+    if (c + W2V_F4_LEN <= n) {
+        const w2v_f4 v = load_f4(x + c);
+        for (int r = 0; r < rows; r++) {
+            const w2v_f4 w = load_f4(y[r] + c);
+            if (copy) store_f4(copy + r * n + c, w);
+            u[r] += v * w;
+        }
+        c += W2V_F4_LEN;
+    }
+    const w2v_f4 p01 = W2V_SHUFFLE4(u[0], u[1], 0, 4, 1, 5) + W2V_SHUFFLE4(u[0], u[1], 2, 6, 3, 7);
+    const w2v_f4 p23 = W2V_SHUFFLE4(u[2], u[3], 0, 4, 1, 5) + W2V_SHUFFLE4(u[2], u[3], 2, 6, 3, 7);
+    const w2v_f4 sums = W2V_SHUFFLE4(p01, p23, 0, 1, 4, 5) + W2V_SHUFFLE4(p01, p23, 2, 3, 6, 7);
+    for (int r = 0; r < rows; r++) {
+        float s = sums[r];
+        for (int64_t k = c; k < n; k++) {
+            if (copy) copy[r * n + k] = y[r][k];
+            s += x[k] * y[r][k];
+        }
+        scores[r] = s;
     }
 }
+
+/* scores[j] = x . rows[j] for the `count` rows (see score_rows for copy). */
+W2V_ALWAYS_INLINE static inline void score_block(const float *restrict x, const float *const *rows,
+                                                 int64_t count, int64_t n, float *restrict scores,
+                                                 float *restrict copy) {
+    int64_t j = 0;
+    for (; j + 4 <= count; j += 4) score_rows(x, rows + j, 4, n, scores + j, copy ? copy + j * n : NULL);
+    float *rest = copy ? copy + j * n : NULL;
+    if (count - j == 3) score_rows(x, rows + j, 3, n, scores + j, rest);
+    else if (count - j == 2) score_rows(x, rows + j, 2, n, scores + j, rest);
+    else if (count - j == 1) score_rows(x, rows + j, 1, n, scores + j, rest);
+}
+
+/* One pass of add_combination over target[c, c + 8 * blocks (+ 4 with half)):
+ * those floats held in registers over all k (blocks and half are constants
+ * at each call, so the arrays live in registers). */
+W2V_ALWAYS_INLINE static inline void combine_pass(float *restrict target, const float *const *sources,
+                                                  const float *restrict weights, int64_t stride,
+                                                  int64_t count, int64_t c, const int blocks, const int half) {
+    w2v_f8 v[6];
+    w2v_f4 h = {0};
+    for (int b = 0; b < blocks; b++) v[b] = load_f8(target + c + b * W2V_F8_LEN);
+    if (half) h = load_f4(target + c + blocks * W2V_F8_LEN);
+    for (int64_t k = 0; k < count; k++) {
+        const float w = weights[k * stride];
+        const float *src = sources[k] + c;
+        for (int b = 0; b < blocks; b++) v[b] += w * load_f8(src + b * W2V_F8_LEN);
+        if (half) h += w * load_f4(src + blocks * W2V_F8_LEN);
+    }
+    for (int b = 0; b < blocks; b++) store_f8(target + c + b * W2V_F8_LEN, v[b]);
+    if (half) store_f4(target + c + blocks * W2V_F8_LEN, h);
+}
+
+#define W2V_COMBINE_BLOCKS 6
 
 /* target += sum over k of weights[k * stride] * sources[k]: one row of a
- * small matrix product, accumulated in registers and written once. */
+ * small matrix product, in passes of up to 52 floats held in registers over
+ * all k; the last pass takes what is left (so size 100 is two passes). */
 W2V_ALWAYS_INLINE static inline void add_combination(float *restrict target, const float *const *sources,
                                                      const float *restrict weights, int64_t stride,
                                                      int64_t count, int64_t n) {
+    const int64_t wide = W2V_COMBINE_BLOCKS * W2V_F8_LEN;
     int64_t c = 0;
-    for (; c + 2 * W2V_F8_LEN <= n; c += 2 * W2V_F8_LEN) {
-        w2v_f8 lo = load_f8(target + c), hi = load_f8(target + c + W2V_F8_LEN);
-        for (int64_t k = 0; k < count; k++) {
-            const float w = weights[k * stride];
-            lo += w * load_f8(sources[k] + c);
-            hi += w * load_f8(sources[k] + c + W2V_F8_LEN);
-        }
-        store_f8(target + c, lo);
-        store_f8(target + c + W2V_F8_LEN, hi);
+    for (; n - c >= wide + W2V_F8_LEN; c += wide)
+        combine_pass(target, sources, weights, stride, count, c, W2V_COMBINE_BLOCKS, 0);
+    const int64_t left = n - c;
+    const int blocks = (int)(left / W2V_F8_LEN), half = left % W2V_F8_LEN >= W2V_F4_LEN;
+    switch (2 * blocks + half) {
+#define W2V_PASS(b, h) \
+    case 2 * b + h: combine_pass(target, sources, weights, stride, count, c, b, h); break;
+        W2V_PASS(0, 1) W2V_PASS(1, 0) W2V_PASS(1, 1) W2V_PASS(2, 0) W2V_PASS(2, 1)
+        W2V_PASS(3, 0) W2V_PASS(3, 1) W2V_PASS(4, 0) W2V_PASS(4, 1) W2V_PASS(5, 0)
+        W2V_PASS(5, 1) W2V_PASS(6, 0) W2V_PASS(6, 1)
+#undef W2V_PASS
+        default: break;
     }
-    for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) {
-        w2v_f8 v = load_f8(target + c);
-        for (int64_t k = 0; k < count; k++) v += weights[k * stride] * load_f8(sources[k] + c);
-        store_f8(target + c, v);
-    }
-    for (; c < n; c++) {
+    for (c += blocks * W2V_F8_LEN + half * W2V_F4_LEN; c < n; c++) {
         float v = target[c];
         for (int64_t k = 0; k < count; k++) v += weights[k * stride] * sources[k][c];
         target[c] = v;
@@ -430,16 +489,18 @@ W2V_ALWAYS_INLINE static inline void train_skipgram_batched(thread_state *st, co
     int64_t *targets = st->negatives;
     draw_negatives(st, targets);
     targets[0] = word;
-    /* the output rows as the window found them; rows[j] is where row j goes back */
-    const float *rows[outputs];
+    /* live[j]: the output row itself; rows[j]: its copy as the window found it,
+     * gathered while the first context is scored */
+    const float *live[outputs], *rows[outputs];
     for (int64_t j = 0; j < outputs; j++) {
-        memcpy(st->out_block + j * size, ns_row(st, targets[j]), size * sizeof(float));
+        live[j] = ns_row(st, targets[j]);
         rows[j] = st->out_block + j * size;
     }
     float *restrict grads = st->grads;
     for (int64_t i = 0; i < count; i++) {
         float *g = grads + i * outputs;
-        score_block(contexts[i], st->out_block, outputs, size, g);
+        if (i == 0) score_block(contexts[i], live, outputs, size, g, st->out_block);
+        else score_block(contexts[i], rows, outputs, size, g, NULL);
         for (int64_t j = 0; j < outputs; j++) {
             const int label = j == 0;
             if (j > 0 && targets[j] == word) {
