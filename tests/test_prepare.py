@@ -23,7 +23,9 @@ import pytest
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 
+import w2vpy  # noqa: E402
 from w2vpy import W2VError, Word2Vec  # noqa: E402
+from w2vpy.cli import main as w2v_train_main  # noqa: E402
 from w2vpy.errors import CorruptInputError  # noqa: E402
 from w2vpy.prepare import WORK_DIRECTORY, prepare  # noqa: E402
 from w2vpy.text.prepared import MANIFEST_NAME, is_prepared, open_prepared  # noqa: E402
@@ -131,13 +133,6 @@ def test_training_on_the_prepared_corpus_gives_the_same_vectors(client, corpus_d
     assert weights.syn0.tobytes() == model.weights.syn0.tobytes()
 
 
-def _model_hook_is_in() -> bool:
-    import w2vpy.model
-    return "prepared" in Path(w2vpy.model.__file__).read_text()
-
-
-@pytest.mark.xfail(not _model_hook_is_in(), strict=True,
-                   reason="Word2Vec does not open prepared corpora until the model hook is in")
 def test_word2vec_trains_from_a_prepared_corpus(client, corpus_dir, tmp_path):
     parameters = dict(vector_size=12, workers=1, seed=5, epochs=1, min_count=2)
     model = Word2Vec(**parameters)
@@ -149,6 +144,13 @@ def test_word2vec_trains_from_a_prepared_corpus(client, corpus_dir, tmp_path):
     from_prepared.build_vocab(out)
     from_prepared.train(out)
     assert from_prepared.weights.syn0.tobytes() == model.weights.syn0.tobytes()
+    # the one-call train() and w2v-train take it the same way
+    assert w2vpy.train(out, **parameters).vectors.tobytes() == model.weights.syn0.tobytes()
+    vectors = tmp_path / "v.bin"
+    assert w2v_train_main(["-train", str(out), "-output", str(vectors), "-binary", "1",
+                           "-size", "12", "-threads", "1", "-seed", "5", "-iter", "1",
+                           "-min-count", "2", "-debug", "0"]) == 0
+    assert w2vpy.load(vectors).vectors.tobytes() == model.weights.syn0.tobytes()
 
 
 class _KillOnce(distributed.WorkerPlugin):

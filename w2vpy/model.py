@@ -37,8 +37,9 @@ from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
 from w2vpy.system.paths import check_distinct, output_target
-from w2vpy.text.text_files import Corpus, open_corpus
-from w2vpy.text.sentences import SentenceCorpus, is_path, open_source
+from w2vpy.text.text_files import Corpus
+from w2vpy.text.prepared import PreparedCorpus
+from w2vpy.text.sentences import SentenceCorpus, is_path, open_path, open_source
 from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.progress import ProgressLine
@@ -92,7 +93,10 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
     ``params.max_final_vocab`` decide the words as gensim's do (vocab_rules)."""
     # a trim_rule may keep words under min_count: count them all, then decide
     counted_min = 0 if trim_rule is not None else params.min_count
-    if read_vocab_path is not None:
+    if isinstance(corpus, PreparedCorpus):  # counted where it was prepared
+        corpus.check_parameters(params.min_count)
+        vocab = corpus.vocabulary()
+    elif read_vocab_path is not None:
         vocab = read_vocab(read_vocab_path, counted_min)
     else:
         vocab = build_vocab(corpus, counted_min, params.max_vocab_size,
@@ -326,7 +330,7 @@ class Word2Vec:
             raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
                            "words): make a new Word2Vec for another one, or give update=True "
                            "to grow it")
-        corpus = open_corpus(source) if is_path(source) else None
+        corpus = open_path(source) if is_path(source) else None
         with open_source(source if corpus is None else corpus) as opened:
             check_distinct(corpus_inputs(opened, read_vocab, "source", "read_vocab"),
                            [("save_vocab", save_vocab)])
@@ -869,7 +873,8 @@ class Word2Vec:
             self._checkpoint_saved = (path, self.epochs_trained)
 
     def _encoded(self, corpus, params: TrainingParams) -> EncodedCorpus:
-        encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
+        encoded = (corpus.encoded() if isinstance(corpus, PreparedCorpus)  # ids already
+                   else encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1))
         # The hash table is as big as the rest of the vocabulary: free it until
         # more text comes (vocab.encoder() makes it again then).
         self.vocab.release_encoder()
