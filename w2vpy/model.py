@@ -1088,11 +1088,16 @@ def _gensim_file(path: object) -> bool:
     """A pickle (what gensim's save writes, protocol 2 and up), where gensim
     is there to read it; anything else is load_model's to judge."""
     import importlib.util
+    import stat
 
     try:
+        # only a regular file is opened here: opening a named pipe would wait
+        # for a writer for ever, and load_model names what else a path is
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as file:
             pickled = file.read(1) == b"\x80"
-    except (OSError, TypeError):
+    except (OSError, TypeError, ValueError):
         return False  # load_model names the problem
     return pickled and importlib.util.find_spec("gensim") is not None
 
