@@ -301,3 +301,12 @@ def test_a_loaded_gensim_model_saves_after_training_on(tmp_path):
 def test_no_sentences_is_gensims_runtime_error():
     with pytest.raises(RuntimeError, match="no sentences"):
         Word2Vec([], **SMALL)
+
+
+def test_a_grown_vocabulary_saves_and_loads(tmp_path):
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.build_vocab([["novel"] * 50], update=True)  # a frequent word after rarer ones
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert loaded.wv.index_to_key == model.wv.index_to_key
+    assert np.array_equal(loaded.wv.vectors, model.wv.vectors)

@@ -260,6 +260,8 @@ class Word2Vec:
         #: the model presents gensim's vocabulary: built from sentences or
         #: corpus_file=, its ``wv`` leaves out word2vec.c's ``</s>`` (row 0)
         self.gensim_vocab = False
+        #: grown by build_vocab(update=True): its new words follow the others, out of count order
+        self.vocab_grown = False
         #: gensim's: sentences (lines of a file) and their words, as build_vocab counted them
         self.corpus_count = 0
         self.corpus_total_words = 0
@@ -644,7 +646,7 @@ class Word2Vec:
         model.loss_history = saved.loss_history
         model.corpus_tokens, model.corpus_skipped = saved.corpus_tokens, saved.corpus_skipped
         model.corpus_fingerprint = saved.corpus_fingerprint
-        model.gensim_vocab = saved.gensim_vocab
+        model.gensim_vocab, model.vocab_grown = saved.gensim_vocab, saved.vocab_grown
         return model
 
     # a class's method only, as gensim's: model.load(path) would return a
@@ -738,6 +740,7 @@ class Word2Vec:
         keep = kept_words(new, min_count, trim_rule,
                           lambda w: w.decode(KEY_ENCODING, KEY_ERRORS))
         grown, added = merged(self.vocab, new, keep)
+        self.vocab_grown = True
         self._ensure_weights()
         self.vocab = grown
         if added:

@@ -96,6 +96,7 @@ def save_model(model, path: str | os.PathLike[str],
         "corpus_fingerprint": model.corpus_fingerprint,
         # absent from older files: a model of word2vec.c's vocabulary
         "gensim_vocab": bool(getattr(model, "gensim_vocab", False)),
+        "vocab_grown": bool(getattr(model, "vocab_grown", False)),
     }
     arrays = {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
@@ -304,12 +305,14 @@ def _header(path: Path, raw: bytes) -> dict[str, Any]:
     if version > FORMAT_VERSION:
         raise W2VError(f"{path} is a w2vpy model of format version {version}, newer than this "
                        f"w2vpy reads ({FORMAT_VERSION}): upgrade w2vpy")
-    gensim_vocab = header.pop("gensim_vocab", False)
-    if type(gensim_vocab) is not bool:
-        raise _corrupt(path, f"the model header's gensim_vocab is {_shown(gensim_vocab)}, "
-                             "not true or false")
+    # switches absent from older files
+    switches = {key: header.pop(key, False) for key in ("gensim_vocab", "vocab_grown")}
+    for key, value in switches.items():
+        if type(value) is not bool:
+            raise _corrupt(path, f"the model header's {key} is {_shown(value)}, not true or "
+                                 "false")
     checked = _section(path, "", header, _schema(version))
-    checked["gensim_vocab"] = gensim_vocab
+    checked.update(switches)
     _check_schedule(path, checked["state"])
     if checked["corpus_tokens"] + checked["corpus_skipped"] > INT64_MAX:
         raise _corrupt(path, "the model header's corpus_tokens and corpus_skipped add up past "
@@ -518,11 +521,15 @@ class SavedModel:
     corpus_fingerprint: str | None
     #: the model presents gensim's vocabulary (no ``</s>`` in its ``wv``)
     gensim_vocab: bool = False
+    #: grown by build_vocab(update=True): new words at the end, out of count order
+    vocab_grown: bool = False
 
 
 def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SavedModel:
     words = _words(path, arrays["words"], arrays["word_ends"])
-    _check_counts(path, arrays["counts"], header["vocab"].get("train_words"))
+    # a vocabulary grown as gensim's (update=True) has its new words at the end
+    _check_counts(path, arrays["counts"], header["vocab"].get("train_words"),
+                  ordered=not header.get("vocab_grown", False))
     for name in ("syn0", *_OUTPUT_LAYERS):
         if name in arrays:
             _check_finite(path, name, arrays[name])
@@ -538,7 +545,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
         loss_history=arrays["loss_history"].tolist(),
         corpus_tokens=header["corpus_tokens"], corpus_skipped=header["corpus_skipped"],
         corpus_fingerprint=header.get("corpus_fingerprint"),
-        gensim_vocab=header.get("gensim_vocab", False))
+        gensim_vocab=header.get("gensim_vocab", False),
+        vocab_grown=header.get("vocab_grown", False))
 
 
 def _words(path: Path, data: np.ndarray, ends: np.ndarray) -> list[bytes]:
@@ -560,12 +568,13 @@ def _words(path: Path, data: np.ndarray, ends: np.ndarray) -> list[bytes]:
     return words
 
 
-def _check_counts(path: Path, counts: np.ndarray, train_words: int | None) -> None:
-    """Counts of at least 0, in vocabulary order (descending after ``</s>``),
-    their sum (exact, in two halves) within int64 and the header's."""
+def _check_counts(path: Path, counts: np.ndarray, train_words: int | None,
+                  ordered: bool = True) -> None:
+    """Counts of at least 0, in vocabulary order (descending after ``</s>``)
+    when ``ordered``, their sum (exact, in two halves) within int64 and the header's."""
     if (counts < 0).any():
         raise _corrupt(path, f"a count is negative ({counts.min()})")
-    if (counts[1:-1] < counts[2:]).any():
+    if ordered and (counts[1:-1] < counts[2:]).any():
         raise _corrupt(path, "the counts are not in vocabulary order (descending)")
     high = int((counts >> 32).sum())
     low = int((counts & 0xFFFFFFFF).astype(np.uint64).sum(dtype=np.uint64))
