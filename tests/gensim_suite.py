@@ -32,7 +32,46 @@ SUITES = ("test_keyedvectors", "test_word2vec")
 #: suite -> test id (``Class.test_name``) -> why it fails against w2vpy
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     "test_keyedvectors": {},
-    "test_word2vec": {},
+    "test_word2vec": {
+        "TestWMD.test_identical_sentences": "skipped by gensim: POT, which wmdistance needs, "
+                                            "is not installed",
+        "TestWMD.test_nonzero": "skipped by gensim: POT, which wmdistance needs, is not "
+                                "installed",
+        "TestWMD.test_symmetry": "skipped by gensim: POT, which wmdistance needs, is not "
+                                 "installed",
+        "TestWord2VecModel.test_method_in_bulk": "skipped by gensim itself (a bulk test run "
+                                                 "only locally)",
+        "TestWord2VecModel.test_build_vocab_warning": "a str sentence is refused with a "
+            "W2VError naming it; gensim logs a warning and trains on its characters",
+        "TestWord2VecModel.test_train_with_explicit_param": "train() counts the text itself: "
+            "total_examples/total_words and epochs are optional (gensim raises ValueError "
+            "without them)",
+        "TestWord2VecModel.test_max_final_vocab": "calls scan_vocab, a gensim internal",
+        "TestWord2VecModel.test_total_word_count": "calls scan_vocab, a gensim internal",
+        "TestWord2VecModel.test_prune_vocab": "max_vocab_size prunes as word2vec.c's "
+            "ReduceVocab (every word at the lowest counts, repeatedly), so max_vocab_size=2 "
+            "leaves no word; gensim keeps the most frequent",
+        "TestWord2VecModel.test_compute_training_loss": "9 sentences of 29 words, sample=1e-3 "
+            "(word2vec.c's subsampling keeps about one word in ten) and word2vec.c's 12 "
+            "workers, each on its piece of the text: no pair is trained, so the loss is 0 "
+            "(with 3 workers or sample=0 it is above 0)",
+        "TestWord2VecModel.test_locking": "wv.vectors_lockf is not honoured: locked rows train",
+        "TestWord2VecModel.test_load_old_model": "reads wv.vectors_lockf, which w2vpy's "
+                                                  "KeyedVectors does not have",
+        "TestWord2VecModel.test_load_old_model_separates": "reads wv.vectors_lockf, which "
+                                                           "w2vpy's KeyedVectors does not have",
+        "TestWord2VecModel.test_persistence_word2vec_format_combination_with_standard_"
+        "persistence": "Word2Vec.load of a KeyedVectors file is a W2VError naming it; gensim "
+                       "raises AttributeError",
+        "TestWord2VecModel.test_similarities": "n_similarity([a], [b]) is computed in float64 "
+            "and similarity(a, b) in float32, so the two differ in the last digits (gensim's "
+            "test wants them ==); and n_similarity of an empty list is a W2VError (gensim: "
+            "ZeroDivisionError)",
+        "TestWord2VecModel.test_too_short_binary_word2vec_format": "a truncated vector file "
+            "is a CorruptInputError naming it (gensim: EOFError)",
+        "TestWord2VecModel.test_too_short_text_word2vec_format": "a truncated vector file "
+            "is a CorruptInputError naming it (gensim: EOFError)",
+    },
 }
 
 
