@@ -12,9 +12,17 @@ left), picking the rate up where the previous call left it, so that
 ``train(s, epochs=2)`` then ``train(s, epochs=3)`` is ``train(s)`` with
 ``epochs=5`` (bit-identical with one worker).  A call that asks for more
 passes than are left, or gives ``alpha``, starts a new schedule for its own
-passes: from ``alpha`` (default: the rate reached) down to 1e-4 of it.  gensim
-instead restarts each call at ``start_alpha`` (default ``alpha``) and ends it
-at ``end_alpha`` (default ``min_alpha``).
+passes: from ``alpha`` (default: the rate reached) down to its floor.  A call
+in gensim's words (``total_examples`` or ``total_words``) on a trained model
+starts over at ``start_alpha`` (default ``alpha``), as gensim's does.  The
+floor is ``min_alpha`` (``end_alpha`` for one call), by default word2vec.c's
+``alpha * 1e-4``.
+
+gensim 4's calls answer too: the constructor trains when given ``sentences``
+or ``corpus_file``, ``build_vocab(update=True)`` grows the vocabulary,
+``Word2Vec.load`` reads gensim's models and ``to_gensim`` writes one.  A model
+built from sentences (or ``corpus_file=``) presents gensim's vocabulary in
+``wv``: word2vec.c's ``</s>`` stays row 0 of the weights, trained as ever.
 """
 from __future__ import annotations
 
