@@ -296,3 +296,16 @@ def test_binary_must_be_a_boolean_or_none(tmp_path):
     small_vectors().save(tmp_path / "v.bin")
     with pytest.raises(W2VError, match="binary must be True, False or None .*got 'no'"):
         load(tmp_path / "v.bin", binary="no")
+
+
+@pytest.mark.parametrize("newline", [b"\n", b""])
+def test_a_binary_record_of_printable_bytes_is_read_as_binary(tmp_path, newline):
+    """729.3 is the float32 bytes b"@T6D": a one-vector binary file whose every
+    byte is printable is still binary, since its values are no numbers
+    written as text and the record is exactly a word and 4 x size bytes."""
+    values = np.array([729.31640625, 729.31640625, 729.31640625], dtype=np.float32)
+    assert values.tobytes() == b"@T6D" * 3
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"1 3\n</s> " + values.tobytes() + newline)
+    vectors = load(path)
+    assert vectors.index_to_key == ["</s>"] and np.array_equal(vectors.vectors[0], values)

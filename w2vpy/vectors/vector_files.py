@@ -139,6 +139,9 @@ _SEPARATORS = re.compile(rb"[ \t]+")
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]")
 #: bytes that a text line's numbers never hold, and raw float32 values mostly do
 _RAW_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]")
+#: a byte no number written as text holds (digits, signs, point, exponent,
+#: inf and nan, and the blanks between them hold all the others)
+_NOT_IN_A_NUMBER = re.compile(rb"[^0-9eE+\-.infaINFA \t\r\n]")
 
 
 def split_words(line: bytes) -> list[bytes]:
@@ -327,12 +330,21 @@ def _looks_like_text(buf: _Buffer, size: int, count: int) -> bool:
     body = _values_part(lines[0])
     if not _printable(body):
         return False
-    if len(body) >= max(2 * size - 1, _SHORT_LINE_BYTES):
+    if all(_text_line_fits(ln, size) for ln in lines):
         return True
-    text_fits = all(_text_line_fits(ln, size) for ln in lines)
-    if text_fits != _binary_fits(buf, size, min(count, len(lines))):
-        return text_fits
-    return text_fits or all(_printable(_values_part(ln)) for ln in lines[1:])
+    # Printable but not text: a binary record whose value bytes all happen to
+    # be printable (729.3 is b"@T6D"), or one cut at a 0x0a byte, when the
+    # records read strictly as binary; else text, whose reader names the line.
+    return not _binary_fits(buf, size, min(count, len(lines)))
+
+
+def _raw_values(values: bytes) -> bool:
+    """Bytes that are no values written as text: a control or non-ASCII byte,
+    or, with no blank between them (text separates its values), a byte no
+    number holds (729.3 is the printable b"@T6D")."""
+    if _RAW_BYTE.search(values):
+        return True
+    return not re.search(rb"[ \t]", values) and _NOT_IN_A_NUMBER.search(values) is not None
 
 
 def _text_line_fits(line: bytes, size: int) -> bool:
@@ -350,7 +362,7 @@ def _binary_fits(buf: _Buffer, size: int, records: int) -> bool:
         if space <= pos or b"\n" in data[pos:space] or space + 1 + 4 * size > len(data):
             return False
         pos = space + 1 + 4 * size
-        raw = raw or _RAW_BYTE.search(data, space + 1, pos) is not None
+        raw = raw or _raw_values(data[space + 1:pos])
         newline = data[pos:pos + 1] == b"\n"
         newline_after = newline if newline_after is None else newline_after
         last = i == records - 1
@@ -360,11 +372,6 @@ def _binary_fits(buf: _Buffer, size: int, records: int) -> bool:
             return False
         pos += newline
     return raw
-
-
-#: a first line's values this long and printable are text: a binary record
-#: cut that long by a 0x0a byte, each byte printable, is all but impossible
-_SHORT_LINE_BYTES = 8
 
 
 def _values_part(line: bytes) -> bytes:
