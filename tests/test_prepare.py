@@ -316,3 +316,30 @@ def test_command_line(client, corpus_dir, tmp_path, capsys):
     assert code == 0, err
     assert "dashboard" in err and "counting" in err
     assert _prepared(tmp_path / "prepared") == _reference(corpus_dir, 3, tmp_path)
+
+
+def test_a_prepared_corpus_trains_only_its_own_vocabulary(client, corpus_dir, tmp_path):
+    """Its ids number its vocabulary: a model of other words, or a rule that
+    would keep other words, is refused by name (trained, the ids would hit
+    the wrong rows, or rows past the end of the matrix)."""
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=2)
+    other = tmp_path / "other.txt"
+    other.write_text("a b c d e f g h\n" * 20)
+    model = Word2Vec(vector_size=8, workers=1, min_count=2)
+    model.build_vocab(other)
+    with pytest.raises(W2VError, match="was prepared with another vocabulary"):
+        model.train(out)
+    for keywords in (dict(max_final_vocab=5), dict(trim_rule=lambda word, count, min_count: 1)):
+        with pytest.raises(W2VError, match="is a prepared corpus, whose word ids number"):
+            Word2Vec(vector_size=8, workers=1, min_count=2, **keywords).build_vocab(out)
+
+
+def test_a_prepared_vocabulary_is_held_to_its_manifest(client, corpus_dir, tmp_path):
+    out = tmp_path / "prepared"
+    prepare(corpus_dir, out, client=client, min_count=2)
+    vocab = out / "vocab.txt"
+    lines = vocab.read_text().splitlines(keepends=True)
+    vocab.write_text("".join([lines[0], lines[2], lines[1], *lines[3:]]))  # two words swapped
+    with pytest.raises(CorruptInputError, match="vocab.txt does not match its checksum"):
+        Word2Vec(vector_size=8, workers=1, min_count=2).build_vocab(out)

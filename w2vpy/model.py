@@ -103,6 +103,7 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
     counted_min = 0 if trim_rule is not None else params.min_count
     if isinstance(corpus, PreparedCorpus):  # counted where it was prepared
         corpus.check_parameters(params.min_count)
+        _check_prepared_words_kept(corpus, read_vocab_path, params, trim_rule)
         vocab = corpus.vocabulary()
     elif read_vocab_path is not None:
         vocab = read_vocab(read_vocab_path, counted_min)
@@ -119,6 +120,19 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
     if save_vocab_path is not None:
         save_vocab(vocab, save_vocab_path)
     return vocab
+
+
+def _check_prepared_words_kept(corpus, read_vocab_path, params: TrainingParams,
+                               trim_rule: TrimRule | None) -> None:
+    """A prepared corpus's ids number its vocabulary: whatever would keep other
+    words (another vocabulary file, a trim_rule, max_final_vocab) is refused."""
+    given = [name for name, value in (("read_vocab", read_vocab_path), ("trim_rule", trim_rule),
+                                      ("max_final_vocab", params.max_final_vocab))
+             if value is not None]
+    if given:
+        raise W2VError(f"{corpus.name} is a prepared corpus, whose word ids number its own "
+                       f"vocabulary: {', '.join(given)} would choose other words (prepare "
+                       "the corpus with the words wanted instead)")
 
 
 def decided_vocab(vocab: Vocabulary, params: TrainingParams,
@@ -477,12 +491,10 @@ class Word2Vec:
         if totals and self.vocab is not None and _same_source(
                 source if not is_path(source) else ("path", str(source)), self._vocab_source):
             self._check_totals(totals)
-        source_object = source
         epochs = None if epochs is None else _checked("epochs", epochs)
         alpha = None if alpha is None else _checked("alpha", alpha)
         compute_loss = None if compute_loss is None else _checked("compute_loss", compute_loss)
         callbacks = _checked_callbacks(callbacks)
-        source = source_object
         kept = self._kept_stream_of(source)
         try:
             with open_source(source if kept is None else kept) as corpus:
@@ -883,9 +895,21 @@ class Word2Vec:
                 interrupts_deferred()))
             self._checkpoint_saved = (path, self.epochs_trained)
 
+    def _check_prepared_vocabulary(self, corpus: PreparedCorpus) -> None:
+        """The prepared ids number the prepared vocabulary: trained into a model
+        of other words they would train the wrong rows, or rows past the end."""
+        prepared = corpus.vocabulary()
+        if prepared.words != self.vocab.words:
+            raise W2VError(f"{corpus.name} was prepared with another vocabulary ({len(prepared)} "
+                           f"words) than this model's ({len(self.vocab)} words): train it on a "
+                           "model whose vocabulary was built from it")
+
     def _encoded(self, corpus, params: TrainingParams) -> EncodedCorpus:
-        encoded = (corpus.encoded() if isinstance(corpus, PreparedCorpus)  # ids already
-                   else encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1))
+        if isinstance(corpus, PreparedCorpus):  # the ids are made already
+            self._check_prepared_vocabulary(corpus)
+            encoded = corpus.encoded()
+        else:
+            encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
         # The hash table is as big as the rest of the vocabulary: free it until
         # more text comes (vocab.encoder() makes it again then).
         self.vocab.release_encoder()

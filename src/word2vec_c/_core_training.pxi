@@ -13,10 +13,11 @@ cdef void fill_training_config(w2v_train_config *c, params) except *:
     ``params`` that trainer.h's W2V_PARAMETERS lists is set, the others (read
     before the threads start, or set from the schedule) are not the threads'."""
     for name, value in vars(params).items():
+        # both forms, so that a field takes the value whichever kind it declares
         if isinstance(value, (bool, int)):
-            w2v_config_set_parameter(c, name.encode(), value, 0.0)
+            w2v_config_set_parameter(c, name.encode(), value, float(value))
         elif isinstance(value, float):
-            w2v_config_set_parameter(c, name.encode(), 0, value)
+            w2v_config_set_parameter(c, name.encode(), int(value), value)
 
 
 cdef class TrainingRun:

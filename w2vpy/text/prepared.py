@@ -103,9 +103,9 @@ class PreparedCorpus:
         min_count 0: it was applied while preparing, and dropping more words
         here would renumber the ids."""
         fs, path = self._fs, f"{self._root}/{VOCAB_NAME}"
-        if _is_local(fs):
-            return read_vocab(path, min_count=0)
         with tempfile.NamedTemporaryFile(prefix="w2vpy-vocab-", suffix=".txt") as local:
+            # checked against the manifest, local or not: another vocab.txt
+            # would number the shards' ids as other words
             _copy_checked(fs, path, local, self.manifest["vocabulary"]["sha256"], path)
             local.flush()
             return read_vocab(local.name, min_count=0)
@@ -164,6 +164,8 @@ def _copy_checked(fs: Any, path: str, out: BinaryIO, sha256: str, name: str,
                 copied += len(block)
     except FileNotFoundError:
         raise CorruptInputError(f"{name} is missing: the prepared corpus is incomplete") from None
+    except OSError as exc:
+        raise CorruptInputError(f"cannot read {name}: {exc.strerror or exc}") from None
     if digest.hexdigest() != sha256:
         raise CorruptInputError(f"{name} does not match its checksum in the manifest "
                                 "(changed or damaged since it was prepared)")
