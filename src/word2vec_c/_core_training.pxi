@@ -13,11 +13,12 @@ cdef void fill_training_config(w2v_train_config *c, params) except *:
     ``params`` that trainer.h's W2V_PARAMETERS lists is set, the others (read
     before the threads start, or set from the schedule) are not the threads'."""
     for name, value in vars(params).items():
-        # both forms, so that a field takes the value whichever kind it declares
+        # an integer in both forms, so that a REAL field takes it too; a float
+        # only as itself (an INT field never declares one: tests/test_binding.py)
         if isinstance(value, (bool, int)):
             w2v_config_set_parameter(c, name.encode(), value, float(value))
         elif isinstance(value, float):
-            w2v_config_set_parameter(c, name.encode(), int(value), value)
+            w2v_config_set_parameter(c, name.encode(), 0, value)
 
 
 cdef class TrainingRun:
