@@ -28,9 +28,8 @@ from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.text.prepared import storage
 # the decompression and format sniffing that Corpus uses, so that a piece
 # reads a file's bytes exactly as training from the file would
-from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, _HEAD_BYTES, _MAGIC,
-                                   _TAR_MAGIC_OFFSET, _UNREAD_MAGIC, CHUNK_BYTES, READ_FORMATS,
-                                   _decompressed)
+from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, CHUNK_BYTES, HEAD_BYTES,
+                                   _decompressed, compression_of)
 
 DEFAULT_PIECE_BYTES = 64 << 20
 #: bytes read at a time while looking for a piece's end
@@ -125,17 +124,8 @@ def _parquet_pieces(url: str, column: str, first: int) -> list[Piece]:
 def _sniff(fs: Any, path: str, name: str) -> str:
     """"text", or the compression, by the file's first bytes (as Corpus)."""
     with fs.open(path, "rb") as f:
-        head = f.read(_HEAD_BYTES)
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    unread = next((kind for magic, kind in _UNREAD_MAGIC if head.startswith(magic)), None)
-    if unread is None and head[_TAR_MAGIC_OFFSET:].startswith(b"ustar"):
-        unread = "tar"
-    if unread is not None:
-        raise W2VError(f"{name} is a {unread} file; w2vpy reads {READ_FORMATS}: "
-                       "decompress it first")
-    return "text"
+        head = f.read(HEAD_BYTES)
+    return compression_of(head, name) or "text"
 
 
 def piece_chunks(piece: Piece) -> Iterator[bytes]:

@@ -47,7 +47,8 @@ _UNREAD_MAGIC = (
     (b"LZIP", "lzip"),
 )
 _TAR_MAGIC_OFFSET = 257
-_HEAD_BYTES = _TAR_MAGIC_OFFSET + 5
+#: the first bytes of a file that tell its format (tar's mark is the furthest in)
+HEAD_BYTES = _TAR_MAGIC_OFFSET + 5
 READ_FORMATS = "plain text, gzip, bzip2 and xz"
 
 
@@ -79,10 +80,11 @@ def _open_raw(source: Source) -> BinaryIO:
     return io.BufferedReader(_SpoolReader(source), CHUNK_BYTES)
 
 
-def _sniff(source: Source, name: str) -> str | None:
-    """The compression of a file by its first bytes: None for plain text."""
-    with _open_raw(source) as f:
-        head = f.read(_HEAD_BYTES)
+def compression_of(head: bytes, name: str, reads: str = f"w2vpy reads {READ_FORMATS}",
+                   advice: str = "decompress it first") -> str | None:
+    """The compression a file's first bytes (``HEAD_BYTES`` of them; fewer
+    cannot tell tar) name: None for plain text.  A format that is recognised
+    and not read is a W2VError naming the file, what is read and ``advice``."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -90,9 +92,15 @@ def _sniff(source: Source, name: str) -> str | None:
     if unread is None and head[_TAR_MAGIC_OFFSET:].startswith(b"ustar"):
         unread = "tar"
     if unread is not None:
-        raise W2VError(f"{name} is a {unread} file; w2vpy reads {READ_FORMATS}: "
-                       "decompress it first (or pipe it in with -train -)")
+        raise W2VError(f"{name} is a {unread} file; {reads}: {advice}")
     return None
+
+
+def _sniff(source: Source, name: str) -> str | None:
+    """The compression of a file by its first bytes: None for plain text."""
+    with _open_raw(source) as f:
+        head = f.read(HEAD_BYTES)
+    return compression_of(head, name, advice="decompress it first (or pipe it in with -train -)")
 
 
 class _GzipMember:

@@ -22,8 +22,8 @@ import numpy as np
 
 from w2vpy import _core
 from w2vpy.system.atomic import atomic_write
-from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, _MAGIC, _UNREAD_MAGIC, CHUNK_BYTES,
-                          _decompressed)
+from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, CHUNK_BYTES, _decompressed,
+                                   compression_of)
 from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.system.paths import open_input_file
 
@@ -185,17 +185,6 @@ class _Prefixed(io.RawIOBase):
         return self._rest.readinto(buffer)
 
 
-def _compression(head: bytes, path: Path) -> str | None:
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    for magic, kind in _UNREAD_MAGIC:
-        if head.startswith(magic):
-            raise W2VError(f"{path} is a {kind} file; vector files are read plain or compressed "
-                           "with gzip, bzip2 or xz: decompress it first")
-    return None
-
-
 def _vector_file_chunks(path: Path) -> Iterator[bytes]:
     """The bytes of a vector file, decompressed when it is gzip, bzip2 or xz
     (told by content, as training text is), in chunks of bounded size."""
@@ -206,7 +195,8 @@ def _vector_file_chunks(path: Path) -> Iterator[bytes]:
             if not more:
                 break
             head += more
-        kind = _compression(head, path)
+        kind = compression_of(head, str(path), reads="vector files are read plain or "
+                              "compressed with gzip, bzip2 or xz")
         raw = io.BufferedReader(_Prefixed(head, f))
         try:
             if kind is None:
