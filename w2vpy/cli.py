@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
 from w2vpy.parameters import (PHRASE_PARAMETERS, RUN_OPTIONS, TRAINING_PARAMETERS, Parameter,
@@ -76,13 +76,23 @@ def read_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str) -
     return given
 
 
+def checked_options(given: dict[str, object],
+                    options: Iterable[Parameter]) -> dict[str, object]:
+    """Every option's value (``read_flags``' or its default), checked by its
+    declaration; a refused value is named by its flag."""
+    try:
+        return {p.name: p.check(given.get(p.name, p.default)) for p in options}
+    except ParameterError as exc:
+        raise exc.for_command_line() from None
+
+
 def parse_flags(given: dict[str, object], model_type: type, model: tuple[Parameter, ...],
                 options: tuple[Parameter, ...]) -> tuple[Any, dict[str, object]]:
     """A command's flags (``read_flags``): the model's values as a ``model_type``
     (TrainingParams, PhraseParams), which checks them, and every option checked,
     defaults filled; a refused value is named by its flag."""
+    checked = checked_options(given, options)
     try:
-        checked = {p.name: p.check(given.get(p.name, p.default)) for p in options}
         return model_type(**{p.name: given[p.name] for p in model if p.name in given}), checked
     except ParameterError as exc:
         raise exc.for_command_line() from None
@@ -564,11 +574,7 @@ EXPORT_USAGE = ("Usage: w2v-export <FILE> -format projector -output <dir> [-read
 def _vectors_and_flags(argv: Sequence[str], flags: dict[str, Parameter], command: str,
                        output: str) -> tuple[str, dict[str, object]]:
     """FILE and the flags after it, each checked by its declaration."""
-    given = read_flags(argv[1:], flags, command)
-    try:
-        options = {p.name: p.check(given.get(p.name, p.default)) for p in flags.values()}
-    except ParameterError as exc:
-        raise exc.for_command_line() from None
+    options = checked_options(read_flags(argv[1:], flags, command), flags.values())
     if options["output"] is None:
         raise W2VError(f"no output: give -output <{output}>")
     return argv[0], options
@@ -673,11 +679,8 @@ def prepare_command(argv: Sequence[str]) -> int:
     if not argv:
         sys.stdout.write(PREPARE_USAGE)
         return 0
-    given = read_flags(argv, PREPARE_FLAGS, "w2v-prepare")
-    try:
-        options = {p.name: p.check(given.get(p.name, p.default)) for p in PREPARE_FLAGS.values()}
-    except ParameterError as exc:
-        raise exc.for_command_line() from None
+    options = checked_options(read_flags(argv, PREPARE_FLAGS, "w2v-prepare"),
+                              PREPARE_FLAGS.values())
     if options["train"] is None:
         raise W2VError("no training file: give -train <file>")
     if options["output"] is None:
