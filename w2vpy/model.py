@@ -805,14 +805,6 @@ class Word2Vec:
         return _core.schedule_alpha(self.state.schedule_alpha, self.state.words_done,
                                     self.state.schedule_words, _floor(self.params))
 
-    @property
-    def epochs(self) -> int:
-        return self.params.epochs
-
-    @epochs.setter
-    def epochs(self, value: int) -> None:
-        self.params = replace(self.params, epochs=value)
-
     def _ensure_weights(self) -> Weights:
         """The weights, made when first needed (a run that only saves the
         vocabulary never allocates them), after the checks that would make
