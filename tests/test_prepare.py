@@ -343,3 +343,19 @@ def test_a_prepared_vocabulary_is_held_to_its_manifest(client, corpus_dir, tmp_p
     vocab.write_text("".join([lines[0], lines[2], lines[1], *lines[3:]]))  # two words swapped
     with pytest.raises(CorruptInputError, match="vocab.txt does not match its checksum"):
         Word2Vec(vector_size=8, workers=1, min_count=2).build_vocab(out)
+
+
+def test_an_output_that_holds_an_input_or_has_no_directory_is_refused(tmp_path):
+    """Checked before any work (no cluster is started): the job writes and
+    removes files in its output, so no input may lie there, and, as every
+    output, its own directory is made, never the one it stands in."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("a b c a b\n")
+    with pytest.raises(W2VError, match="lies in the output directory"):
+        prepare(texts, texts)
+    with pytest.raises(W2VError, match="lies in the output directory"):
+        prepare(texts / "a.txt", tmp_path)
+    with pytest.raises(W2VError, match="output directory does not exist"):
+        prepare(texts, tmp_path / "missing" / "prepared")
+    assert sorted(p.name for p in texts.iterdir()) == ["a.txt"]

@@ -110,7 +110,9 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     max_vocab_size = _DECLARED["max_vocab_size"].check(max_vocab_size)
     _check_job(phrases, piece_bytes, partitions)
     out = _output_location(output)
-    pieces = plan_pieces(expand_sources(source), piece_bytes, text_column)
+    files = expand_sources(source)
+    _check_distinct(out, files)
+    pieces = plan_pieces(files, piece_bytes, text_column)
     if not pieces:
         raise W2VError(f"training input {_named(source)} is empty (no words)")
     parameters = {"min_count": min_count, "max_vocab_size": max_vocab_size,
@@ -140,10 +142,29 @@ def _output_location(output: str | os.PathLike[str]) -> str:
         name = os.path.abspath(name)
         if os.path.exists(name) and not os.path.isdir(name):
             raise W2VError(f"output {name} exists and is not a directory")
+        # as every output: its directory is made, never the one it stands in
+        if not os.path.isdir(os.path.dirname(name.rstrip(os.sep)) or os.sep):
+            raise W2VError(f"output directory does not exist: "
+                           f"{os.path.dirname(name.rstrip(os.sep))}")
     fs, path = filesystem(name)
     if fs.isfile(path):
         raise W2VError(f"output {name} exists and is not a directory")
     return name.rstrip("/")
+
+
+def _check_distinct(out: str, files: list[str]) -> None:
+    """Before any work: no input lies in the output directory, where the job
+    writes its shards and removes an earlier run's (w2v-train's rule: no output
+    is an input)."""
+    if is_url(out):
+        return
+    root = os.path.realpath(out)
+    for name in files:
+        if is_url(name):
+            continue
+        if os.path.commonpath([root, os.path.realpath(name)]) == root:
+            raise W2VError(f"source file {name} lies in the output directory {out}: preparing "
+                           "there would write over the text (give another output)")
 
 
 def _named(source: object) -> str:
