@@ -39,11 +39,13 @@ OBJECTIVES = {
     "sg-ns": dict(sg=True, hs=False, negative=5),
     "sg-hs": dict(sg=True, hs=True, negative=0),
     "sg-ns-full-windows": dict(sg=True, hs=False, negative=5, shrink_windows=False),
+    "sg-ns-batched-negatives": dict(sg=True, hs=False, negative=5, batch_negatives=True),
 }
 #: None: the default (word2vec.c's 12)
 WORKERS = (1, 2, None)
 #: the sources the command line can name; Python takes these and sentences
-PATH_SOURCES = ("file", "gzip", "bzip2", "xz", "directory", "stdin", "named pipe")
+PATH_SOURCES = ("file", "gzip", "bzip2", "xz", "directory", "stdin", "named pipe",
+                "prepared corpus")
 SENTENCE_SOURCES = ("token lists", "re-iterable", "generator")
 ENTRIES = ("w2v-train", "train()", "Word2Vec")
 
@@ -117,14 +119,29 @@ def _feed_pipe(path: Path, data: bytes) -> threading.Thread:
     return writer
 
 
+@pytest.fixture(scope="module")
+def prepared(text, tmp_path_factory) -> Path:
+    """The text prepared by w2v-prepare's pipeline (w2vpy.prepare) on a Dask
+    cluster of threads in this process, once for every cell."""
+    distributed = pytest.importorskip("distributed", reason="prepare needs the dask extra")
+    from w2vpy.prepare import prepare
+
+    out = tmp_path_factory.mktemp("prepared") / "corpus"
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:
+        prepare(text.path, out, client=client, min_count=SETTINGS["min_count"])
+    return out
+
+
 def make_source(kind: str, text: Text, where: Path, monkeypatch,
-                pipe_writers: list[tuple[Path, threading.Thread]]) -> object:
+                pipe_writers: list[tuple[Path, threading.Thread]], request) -> object:
     """The text as a source of ``kind``: a path for the command line's kinds
     (stdin is set to the text), Python data for the rest."""
     compressors = {"gzip": (gzip.compress, ".gz"), "bzip2": (bz2.compress, ".bz2"),
                    "xz": (lzma.compress, ".xz")}
     if kind == "file":
         return str(text.path)
+    if kind == "prepared corpus":
+        return str(request.getfixturevalue("prepared"))
     if kind in compressors:
         compress, suffix = compressors[kind]
         path = where / f"topics.txt{suffix}"
@@ -199,7 +216,8 @@ def _keywords(workers: int | None, objective: str) -> dict[str, object]:
 def _flags(keywords: dict[str, object]) -> list[str]:
     spelled = {"vector_size": "-size", "window": "-window", "min_count": "-min-count",
                "sample": "-sample", "epochs": "-iter", "hs": "-hs", "negative": "-negative",
-               "workers": "-threads", "shrink_windows": "-shrink-windows"}
+               "workers": "-threads", "shrink_windows": "-shrink-windows",
+               "batch_negatives": "-batch-negatives"}
     flags = ["-cbow", str(int(not keywords["sg"]))]
     for name, flag in spelled.items():
         if name in keywords:
@@ -260,8 +278,8 @@ def check_neighbours(vectors: w2vpy.WordVectors, topic_of: dict[str, int]) -> No
 
 @pytest.mark.parametrize("source, workers, entry, objective", CELLS)
 def test_every_way_in(source, workers, entry, objective, text, one_worker_reference,
-                      tmp_path, monkeypatch, pipe_writers):
-    given = make_source(source, text, tmp_path, monkeypatch, pipe_writers)
+                      tmp_path, monkeypatch, pipe_writers, request):
+    given = make_source(source, text, tmp_path, monkeypatch, pipe_writers, request)
     keywords = _keywords(workers, objective)
     if source == "generator" and entry == "Word2Vec":
         # build_vocab, then train: two passes, which a generator cannot give
