@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from w2vpy.errors import W2VError
+from w2vpy.errors import CorruptInputError, W2VError
 from w2vpy.vectors.vector_files import read_word2vec
 from w2vpy.text.tokenizer import MAX_WORD_BYTES
 from w2vpy.text.vocab import read_vocab
@@ -484,3 +484,19 @@ def test_a_corrupted_model_file_loads_or_is_refused(tmp_path_factory, model_memb
         Word2Vec.load(path)
     except W2VError as exc:
         assert str(path) in str(exc)
+
+
+def test_a_model_file_that_starts_as_a_pickle_and_is_none_is_one_error(tmp_path, model_members):
+    """A first byte of 0x80 sends the file to gensim's loader (a pickle), which
+    raised ValueError('unsupported pickle protocol') on a damaged w2vpy model
+    (found by the bit-flip property test): it is a CorruptInputError naming it."""
+    pytest.importorskip("gensim")
+    path = tmp_path / "m.w2v"
+    write_model(path, model_members)
+    data = bytearray(path.read_bytes())
+    data[0] = 0x80
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptInputError,
+                       match=f"{path} is neither a w2vpy model nor a model "
+                                                "gensim can read"):
+        Word2Vec.load(path)

@@ -655,8 +655,12 @@ class Word2Vec:
         if _gensim_file(path):
             import gensim.models
 
-            return cls.from_gensim(gensim.models.Word2Vec.load(os.fspath(path), *args,
-                                                                **kwargs))
+            try:
+                loaded = gensim.models.Word2Vec.load(os.fspath(path), *args, **kwargs)
+            except Exception as exc:  # an unpickler fed a damaged file raises anything
+                raise CorruptInputError(f"{path} is neither a w2vpy model nor a model gensim "
+                                        f"can read ({type(exc).__name__}: {exc})") from None
+            return cls.from_gensim(loaded)
         saved = load_model(path)
         try:
             model = cls(backend=saved.backend, **asdict(saved.params))
