@@ -33,12 +33,6 @@ SUITES = ("test_keyedvectors", "test_word2vec")
 EXPECTED_FAILURES: dict[str, dict[str, str]] = {
     "test_keyedvectors": {},
     "test_word2vec": {
-        "TestWMD.test_identical_sentences": "skipped by gensim: POT, which wmdistance needs, "
-                                            "is not installed",
-        "TestWMD.test_nonzero": "skipped by gensim: POT, which wmdistance needs, is not "
-                                "installed",
-        "TestWMD.test_symmetry": "skipped by gensim: POT, which wmdistance needs, is not "
-                                 "installed",
         "TestWord2VecModel.test_method_in_bulk": "skipped by gensim itself (a bulk test run "
                                                  "only locally)",
         "TestWord2VecModel.test_build_vocab_warning": "a str sentence is refused with a "
