@@ -43,6 +43,8 @@ MODES = {
 
 # the opt-in mode's implementation name, followed by its K
 HOT_ROWS_IMPL = "w2vpy -hot-rows"
+# the opt-in shared-negatives mode (skip-gram+NS only), beside the default
+BATCH_NEGATIVES_IMPL = "w2vpy -batch-negatives"
 # w2vpy's CUDA backend: run at the largest thread count only (the host's
 # threads count the vocabulary; the GPU trains)
 CUDA_IMPL = "w2vpy cuda"
@@ -99,6 +101,8 @@ def implementations(args) -> dict[str, list[str]]:
     chosen = {k: v for k, v in impls.items() if k in wanted}
     if args.cuda:
         chosen[CUDA_IMPL] = impls["w2vpy"] + ["-backend", "cuda"]
+    if args.batch_negatives:
+        chosen[BATCH_NEGATIVES_IMPL] = impls["w2vpy"] + ["-batch-negatives", "1"]
     if args.hot_rows is not None:
         # another hot-rows setting, timed and scored beside the default in the same run
         chosen[f"{HOT_ROWS_IMPL} {args.hot_rows}"] = (impls["w2vpy"]
@@ -306,7 +310,7 @@ def one_thread_cell(index: CellIndex, c: Cell) -> Cell | None:
     implementation's, or plain w2vpy's for the hot-rows mode (off with one
     thread)."""
     one = index.get((c.impl, c.mode, c.size, 1))
-    if one is None and c.impl.startswith(HOT_ROWS_IMPL):
+    if one is None and c.impl.startswith((HOT_ROWS_IMPL, BATCH_NEGATIVES_IMPL)):
         one = index.get(("w2vpy", c.mode, c.size, 1))
     return one if one is not c else None
 
@@ -515,6 +519,12 @@ def main() -> None:
     p.add_argument("--hot-rows", default=None,
                    help="also run w2vpy with -hot-rows K beside its default (threads > 1 only); "
                         "0 is word2vec.c's pure Hogwild")
+    p.add_argument("--batch-negatives", action="store_true",
+                   help="also run w2vpy with -batch-negatives 1 (shared negatives; skip-gram+NS "
+                        "modes only) beside its default")
+    p.add_argument("--seed-per-repeat", action="store_true",
+                   help="w2vpy runs repeat r with -seed r+1 (seeds differ across repeats, "
+                        "so the accuracy range covers seeds as well as thread timing)")
     p.add_argument("--ceiling-repeats", type=int, default=3,
                    help="repeats in which the two-core ceiling check runs, after w2vpy's "
                         "one-thread run of each mode and size, when the threads include 1 and "
@@ -559,6 +569,7 @@ def main() -> None:
                      for threads in args.thread_list for impl in impls
                      if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))
                      and not (impl == CUDA_IMPL and threads != max(args.thread_list))
+                     and not (impl == BATCH_NEGATIVES_IMPL and mode != "sg-ns")
                      and (impl.startswith("w2vpy") or threads in others_threads)]
             cells += group
             for rep in range(args.repeats):
@@ -574,6 +585,8 @@ def main() -> None:
                         # w2vpy's -debug 1 adds a few lines, among them its training's rate
                         debug = "1" if cell.impl.startswith("w2vpy") else "0"
                         command += ["-binary", "1", "-debug", debug]
+                    if args.seed_per_repeat and cell.impl.startswith("w2vpy"):
+                        command += ["-seed", str(rep + 1)]
                     log = workdir / "runs.log"
                     offset = log.stat().st_size if log.exists() else 0
                     started = time.monotonic()

@@ -4,12 +4,13 @@
 
 The corpus is read once and cut into sentences of 1000 tokens held as Python
 lists of str, before any timing.  Each run is the whole call that turns those
-lists into vectors: gensim's ``Word2Vec(sentences=lists, ...)`` (vocabulary
-and training) and w2vpy's ``Word2Vec(...)`` then ``build_vocab(lists)`` and
-``train(lists)`` (the lists read twice, as gensim reads them).  Both run in
-this process, interleaved (gensim, w2vpy, gensim, ...), with the CPU benchmark's
-settings (``-window 5 -sample 1e-4 -min-count 5``, each mode's reference epochs,
-word2vec.c's starting alpha for both, 2 workers).  Accuracy: questions-words,
+lists into vectors, the same line of a gensim script for both:
+``Word2Vec(sentences=lists, ...)`` (vocabulary and training in the
+constructor), with gensim's class and with w2vpy's (a script changed only in
+its import).  Both run in this process, interleaved (gensim, w2vpy, gensim,
+...), with the CPU benchmark's settings (``-window 5 -sample 1e-4 -min-count
+5``, each mode's reference epochs or ``--epochs``, word2vec.c's starting alpha
+for both, 2 workers); every other parameter is each class's own default.  Accuracy: questions-words,
 30000 most frequent words, compute-accuracy's rules, each run.
 """
 from __future__ import annotations
@@ -42,27 +43,28 @@ def sentences(corpus: Path) -> list[list[str]]:
     return [words[i:i + SENTENCE_TOKENS] for i in range(0, len(words), SENTENCE_TOKENS)]
 
 
+def gensim_call(word2vec_class, lists, sg: bool, epochs: int, workers: int, size: int):
+    """The one call a gensim script makes, the same words for both classes:
+    vocabulary and training in the constructor."""
+    started = time.perf_counter()
+    model = word2vec_class(sentences=lists, vector_size=size, window=5, sample=1e-4,
+                           min_count=5, sg=int(sg), hs=0, negative=5, epochs=epochs,
+                           workers=workers, alpha=0.025 if sg else 0.05, seed=1)
+    return time.perf_counter() - started, model
+
+
 def run_gensim(lists, sg: bool, epochs: int, workers: int, size: int):
     from gensim.models import Word2Vec
-    from w2vpy import WordVectors
+    from w2vpy import KeyedVectors
 
-    started = time.perf_counter()
-    model = Word2Vec(sentences=lists, vector_size=size, window=5, sample=1e-4, min_count=5,
-                     sg=int(sg), hs=0, negative=5, epochs=epochs, workers=workers,
-                     alpha=0.025 if sg else 0.05, seed=1)
-    wall = time.perf_counter() - started
-    return wall, WordVectors(list(model.wv.index_to_key), model.wv.vectors)
+    wall, model = gensim_call(Word2Vec, lists, sg, epochs, workers, size)
+    return wall, KeyedVectors(list(model.wv.index_to_key), model.wv.vectors)
 
 
 def run_w2vpy(lists, sg: bool, epochs: int, workers: int, size: int):
     from w2vpy import Word2Vec
 
-    started = time.perf_counter()
-    model = Word2Vec(vector_size=size, window=5, sample=1e-4, min_count=5, sg=sg, hs=False,
-                     negative=5, epochs=epochs, workers=workers)
-    model.build_vocab(lists)
-    model.train(lists)
-    wall = time.perf_counter() - started
+    wall, model = gensim_call(Word2Vec, lists, sg, epochs, workers, size)
     return wall, model.wv
 
 
@@ -73,6 +75,8 @@ def main() -> None:
     p.add_argument("--modes", default=",".join(MODES))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--size", type=int, default=100)
+    p.add_argument("--epochs", type=int, default=None,
+                   help="every mode's epochs (default: each mode's reference epochs)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--results", default=str(HERE / "RESULTS.md"))
     p.add_argument("--label", default="token lists against gensim")
@@ -87,6 +91,7 @@ def main() -> None:
     for repeat in range(args.repeats):
         for mode in modes:
             sg, epochs = MODES[mode]
+            epochs = args.epochs or epochs
             for impl, runner in runners.items():
                 wall, vectors = runner(lists, sg, epochs, args.workers, args.size)
                 acc = vectors.analogy_accuracy(args.questions, 30000).accuracy
@@ -100,7 +105,8 @@ def render(results, modes: list[str], args, words: int) -> str:
     begin, end = markers(args.label)
     lines = [begin, f"### {args.label}", "",
              f"Measured {datetime.date.today().isoformat()} on {machine()}, "
-             f"`bench/token_lists.py --repeats {args.repeats}`.",
+             f"`bench/token_lists.py --repeats {args.repeats}"
+             + (f" --epochs {args.epochs}" if args.epochs else "") + "`.",
              f"Corpus `{Path(args.corpus).name}` ({words:,} words) as Python lists of "
              f"{SENTENCE_TOKENS} str tokens; `-window 5 -sample 1e-4 -min-count 5`, size "
              f"{args.size}, negative 5, {args.workers} workers; wall time of the whole call "
@@ -110,7 +116,7 @@ def render(results, modes: list[str], args, words: int) -> str:
              "gensim's | accuracy, w2vpy - gensim |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for mode in modes:
-        _, epochs = MODES[mode]
+        epochs = args.epochs or MODES[mode][1]
         walls = {impl: [w for w, _ in results[(mode, impl)]] for impl in ("gensim", "w2vpy")}
         accs = {impl: [a for _, a in results[(mode, impl)]] for impl in ("gensim", "w2vpy")}
         for impl in ("gensim", "w2vpy"):
