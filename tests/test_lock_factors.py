@@ -177,3 +177,43 @@ def test_factors_are_kept_when_the_vocabulary_grows_and_new_words_train():
     model.train([["new", "words", "w1"] * 3], total_examples=1, epochs=2)
     assert np.array_equal(model.wv.vectors[:11], before[:11])
     assert (model.wv.vectors[11:] != before[11:]).any(axis=1).all()
+
+
+def _gensim_model(**params):
+    gensim = pytest.importorskip("gensim.models")
+    model = gensim.Word2Vec(vector_size=8, min_count=1, workers=1, epochs=1, seed=3, sample=0,
+                            **params)
+    model.build_vocab(SENTENCES)
+    return model
+
+
+def test_a_gensim_models_factors_come_with_it_and_lock_its_rows():
+    theirs = _gensim_model(sg=1, negative=5)
+    theirs.wv.vectors_lockf = np.linspace(0, 1, len(theirs.wv)).astype(np.float32)
+    ours = Word2Vec.from_gensim(theirs)
+    assert np.array_equal(ours.wv.vectors_lockf, theirs.wv.vectors_lockf)
+    assert ours.wv.index_to_key == theirs.wv.index_to_key
+    before = ours.wv.vectors.copy()
+    _train(ours)
+    assert np.array_equal(ours.wv.vectors[0], before[0])  # factor 0.0
+    assert (ours.wv.vectors[1:] != before[1:]).any(axis=1).all()
+
+
+def test_a_gensim_array_left_short_by_vocabulary_growth_repeats_as_gensim_reads_it():
+    theirs = _gensim_model(sg=0, negative=5)
+    theirs.wv.vectors_lockf = np.array([0.0, 1.0, 0.5], dtype=np.float32)
+    ours = Word2Vec.from_gensim(theirs)
+    # gensim's trainer reads word i's factor as vectors_lockf[i % 3]
+    assert ours.wv.vectors_lockf.tolist() == [[0.0, 1.0, 0.5][i % 3] for i in range(11)]
+
+
+def test_to_gensim_gives_the_factors_in_gensims_word_order():
+    ours = _built(sg=1, hs=0, negative=5)
+    ours.wv.vectors_lockf = np.arange(11, dtype=np.float32) / 10
+    theirs = ours.to_gensim()
+    for key in ours.wv.index_to_key:
+        assert (theirs.wv.vectors_lockf[theirs.wv.key_to_index[key]]
+                == ours.wv.vectors_lockf[ours.wv.key_to_index[key]])
+    one = _built(sg=1, hs=0, negative=5)
+    one.wv.vectors_lockf = np.zeros(1, dtype=np.float32)
+    assert one.to_gensim().wv.vectors_lockf.tolist() == [0.0]
