@@ -350,6 +350,7 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
  *   G = (label - sigmoid(F)) * alpha, word2vec.c's clamps; a negative that is
  *                  the center word itself is skipped, as in word2vec.c
  *   syn1neg[Y's words] += G^T X,   then   syn0[X's words] += G Y
+ *                  (with lock factors, each row's G Y times its factor)
  * Every score and both updates use the rows as they were when the window
  * began: the output rows are copied into a block first (their old values are
  * still needed after they are written back), the context rows are read in
