@@ -217,3 +217,19 @@ def test_to_gensim_gives_the_factors_in_gensims_word_order():
     one = _built(sg=1, hs=0, negative=5)
     one.wv.vectors_lockf = np.zeros(1, dtype=np.float32)
     assert one.to_gensim().wv.vectors_lockf.tolist() == [0.0]
+
+
+@pytest.mark.parametrize("mode", ["cbow-hs", "sg-ns"])
+def test_two_threads_on_private_hot_rows_keep_locked_rows(mode):
+    """The hot rows are output rows: the input rows the factors lock are
+    the shared ones, whichever thread writes them."""
+    model = Word2Vec(vector_size=8, min_count=1, workers=2, epochs=2, sample=0, window=2,
+                     seed=3, hot_rows=10**6, **MODES[mode])
+    model.build_vocab(SENTENCES)
+    before = model.wv.vectors.copy()
+    model.wv.vectors_lockf = np.ones(len(model.wv), dtype=np.float32)
+    model.wv.vectors_lockf[:5] = 0.0
+    report = model.train(SENTENCES, total_examples=model.corpus_count, epochs=model.epochs)
+    assert report.hot_row_merges > 0
+    assert np.array_equal(model.wv.vectors[:5], before[:5])
+    assert (model.wv.vectors[5:] != before[5:]).any(axis=1).all()
