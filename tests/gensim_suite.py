@@ -49,11 +49,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "(word2vec.c's subsampling keeps about one word in ten) and word2vec.c's 12 "
             "workers, each on its piece of the text: no pair is trained, so the loss is 0 "
             "(with 3 workers or sample=0 it is above 0)",
-        "TestWord2VecModel.test_locking": "wv.vectors_lockf is not honoured: locked rows train",
-        "TestWord2VecModel.test_load_old_model": "reads wv.vectors_lockf, which w2vpy's "
-                                                  "KeyedVectors does not have",
-        "TestWord2VecModel.test_load_old_model_separates": "reads wv.vectors_lockf, which "
-                                                           "w2vpy's KeyedVectors does not have",
         "TestWord2VecModel.test_persistence_word2vec_format_combination_with_standard_"
         "persistence": "Word2Vec.load of a KeyedVectors file is a W2VError naming it; gensim "
                        "raises AttributeError",

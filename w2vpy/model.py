@@ -51,7 +51,7 @@ from w2vpy.text.sentences import SentenceCorpus, is_path, open_path, open_source
 from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.progress import ProgressLine
-from w2vpy.training.weights import check_converged, check_trainable
+from w2vpy.training.weights import check_converged, check_trainable, input_lock_factors
 from w2vpy.training.gensim_models import gensim_model, gensim_parts
 from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.training.scoring import output_word_probabilities, sentence_score
@@ -277,6 +277,8 @@ class Word2Vec:
         self._vocab_source: object = None
         self._vocab_name = ""
         self._wv: WordVectors | None = None
+        #: the lock factors of a wv dropped (or of a gensim model's) for the next wv
+        self._carried_lockf: np.ndarray | None = None
         #: (source, its spool): a stream build_vocab read, for the train() after it
         self._stream_read: tuple[str, Corpus] | None = None
         #: the model presents gensim's vocabulary: built from sentences or
@@ -518,7 +520,25 @@ class Word2Vec:
                                    self.vocab.counts[first:])
             if self.params.hs:
                 self._add_huffman_attributes(self._wv, first)
+            if self._carried_lockf is not None:
+                self._wv.vectors_lockf = _grown_lock_factors(self._carried_lockf, len(self._wv))
+                self._carried_lockf = None
         return self._wv
+
+    def _renew_wv(self) -> None:
+        """Drop wv, made again from the vocabulary when next read, keeping
+        its lock factors (gensim's stay through vocabulary growth)."""
+        if self._wv is not None:
+            self._carried_lockf = self._wv.vectors_lockf
+        self._wv = None
+
+    def _input_lock_factors(self) -> np.ndarray | None:
+        """wv.vectors_lockf as the trainer takes them (one per row of syn0),
+        checked; None where every factor is 1.0 or wv was never made."""
+        if self._wv is None and self._carried_lockf is None:
+            return None
+        first = 1 if self.gensim_vocab else 0
+        return input_lock_factors(self.wv.vectors_lockf, len(self.vocab), first)
 
     @wv.setter
     def wv(self, vectors: WordVectors) -> None:
@@ -614,7 +634,7 @@ class Word2Vec:
         self.vocab = Vocabulary(list(other.vocab.words), other.vocab.counts.copy())
         self.gensim_vocab = other.gensim_vocab
         self.corpus_count, self.corpus_total_words = other.corpus_count, other.corpus_total_words
-        self.weights, self._wv = None, None
+        self.weights, self._wv, self._carried_lockf = None, None, None
         self.state = TrainingState.start(self.params, self.vocab.train_words)
         self._vocab_source, self._vocab_name = None, "the other model's vocabulary"
 
@@ -691,6 +711,7 @@ class Word2Vec:
             # gensim keeps no loss per epoch: these epochs' are unknown
             made.loss_history = [math.nan] * made.state.epochs_done
         made.gensim_vocab = True
+        made._carried_lockf = parts.vectors_lockf
         made.corpus_count, made.corpus_total_words = parts.corpus_count, parts.corpus_total_words
         made._vocab_name = "the gensim model"
         return made
@@ -702,7 +723,7 @@ class Word2Vec:
         wv = self.wv
         return gensim_model(asdict(self.params) | {"alpha": self.alpha}, list(wv.index_to_key),
                             np.asarray(wv.counts), wv.vectors, self.syn1neg, self.min_alpha,
-                            self.corpus_count, self.corpus_total_words)
+                            self.corpus_count, self.corpus_total_words, wv.vectors_lockf)
 
     def __repr__(self) -> str:
         size = "no vocabulary" if self.vocab is None else f"{len(self.vocab)} words"
@@ -769,7 +790,7 @@ class Word2Vec:
         self.vocab = grown
         if added:
             self.weights = grown_weights(self.weights, grown, self.params)
-        self._wv = None
+        self._renew_wv()
 
     def _check_totals(self, totals: dict[str, int]) -> None:
         """gensim's total_examples/total_words against what build_vocab counted
@@ -834,6 +855,9 @@ class Word2Vec:
             self._checkpoint_saved = None
             output_target(checkpoint)
             check_distinct(corpus_inputs(corpus, None, "source", ""), [("checkpoint", checkpoint)])
+        if self._input_lock_factors() is not None and self.backend == "cuda":
+            raise W2VError("wv.vectors_lockf other than 1.0 for every word is a CPU option: "
+                           "the cuda backend trains every vector; train with backend='cpu'")
         if self.backend == "cuda":
             return self._train_cuda(corpus, params, epochs, callbacks, alpha, progress,
                                     checkpoint, log)
@@ -958,7 +982,7 @@ class Word2Vec:
         self.state.epochs_done = params.epochs
         self.loss_history.extend([math.nan] * params.epochs)
         self.corpus_fingerprint = corpus.fingerprint
-        self._wv = None
+        self._renew_wv()
         return self._report(encoded.tokens, trained.seconds, trained.words, params.epochs)
 
     def _check_output_layers(self) -> None:
@@ -1100,7 +1124,8 @@ class _Run:
             reporter = self.reporter
             progress = lambda words, alpha, final: reporter(before + words, alpha, False)
         trained = train_epochs(model.weights, self.tables, self.encoded.file,
-                               self.encoded.tokens, self.params, model.state, count, progress)
+                               self.encoded.tokens, self.params, model.state, count, progress,
+                               syn0_lockf=model._input_lock_factors())
         self.seconds += trained.seconds
         self.words += trained.words
         self.epochs += count
@@ -1113,6 +1138,15 @@ class _Run:
     def finish(self) -> None:
         if self.reporter is not None:
             self.reporter(self.words, self.model.state.alpha, True)
+
+
+def _grown_lock_factors(factors: np.ndarray, words: int) -> np.ndarray:
+    """Lock factors kept for a wv of ``words`` vectors: one factor stays
+    one; one per word gains 1.0 (train) for each word a grown vocabulary
+    added at its end."""
+    if len(factors) in (1, words) or len(factors) > words:
+        return factors  # a longer array is the setter's to refuse, naming it
+    return np.concatenate([factors, np.ones(words - len(factors), dtype=np.float32)])
 
 
 def _gensim_file(path: object) -> bool:

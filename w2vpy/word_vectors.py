@@ -21,6 +21,7 @@ import numpy as np
 
 from w2vpy.errors import W2VError, W2VWarning
 from w2vpy.parameters import check_count
+from w2vpy.training.weights import checked_lock_factors
 from w2vpy.vectors import gensim_evaluation
 from w2vpy.vectors import vector_files as formats
 
@@ -76,6 +77,7 @@ class KeyedVectors:
         self._unit: np.ndarray | None = None
         self._directed: np.ndarray | None = None
         self._neighbours: np.ndarray | None = None
+        self._vectors_lockf = np.ones(1, dtype=np.float32)
         first = args[0] if args else kwargs.get("vector_size")
         if "vector_size" in kwargs or (isinstance(first, numbers.Integral)
                                        and not isinstance(first, bool)):
@@ -121,6 +123,18 @@ class KeyedVectors:
     def vectors(self, value: np.ndarray) -> None:
         self._vectors = value
         self.vectors_changed()
+
+    @property
+    def vectors_lockf(self) -> np.ndarray:
+        """gensim's lock factors (float32): training scales the updates of
+        row i by ``vectors_lockf[i]`` (0.0 locks the row), or of every row by
+        the one value of a length-1 array (the default, 1.0: all rows train).
+        Changed in place, it is checked again when training reads it."""
+        return self._vectors_lockf
+
+    @vectors_lockf.setter
+    def vectors_lockf(self, value: object) -> None:
+        self._vectors_lockf = checked_lock_factors(value, len(self))
 
     @property
     def counts(self) -> np.ndarray | None:

@@ -42,7 +42,7 @@ cdef class TrainingRun:
             self.trainer = NULL
 
     def start(self, params, weights, tables, state, int64_t epochs, epoch_loss, int corpus_fd,
-              int64_t corpus_tokens):
+              int64_t corpus_tokens, syn0_lockf=None):
         """Starts the threads for ``epochs`` passes of a schedule (see trainer.h)
         over the encoded corpus open as ``corpus_fd`` (``corpus_tokens`` ids).
 
@@ -52,7 +52,10 @@ cdef class TrainingRun:
         hot) and ``state`` (schedule_alpha, schedule_words, words_done, and
         thread_random (uint64) and thread_alpha (float32), one entry per
         worker, updated in place).  ``epoch_loss`` (float64, one per pass,
-        zeroed) receives the losses when ``params.compute_loss``."""
+        zeroed) receives the losses when ``params.compute_loss``.
+        ``syn0_lockf`` (float32, one factor per row of syn0, or None for
+        word2vec.c's updates) scales each input row's updates (gensim's
+        vectors_lockf)."""
         if self.trainer != NULL:
             raise RuntimeError("this run has already started")
         self.keep_alive = []
@@ -62,6 +65,8 @@ cdef class TrainingRun:
         self.config.alpha_floor = -1.0 if params.min_alpha is None else params.min_alpha
         self._set_schedule(state, epochs, epoch_loss)
         self._set_input(weights.syn0, tables.keep_threshold)
+        if syn0_lockf is not None:
+            self._set_lock_factors(syn0_lockf)
         if self.config.hs:
             self._set_hierarchical_softmax(weights.syn1, tables.tree)
         if self.config.negative > 0:
@@ -105,6 +110,14 @@ cdef class TrainingRun:
         self.config.vocab_size = rows.shape[0]
         self.config.keep_threshold = &keep[0]
         self.keep_alive += [rows, keep]
+        return 0
+
+    cdef int _set_lock_factors(self, syn0_lockf) except -1:
+        cdef const float[::1] factors = syn0_lockf
+        if factors.shape[0] != self.config.vocab_size:
+            raise ValueError("syn0_lockf needs one factor per row of syn0")
+        self.config.syn0_lockf = &factors[0]
+        self.keep_alive.append(factors)
         return 0
 
     cdef int _set_hierarchical_softmax(self, syn1, tree) except -1:

@@ -129,6 +129,29 @@ W2V_ALWAYS_INLINE static inline void add_to(float *restrict y, const float *rest
     for (; c < n; c++) y[c] += x[c];
 }
 
+/* y += factor * x: an input row's update under a lock factor. */
+W2V_ALWAYS_INLINE static inline void add_scaled_to(float *restrict y, const float *restrict x, float factor,
+                                                   int64_t n) {
+    int64_t c = 0;
+    for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) store_f8(y + c, load_f8(y + c) + factor * load_f8(x + c));
+    for (; c < n; c++) y[c] += factor * x[c];
+}
+
+/* Input row `word` takes the error its objectives summed (gensim's
+ * syn0[word] += vectors_lockf[word] * work).  Without lock factors this is
+ * word2vec.c's add, and the only new work is the one test per row; a locked
+ * row (factor 0) is not written at all, so it stays exactly as it was. */
+W2V_ALWAYS_INLINE static inline void update_input_row(const w2v_train_config *cfg, int64_t word,
+                                                      const float *restrict err) {
+    float *row = cfg->syn0 + word * cfg->vector_size;
+    if (cfg->syn0_lockf == NULL) {
+        add_to(row, err, cfg->vector_size);
+        return;
+    }
+    const float factor = cfg->syn0_lockf[word];
+    if (factor != 0) add_scaled_to(row, err, factor, cfg->vector_size);
+}
+
 /* ---- one training position ------------------------------------------------ */
 
 typedef struct {
@@ -285,7 +308,7 @@ W2V_ALWAYS_INLINE static inline void train_cbow(thread_state *st, const int64_t 
     if (cfg->negative > 0) negative_sampling(st, st->negatives, word, neu1, alpha, with_loss);
     for (int64_t c = span.first; c < span.end; c++) {
         if (c == sentence_position) continue;
-        add_to(cfg->syn0 + sen[c] * size, neu1e, size);
+        update_input_row(cfg, sen[c], neu1e);
     }
 }
 
@@ -307,7 +330,7 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
         memset(st->neu1e, 0, size * sizeof(float));
         if (cfg->hs) hierarchical_softmax(st, word, context, alpha, with_loss);
         if (cfg->negative > 0) negative_sampling(st, drawn, word, context, alpha, with_loss);
-        add_to(context, st->neu1e, size);
+        update_input_row(cfg, sen[c], st->neu1e);
         int64_t *trained = drawn;
         drawn = ahead;
         ahead = trained;
@@ -327,6 +350,7 @@ W2V_ALWAYS_INLINE static inline void train_skipgram(thread_state *st, const int6
  *   G = (label - sigmoid(F)) * alpha, word2vec.c's clamps; a negative that is
  *                  the center word itself is skipped, as in word2vec.c
  *   syn1neg[Y's words] += G^T X,   then   syn0[X's words] += G Y
+ *                  (with lock factors, each row's G Y times its factor)
  * Every score and both updates use the rows as they were when the window
  * began: the output rows are copied into a block first (their old values are
  * still needed after they are written back), the context rows are read in
@@ -516,8 +540,17 @@ W2V_ALWAYS_INLINE static inline void train_skipgram_batched(thread_state *st, co
         if (j > 0 && targets[j] == word) continue;
         add_combination(ns_row(st, targets[j]), (const float *const *)contexts, grads + j, outputs, count, size);
     }
-    for (int64_t i = 0; i < count; i++)
-        add_combination(contexts[i], rows, grads + i * outputs, 1, outputs, size);
+    float scaled[outputs];
+    for (int64_t i = 0; i < count; i++) {
+        const float *g = grads + i * outputs;
+        if (cfg->syn0_lockf != NULL) {  /* as update_input_row: G's row times the factor */
+            const float factor = cfg->syn0_lockf[(contexts[i] - cfg->syn0) / size];
+            if (factor == 0) continue;
+            for (int64_t j = 0; j < outputs; j++) scaled[j] = factor * g[j];
+            g = scaled;
+        }
+        add_combination(contexts[i], rows, g, 1, outputs, size);
+    }
 }
 
 /* ---- the thread ----------------------------------------------------------- */

@@ -61,6 +61,10 @@ typedef struct {
     float *syn1;          /* hierarchical softmax inner nodes, or NULL */
     float *syn1neg;       /* negative sampling output vectors, or NULL */
     int64_t vocab_size;
+    /* gensim's vectors_lockf: the update of input row w is scaled by
+     * syn0_lockf[w] (0: the row stays as it is), vocab_size entries; NULL
+     * (the default, and for a factor of 1 everywhere): word2vec.c's update */
+    const float *syn0_lockf;
     /* vocabulary-derived tables */
     const uint32_t *keep_threshold;  /* subsampling: keep iff (lcg & 0xFFFF) <= it */
     const int64_t *code_offsets;

@@ -13,6 +13,7 @@ cdef extern from "trainer.h":
         float *syn1
         float *syn1neg
         int64_t vocab_size
+        const float *syn0_lockf
         const uint32_t *keep_threshold
         const int64_t *code_offsets
         const uint8_t *codes

@@ -120,9 +120,13 @@ class TrainingTables:
 
 def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_tokens: int,
                  params: TrainingParams, state: TrainingState, epochs: int,
-                 progress: Progress | None = None) -> PassesTrained:
+                 progress: Progress | None = None,
+                 syn0_lockf: np.ndarray | None = None) -> PassesTrained:
     """Train ``epochs`` passes over an encoded corpus (see encoded_corpus) from
     where ``state`` stands, and move it on.
+
+    ``syn0_lockf`` (see weights.input_lock_factors) scales each input row's
+    updates; None trains them all as word2vec.c does.
 
     Ctrl-C stops the threads at their next sentence and re-raises
     KeyboardInterrupt; the weights and state are then mid-epoch."""
@@ -132,7 +136,7 @@ def train_epochs(weights: Weights, tables: TrainingTables, corpus_file, corpus_t
     run = _core.TrainingRun()
     started = time.perf_counter()
     run.start(params, weights, tables, state, epochs=epochs, epoch_loss=losses,
-              corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens)
+              corpus_fd=corpus_file.fileno(), corpus_tokens=corpus_tokens, syn0_lockf=syn0_lockf)
     try:
         while not run.wait(PROGRESS_SECONDS):
             if progress is not None:

@@ -33,6 +33,8 @@ class GensimParts:
     corpus_count: int
     corpus_total_words: int | None
     epochs_trained: int
+    #: gensim's wv.vectors_lockf, one factor or one per word of wv
+    vectors_lockf: np.ndarray | None = None
 
 
 def gensim_parts(model: Any, no_vocab_limit: int) -> GensimParts:
@@ -63,7 +65,22 @@ def gensim_parts(model: Any, no_vocab_limit: int) -> GensimParts:
     return GensimParts(parameters, vocab, Weights(syn0, syn1, syn1neg),
                        int(getattr(model, "corpus_count", 0) or 0),
                        getattr(model, "corpus_total_words", None),
-                       int(getattr(model, "epochs", 0) or 0))
+                       int(getattr(model, "epochs", 0) or 0),
+                       gensim_lock_factors(getattr(wv, "vectors_lockf", None), len(keys)))
+
+
+def gensim_lock_factors(factors: Any, words: int) -> np.ndarray | None:
+    """gensim's lock factors as w2vpy takes them: one, or one per word.
+    gensim reads word i's as ``vectors_lockf[i % len]`` and leaves the array
+    as it is when the vocabulary grows, so an array of another length is
+    repeated to the vocabulary's (np.resize), which gives every word gensim's
+    factor; None where the model has none."""
+    if factors is None:
+        return None
+    factors = np.asarray(factors, dtype=np.float32).ravel()
+    if len(factors) == 0:
+        return None
+    return factors if len(factors) in (1, words) else np.resize(factors, words)
 
 
 def _behind_sentence_end(matrix: np.ndarray, size: int) -> np.ndarray:
@@ -74,8 +91,10 @@ def _behind_sentence_end(matrix: np.ndarray, size: int) -> np.ndarray:
 
 def gensim_model(parameters: dict[str, Any], keys: list[str], counts: np.ndarray,
                  vectors: np.ndarray, syn1neg: np.ndarray | None, min_alpha: float,
-                 corpus_count: int, corpus_total_words: int) -> Any:
-    """A trainable gensim ``Word2Vec`` holding these words, counts and weights."""
+                 corpus_count: int, corpus_total_words: int,
+                 vectors_lockf: np.ndarray | None = None) -> Any:
+    """A trainable gensim ``Word2Vec`` holding these words, counts and weights
+    (and lock factors: one, or one per key)."""
     from gensim.models import Word2Vec as GensimWord2Vec
 
     given = {name: parameters[name] for name in SHARED_PARAMETERS if name in parameters}
@@ -87,6 +106,11 @@ def gensim_model(parameters: dict[str, Any], keys: list[str], counts: np.ndarray
     model.wv.vectors[order] = vectors
     if syn1neg is not None and model.negative:
         model.syn1neg[order] = syn1neg
+    if vectors_lockf is not None and len(vectors_lockf) == len(keys):
+        model.wv.vectors_lockf = np.ones(len(keys), dtype=np.float32)
+        model.wv.vectors_lockf[order] = vectors_lockf
+    elif vectors_lockf is not None:
+        model.wv.vectors_lockf = np.array(vectors_lockf, dtype=np.float32)
     if parameters["hs"]:
         warnings.warn("w2vpy's hierarchical-softmax layer (syn1) follows word2vec.c's Huffman "
                       "tree, not gensim's: the gensim model's starts again at zero",

@@ -72,3 +72,40 @@ def check_converged(syn0: np.ndarray, params: TrainingParams) -> None:
         raise TrainingDiverged(
             f"training diverged: the vectors hold NaN or infinity (alpha={params.starting_alpha});"
             " lower -alpha")
+
+
+def checked_lock_factors(value: object, rows: int) -> np.ndarray:
+    """``value`` as lock factors for ``rows`` vectors: a float32 array (the
+    same array when it already is one, so that changes in place reach
+    training) of one factor, or one per row, every factor finite.
+
+    Raises
+    ------
+    W2VError
+        naming vectors_lockf, for any other length, shape or value.
+    """
+    try:
+        factors = np.asarray(value, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise W2VError(f"vectors_lockf must be numbers, not {type(value).__name__}") from None
+    if factors.ndim != 1 or len(factors) not in (1, rows):
+        raise W2VError(f"vectors_lockf of shape {factors.shape}: it needs one factor for "
+                       f"every vector (1,) or one per vector ({rows},)")
+    if not np.isfinite(factors).all():
+        raise W2VError("vectors_lockf holds a value that is not finite (nan or inf); each "
+                       "factor scales a vector's updates, 0.0 locks it")
+    return factors
+
+
+def input_lock_factors(factors: np.ndarray, rows: int, first: int = 0) -> np.ndarray | None:
+    """What the trainer takes for syn0's ``rows`` rows from ``factors``,
+    the lock factors of the vectors from row ``first`` on (a gensim
+    vocabulary has no row for word2vec.c's ``</s>``, row 0): one float32
+    factor per row, or None where every factor is 1.0 (word2vec.c's updates,
+    bit for bit).  Checked again here, as a change in place skips the setter."""
+    factors = checked_lock_factors(factors, rows - first)
+    if (factors == 1.0).all():
+        return None
+    full = np.ones(rows, dtype=np.float32)
+    full[first:] = factors  # one factor broadcasts to every row
+    return full
