@@ -272,7 +272,9 @@ def test_a_damaged_shard_or_manifest_is_refused(client, corpus_dir, tmp_path):
 
 
 @pytest.mark.parametrize("keywords, message", [
-    (dict(phrases=1), "phrases"), (dict(min_count=-1), "min_count"),
+    (dict(phrases=-1), "phrases"), (dict(phrases=True), "phrases"),
+    (dict(phrases=1, min_count=0), "min_count"), (dict(threshold=-1.0), "threshold"),
+    (dict(phrases=1, phrase_max_vocab_size=1), "max_vocab_size"), (dict(min_count=-1), "min_count"),
     (dict(piece_bytes=0), "piece_bytes"), (dict(max_vocab_size=0), "max_vocab_size")])
 def test_refused_parameters(client, corpus_dir, tmp_path, keywords, message):
     with pytest.raises(W2VError, match=message):

@@ -155,10 +155,15 @@ def _phrase_params(phrases: object, min_count: int, threshold: object,
     if not isinstance(phrases, int) or isinstance(phrases, bool) or phrases < 0:
         raise W2VError(f"phrases must be a whole number of passes (0 for none), got {phrases!r}")
     values = dict(threshold=threshold, max_vocab_size=max_vocab_size)
-    if phrases == 0:
-        phrase_params(values)  # a bad threshold is refused even when unused
-        return None
-    return phrase_params(dict(values, min_count=min_count, passes=phrases))
+    if phrases > 0:
+        values.update(min_count=min_count, passes=phrases)
+    try:
+        checked = phrase_params(values)  # a bad threshold is refused even when unused
+    except W2VError as exc:
+        raise W2VError(f"{exc} (the phrase passes take min_count, threshold and "
+                       "phrase_max_vocab_size as w2v-phrase's -min-count, -threshold and "
+                       "-max-vocab-size)") from None
+    return checked if phrases > 0 else None
 
 
 def _check_job(piece_bytes: object, partitions: object) -> None:
