@@ -183,17 +183,21 @@ class _KillOnce(distributed.WorkerPlugin):
         setattr(module, self.function, getattr(patched, "original", patched))
 
 
-@pytest.mark.parametrize("module, function", [("w2vpy.distributed.counting", "count_piece"),
-                                              ("w2vpy.distributed.encoding", "encode_piece")])
-def test_a_worker_killed_mid_job_changes_nothing(client, corpus_dir, tmp_path, module, function):
+@pytest.mark.parametrize("module, function, phrases", [
+    ("w2vpy.distributed.counting", "count_piece", 0),
+    ("w2vpy.distributed.encoding", "encode_piece", 0),
+    ("w2vpy.distributed.phrasing", "rewrite_piece", 1)])
+def test_a_worker_killed_mid_job_changes_nothing(client, corpus_dir, tmp_path, module, function,
+                                                 phrases):
     clean = tmp_path / "clean"
-    prepare(corpus_dir, clean, client=client, min_count=3, piece_bytes=2000)
+    job = dict(client=client, min_count=3, piece_bytes=2000, phrases=phrases, threshold=5.0)
+    prepare(corpus_dir, clean, **job)
     marker = tmp_path / "killed"
     plugin = _KillOnce(module, function, str(marker))
     client.register_plugin(plugin)
     try:
         out = tmp_path / "killed-run"
-        prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
+        prepare(corpus_dir, out, **job)
     finally:
         client.unregister_worker_plugin(plugin.name)
     assert marker.exists()  # a worker did die
