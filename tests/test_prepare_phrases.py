@@ -177,3 +177,22 @@ def test_phrase_pruning_is_bounded_per_piece(client, tmp_path):
                        phrase_max_vocab_size=100, piece_bytes=1 << 20)
     assert prepared.manifest["counting"]["phrase_passes"][0]["prune_events"] > 0
     assert _prepared(whole) == _vocabulary_and_ids(pruned, 3, tmp_path)
+
+
+def test_command_line_pipeline(client, corpus_dir, tmp_path):
+    """w2v-prepare -phrases 2 gives the vocabulary of w2v-phrase -passes 2
+    then w2v-train -save-vocab, flag for flag."""
+    from w2vpy.cli import main as w2v_train, phrase_main as w2v_phrase, prepare_main
+
+    phrased, vocab = tmp_path / "phrased.txt", tmp_path / "vocab.txt"
+    assert w2v_phrase(["-train", str(corpus_dir), "-output", str(phrased), "-min-count", "3",
+                       "-threshold", "4", "-passes", "2", "-debug", "0"]) == 0
+    assert w2v_train(["-train", str(phrased), "-save-vocab", str(vocab), "-min-count", "3",
+                      "-output", str(tmp_path / "v.bin"), "-size", "4", "-iter", "1",
+                      "-threads", "1", "-debug", "0"]) == 0
+    out = tmp_path / "prepared"
+    assert prepare_main(["-train", str(corpus_dir), "-output", str(out), "-min-count", "3",
+                         "-phrases", "2", "-threshold", "4", "-piece-bytes", "500",
+                         "-scheduler", client.scheduler.address, "-debug", "0"]) == 0
+    assert (out / "vocab.txt").read_bytes() == vocab.read_bytes()
+    assert b"_" in vocab.read_bytes()  # phrases made it into the vocabulary
