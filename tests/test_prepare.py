@@ -183,17 +183,21 @@ class _KillOnce(distributed.WorkerPlugin):
         setattr(module, self.function, getattr(patched, "original", patched))
 
 
-@pytest.mark.parametrize("module, function", [("w2vpy.distributed.counting", "count_piece"),
-                                              ("w2vpy.distributed.encoding", "encode_piece")])
-def test_a_worker_killed_mid_job_changes_nothing(client, corpus_dir, tmp_path, module, function):
+@pytest.mark.parametrize("module, function, phrases", [
+    ("w2vpy.distributed.counting", "count_piece", 0),
+    ("w2vpy.distributed.encoding", "encode_piece", 0),
+    ("w2vpy.distributed.phrasing", "rewrite_piece", 1)])
+def test_a_worker_killed_mid_job_changes_nothing(client, corpus_dir, tmp_path, module, function,
+                                                 phrases):
     clean = tmp_path / "clean"
-    prepare(corpus_dir, clean, client=client, min_count=3, piece_bytes=2000)
+    job = dict(client=client, min_count=3, piece_bytes=2000, phrases=phrases, threshold=5.0)
+    prepare(corpus_dir, clean, **job)
     marker = tmp_path / "killed"
     plugin = _KillOnce(module, function, str(marker))
     client.register_plugin(plugin)
     try:
         out = tmp_path / "killed-run"
-        prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
+        prepare(corpus_dir, out, **job)
     finally:
         client.unregister_worker_plugin(plugin.name)
     assert marker.exists()  # a worker did die
@@ -272,7 +276,9 @@ def test_a_damaged_shard_or_manifest_is_refused(client, corpus_dir, tmp_path):
 
 
 @pytest.mark.parametrize("keywords, message", [
-    (dict(phrases=1), "phrases"), (dict(min_count=-1), "min_count"),
+    (dict(phrases=-1), "phrases"), (dict(phrases=True), "phrases"),
+    (dict(phrases=1, min_count=0), "min_count"), (dict(threshold=-1.0), "threshold"),
+    (dict(phrases=1, phrase_max_vocab_size=1), "max_vocab_size"), (dict(min_count=-1), "min_count"),
     (dict(piece_bytes=0), "piece_bytes"), (dict(max_vocab_size=0), "max_vocab_size")])
 def test_refused_parameters(client, corpus_dir, tmp_path, keywords, message):
     with pytest.raises(W2VError, match=message):
@@ -359,3 +365,48 @@ def test_an_output_that_holds_an_input_or_has_no_directory_is_refused(tmp_path):
     with pytest.raises(W2VError, match="output directory does not exist"):
         prepare(texts, tmp_path / "missing" / "prepared")
     assert sorted(p.name for p in texts.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("passes", [0, 1], ids=["text", "phrases"])
+def test_object_storage_in_and_out_and_training_from_it(corpus_dir, tmp_path, passes):
+    """fsspec's in-memory filesystem (real fsspec, as an object store): the
+    text read from memory:// URLs, the prepared corpus (and the job's work
+    files, the phrase passes' text too) written to one, and training reads
+    the shards from there; the vocabulary, ids and vectors are those of the
+    text (or w2v-phrase's output of it) on local disk.  The memory
+    filesystem lives in one process, so the workers are threads of this one."""
+    fsspec = pytest.importorskip("fsspec")
+    from w2vpy.phrases import phrases
+
+    memory = fsspec.filesystem("memory")
+    root = f"/w2vpy-test-{os.getpid()}-{passes}"
+    text = corpus_dir
+    if passes:
+        text = tmp_path / "phrased.txt"
+        phrases(corpus_dir, text, min_count=2, threshold=5.0, passes=passes)
+    try:
+        for path in sorted(corpus_dir.iterdir()):
+            memory.pipe(f"{root}/text/{path.name}", path.read_bytes())
+        with distributed.Client(processes=False, n_workers=2, threads_per_worker=1,
+                                dashboard_address=":0") as in_process:
+            prepared = prepare(f"memory://{root}/text", f"memory://{root}/prepared",
+                               client=in_process, min_count=2, phrases=passes, threshold=5.0,
+                               piece_bytes=700)
+        assert len(prepared.manifest["pieces"]) > 5
+        assert prepared.manifest["pieces"][0]["source"] == f"memory://{root}/text/a.txt"
+        assert not memory.exists(f"{root}/prepared/{WORK_DIRECTORY}")
+        with prepared.encoded() as encoded:
+            encoded.file.seek(0)
+            ids = encoded.file.read()
+        assert (memory.cat(f"{root}/prepared/vocab.txt"), ids) == _reference(text, 2, tmp_path)
+
+        parameters = dict(vector_size=12, workers=1, seed=5, epochs=1, min_count=2)
+        local = Word2Vec(**parameters)
+        local.build_vocab(text)
+        local.train(text)
+        remote = Word2Vec(**parameters)
+        remote.build_vocab(f"memory://{root}/prepared")
+        remote.train(f"memory://{root}/prepared")
+        assert remote.weights.syn0.tobytes() == local.weights.syn0.tobytes()
+    finally:
+        memory.rm(root, recursive=True)

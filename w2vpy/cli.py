@@ -654,10 +654,11 @@ PREPARE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
     Parameter("output", str, "-output", "Write the prepared corpus (vocabulary, shards, "
               "manifest) to the directory <dir> (or an fsspec URL)", optional=True),
     *(p for p in TRAINING_PARAMETERS if p.name in ("min_count", "max_vocab_size")),
-    Parameter("phrases", int, "-phrases", "word2phrase passes before counting (not done by "
-              "w2v-prepare yet: 0)", default=0, minimum=0, maximum=0, addition=True),
-    Parameter("threshold", float, "-threshold", "The phrase score threshold (with -phrases)",
-              default=100.0, minimum=0, addition=True),
+    Parameter("phrases", int, "-phrases", "word2phrase passes before counting, each reading "
+              "the last one's output (as w2v-phrase -passes <int> -min-count <min-count>); "
+              "default 0: none", default=0, minimum=0, maximum=1000, addition=True),
+    Parameter("threshold", float, "-threshold", "The phrase score threshold of every pass "
+              "(with -phrases)", default=100.0, minimum=0, addition=True),
     Parameter("scheduler", str, "-scheduler", "Run on the Dask cluster whose scheduler is at "
               "<addr> (default: a local cluster of worker processes)", optional=True,
               addition=True),

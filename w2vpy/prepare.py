@@ -14,6 +14,11 @@ The job (see ``w2vpy.distributed`` for each step):
 4. each piece is encoded as int32 ids of that vocabulary, a shard each;
 5. ``manifest.json`` is written last, atomically.
 
+With ``phrases``, word2phrase's passes come first (``phrasing``): each
+counts words and pairs per piece, merges them as in step 3, and rewrites
+every piece with the merged table; steps 2 to 4 then read the last pass's
+pieces.
+
 A worker that dies costs its tasks a rerun (every file a task writes
 appears whole, and tasks read only what earlier steps wrote whole).
 
@@ -23,7 +28,10 @@ wherever no pruning happens.  ``max_vocab_size`` bounds each piece's table
 vocabulary outgrows it while no piece's does is counted exactly, where
 word2vec.c would have pruned; a piece that does prune loses the pruned
 words' counts of that piece only (the manifest's ``counting`` says how many
-prunes there were).
+prunes there were).  The phrase passes bound each piece's table of words
+and pairs by ``phrase_max_vocab_size`` alike (word2phrase.c prunes its one
+table of the whole text): ``counting``'s ``phrase_passes`` lists each
+pass's prunes.
 """
 from __future__ import annotations
 
@@ -35,15 +43,21 @@ import sys
 import time
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
+import numpy as np
+
 from w2vpy.distributed.counting import PieceCount, count_piece
 from w2vpy.distributed.encoding import Shard, encode_piece
 from w2vpy.distributed.manifest import (manifest, remove_manifest, remove_stale_shards,
                                         write_manifest)
 from w2vpy.distributed.merging import KeptWords, final_order, merge_partition
+from w2vpy.distributed.phrasing import (TABLE_NAME, PhraseCount, Rewritten, boundary_pairs,
+                                        count_phrase_piece, rewrite_piece,
+                                        write_boundary_counts, write_table)
 from w2vpy.distributed.pieces import DEFAULT_PIECE_BYTES, Piece, expand_sources, plan_pieces
 from w2vpy.distributed.storage import filesystem, make_directory, remove, write_atomically
 from w2vpy.errors import W2VError
-from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, TRAINING_PARAMETERS
+from w2vpy.parameters import (DEFAULT_MAX_PHRASE_VOCAB_SIZE, DEFAULT_MAX_VOCAB_SIZE,
+                              TRAINING_PARAMETERS, PhraseParams, phrase_params)
 from w2vpy.text.prepared import (SHARD_DIRECTORY, VOCAB_NAME, PreparedCorpus, is_url,
                                  open_prepared)
 
@@ -61,7 +75,9 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
             output: str | os.PathLike[str], *, client: Any = None, scheduler: str | None = None,
             text_column: str | None = None, min_count: int = 5,
             max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE, phrases: int = 0,
-            threshold: float = 100.0, piece_bytes: int = DEFAULT_PIECE_BYTES,
+            threshold: float | Sequence[float] = 100.0,
+            phrase_max_vocab_size: int = DEFAULT_MAX_PHRASE_VOCAB_SIZE,
+            piece_bytes: int = DEFAULT_PIECE_BYTES,
             partitions: int | None = None, progress: bool = False,
             log: TextIO | None = None) -> PreparedCorpus:
     """Count and encode a corpus on a Dask cluster into ``output``.
@@ -84,9 +100,15 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         The Parquet column that holds the text (each row one line).
     min_count, max_vocab_size : int
         As training's (see the module's text for max_vocab_size).
-    phrases, threshold
-        word2phrase passes before counting: not done by prepare yet (phrases
-        must be 0).
+    phrases : int
+        word2phrase passes before counting (0: none), each reading the last
+        one's output, as ``w2v-phrase -passes`` on the concatenated text
+        with ``-min-count min_count``.
+    threshold : float or a sequence of floats
+        The phrase score threshold: one for every pass, or one per pass.
+    phrase_max_vocab_size : int
+        Bounds each piece's table of words and pairs in a phrase pass (see
+        the module's text); word2phrase.c's limit by default.
     piece_bytes : int
         Plain text is cut into pieces of about this many bytes.
     partitions : int, optional
@@ -108,7 +130,8 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     """
     min_count = _DECLARED["min_count"].check(min_count)
     max_vocab_size = _DECLARED["max_vocab_size"].check(max_vocab_size)
-    _check_job(phrases, piece_bytes, partitions)
+    _check_job(piece_bytes, partitions)
+    phrasing = _phrase_params(phrases, min_count, threshold, phrase_max_vocab_size)
     out = _output_location(output)
     files = expand_sources(source)
     _check_distinct(out, files)
@@ -117,16 +140,33 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
         raise W2VError(f"training input {_named(source)} is empty (no words)")
     parameters = {"min_count": min_count, "max_vocab_size": max_vocab_size,
                   "piece_bytes": piece_bytes, "text_column": text_column, "phrases": phrases}
+    if phrasing is not None:
+        parameters.update(threshold=list(phrasing.pass_thresholds),
+                          phrase_max_vocab_size=phrasing.max_vocab_size)
     with _engine(client, scheduler) as engine:
         job = _Job(engine, out, pieces, progress, log or sys.stderr)
-        job.run(min_count, max_vocab_size, partitions, parameters, _named(source))
+        job.run(min_count, max_vocab_size, partitions, parameters, _named(source), phrasing)
     return open_prepared(out)
 
 
-def _check_job(phrases: object, piece_bytes: object, partitions: object) -> None:
-    if phrases != 0:
-        raise W2VError(f"phrases={phrases!r}: prepare does not find phrases yet (run "
-                       "w2v-phrase on the text first, then prepare its output)")
+def _phrase_params(phrases: object, min_count: int, threshold: object,
+                   max_vocab_size: object) -> PhraseParams | None:
+    """The phrase passes' parameters, checked as w2v-phrase's; None for no passes."""
+    if not isinstance(phrases, int) or isinstance(phrases, bool) or phrases < 0:
+        raise W2VError(f"phrases must be a whole number of passes (0 for none), got {phrases!r}")
+    values = dict(threshold=threshold, max_vocab_size=max_vocab_size)
+    if phrases > 0:
+        values.update(min_count=min_count, passes=phrases)
+    try:
+        checked = phrase_params(values)  # a bad threshold is refused even when unused
+    except W2VError as exc:
+        raise W2VError(f"{exc} (the phrase passes take min_count, threshold and "
+                       "phrase_max_vocab_size as w2v-phrase's -min-count, -threshold and "
+                       "-max-vocab-size)") from None
+    return checked if phrases > 0 else None
+
+
+def _check_job(piece_bytes: object, partitions: object) -> None:
     for name, value in (("piece_bytes", piece_bytes), ("partitions", partitions)):
         if value is None and name == "partitions":
             continue
@@ -206,32 +246,86 @@ class _Job:
         self.log = log if progress else None
 
     def run(self, min_count: int, max_vocab_size: int, partitions: int | None,
-            parameters: dict[str, Any], name: str) -> None:
+            parameters: dict[str, Any], name: str, phrasing: PhraseParams | None = None) -> None:
         from w2vpy import __version__
 
         self._start()
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        partitions = partitions or PARTITIONS_PER_WORKER * workers
-        counted: list[PieceCount] = self._each("counting", count_piece, self.pieces,
+        partitions = partitions or self.default_partitions()
+        pieces, passes = self.pieces, []
+        if phrasing is not None:
+            pieces, passes = self.phrase_passes(phrasing, partitions, name)
+        counted: list[PieceCount] = self._each("counting", count_piece, pieces,
                                                max_vocab_size, partitions, self.work,
                                                words=lambda c: c.tokens)
         if sum(c.tokens for c in counted) == 0:
-            remove(self.work, recursive=True)
-            raise W2VError(f"training input {name} is empty (no words)")
-        indices = [p.index for p in self.pieces]
+            self._empty(name)
+        indices = [p.index for p in pieces]
         kept: list[KeptWords] = self._each("merging", merge_partition, list(range(partitions)),
                                            self.work, indices, min_count)
         vocabulary = self._write_vocabulary(kept)
-        shards: list[Shard] = self._each("encoding", encode_piece, self.pieces, self.output,
+        shards: list[Shard] = self._each("encoding", encode_piece, pieces, self.output,
                                          vocabulary["sha256"], words=lambda s: s.tokens)
         counting = {"tokens": sum(c.tokens for c in counted),
                     "distinct_words": sum(k.distinct for k in kept),
                     "prune_events": sum(c.prune_events for c in counted),
                     "pruned_words": sum(c.pruned_words for c in counted)}
+        if passes:
+            counting["phrase_passes"] = passes
         contents = manifest(self.pieces, shards, vocabulary, parameters, counting, __version__)
         write_manifest(self.output, contents)
         remove_stale_shards(self.output, contents)
         remove(self.work, recursive=True)
+
+    def default_partitions(self) -> int:
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        return PARTITIONS_PER_WORKER * workers
+
+    def _empty(self, name: str) -> None:
+        remove(self.work, recursive=True)
+        raise W2VError(f"training input {name} is empty (no words)")
+
+    def phrase_passes(self, params: PhraseParams, partitions: int,
+                      name: str) -> tuple[list[Piece], list[dict[str, Any]]]:
+        """word2phrase's passes over the pieces: the last pass's rewritten
+        pieces (in the work directory, same indices), and what each pass did."""
+        pieces, reports, previous = self.pieces, [], None
+        for number, threshold in enumerate(params.pass_thresholds, start=1):
+            work = f"{self.work}/phrases-{number}"
+            make_directory(work)
+            counted, table, sha256 = self._phrase_counts(f"phrases {number}", pieces, params,
+                                                         partitions, work)
+            train_words = sum(c.train_words for c in counted)
+            if train_words == 0:
+                self._empty(name)
+            rewritten: list[Rewritten] = self._each(
+                f"phrases {number}: rewriting", rewrite_piece, pieces, work, table, sha256,
+                params.min_count, threshold, train_words)
+            if previous is not None:  # the text this pass read
+                remove(previous, recursive=True)
+            pieces, previous = [r.piece for r in rewritten], work
+            reports.append({"threshold": threshold, "train_words": train_words,
+                            "pairs_joined": sum(r.pairs_joined for r in rewritten),
+                            "prune_events": sum(c.prune_events for c in counted),
+                            "pruned_words": sum(c.pruned_words for c in counted)})
+        return pieces, reports
+
+    def _phrase_counts(self, stage: str, pieces: list[Piece], params: PhraseParams,
+                       partitions: int, work: str) -> tuple[list[PhraseCount], str, str]:
+        """A pass's counting: every piece's words and pairs, the pairs across
+        the cuts, merged; (the pieces' counts, the table's file, its SHA-256)."""
+        counted: list[PhraseCount] = self._each(
+            f"{stage}: counting", count_phrase_piece, pieces, params.max_vocab_size,
+            partitions, work, words=lambda c: c.train_words)
+        cuts = len(pieces)  # the index past the last piece's
+        write_boundary_counts(boundary_pairs(counted), cuts, partitions, work)
+        kept: list[KeptWords] = self._each(
+            f"{stage}: merging", merge_partition, list(range(partitions)), work,
+            [p.index for p in pieces] + [cuts], params.min_count)
+        keys = b"".join(k.keys for k in kept)
+        lengths = np.concatenate([k.lengths for k in kept])
+        counts = np.concatenate([k.counts for k in kept])
+        table = f"{work}/{TABLE_NAME}"
+        return counted, table, write_table(table, keys, lengths, counts)
 
     def _start(self) -> None:
         """An earlier job's manifest goes first: from here until this job's is

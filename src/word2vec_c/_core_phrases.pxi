@@ -30,6 +30,23 @@ cdef class PhraseCounter:
     def train_words(self):
         return self.pc.train_words
 
+    @property
+    def first_word(self):
+        """The first word counted (bytes, as the tokenizer cut it), or None."""
+        return _pair_key_word(&self.pc.first)
+
+    @property
+    def last_word(self):
+        """The last word counted, or None: a text counted in pieces pairs
+        it with the next piece's first word."""
+        return _pair_key_word(&self.pc.pair)
+
+
+cdef object _pair_key_word(w2v_pair_key *key):
+    if not key.have_first:
+        return None
+    return (<const char *>key.bytes)[:key.first_len]
+
 
 cdef class PhraseWriter:
     """word2phrase's rewrite: text in, text with the pairs that score above

@@ -48,6 +48,7 @@ static void count_word(void *ctx, const unsigned char *word, size_t len) {
     w2v_phrase_counter *pc = ctx;
     if (pc->counter->failed) return;
     pc->train_words++;
+    if (!pc->first.have_first) remember_first(&pc->first, word, len);
     size_t key_len = pair_with(&pc->pair, word, len);
     w2v_lookahead_push(&pc->lookahead, pc->counter, word, len,
                        key_len > 0 ? COUNT_KEY : COUNT_LAST_KEY, count_pending_key, pc);

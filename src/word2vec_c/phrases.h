@@ -25,7 +25,11 @@ typedef struct {
 typedef struct {
     w2v_vocab_counter *counter;  /* the caller's: words and pair keys */
     int64_t train_words;         /* word tokens, line ends not counted */
-    w2v_pair_key pair;
+    w2v_pair_key pair;           /* after counting: the text's last word */
+    /* the text's first word: a text counted in pieces (w2vpy.prepare) joins
+     * the pair across each cut from one piece's last word and the next
+     * one's first */
+    w2v_pair_key first;
     w2v_tokenizer tokenizer;
     w2v_lookahead lookahead;     /* keys waiting to be counted */
 } w2v_phrase_counter;

@@ -4,8 +4,14 @@ from libc.stdint cimport int64_t
 from vocab_counter cimport w2v_vocab_counter
 
 cdef extern from "phrases.h":
+    ctypedef struct w2v_pair_key:
+        unsigned char bytes[1]
+        size_t first_len
+        int have_first
     ctypedef struct w2v_phrase_counter:
         int64_t train_words
+        w2v_pair_key pair
+        w2v_pair_key first
     void w2v_phrase_counter_init(w2v_phrase_counter *pc, w2v_vocab_counter *counter) nogil
     int w2v_phrase_count(w2v_phrase_counter *pc, const unsigned char *data, size_t n) nogil
     int w2v_phrase_count_finish(w2v_phrase_counter *pc) nogil

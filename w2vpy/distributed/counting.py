@@ -45,9 +45,17 @@ def count_piece(piece: Piece, max_vocab_size: int, partitions: int, work: str) -
     for chunk in piece_chunks(piece):
         counter.feed(chunk)
     counter.finish()
+    write_counts(counter, piece.index, partitions, work)
+    return PieceCount(piece.index, counter.tokens, len(counter), counter.prune_events,
+                      counter.pruned_words)
+
+
+def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: str) -> None:
+    """The counter's keys, counts and positions (as piece ``index``'s), split
+    by partition, as the counts file that ``read_partition`` reads."""
     keys, lengths = counter.keys_since(0)
     counts = counter.counts()
-    positions = (np.int64(piece.index) << ENTRY_BITS) + np.arange(len(counts), dtype=np.int64)
+    positions = (np.int64(index) << ENTRY_BITS) + np.arange(len(counts), dtype=np.int64)
     part = partition_of(keys, lengths, partitions)
     arrays = {}
     key_part = np.repeat(part, lengths)
@@ -60,9 +68,7 @@ def count_piece(piece: Piece, max_vocab_size: int, partitions: int, work: str) -
         arrays[f"positions{j}"] = positions[mine]
     out = io.BytesIO()
     np.savez(out, **arrays)
-    write_atomically(counts_name(work, piece.index), out.getvalue())
-    return PieceCount(piece.index, counter.tokens, len(counts), counter.prune_events,
-                      counter.pruned_words)
+    write_atomically(counts_name(work, index), out.getvalue())
 
 
 def partition_of(keys: bytearray, lengths: np.ndarray, partitions: int) -> np.ndarray:
