@@ -63,10 +63,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
         "TestWord2VecModel.test_persistence_word2vec_format_combination_with_standard_"
         "persistence": "Word2Vec.load of a KeyedVectors file is a W2VError naming it; gensim "
                        "raises AttributeError",
-        "TestWord2VecModel.test_too_short_binary_word2vec_format": "a truncated vector file "
-            "is a CorruptInputError naming it (gensim: EOFError)",
-        "TestWord2VecModel.test_too_short_text_word2vec_format": "a truncated vector file "
-            "is a CorruptInputError naming it (gensim: EOFError)",
     },
 }
 
