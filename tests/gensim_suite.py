@@ -60,9 +60,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
                                                   "KeyedVectors does not have",
         "TestWord2VecModel.test_load_old_model_separates": "reads wv.vectors_lockf, which "
                                                            "w2vpy's KeyedVectors does not have",
-        "TestWord2VecModel.test_persistence_word2vec_format_combination_with_standard_"
-        "persistence": "Word2Vec.load of a KeyedVectors file is a W2VError naming it; gensim "
-                       "raises AttributeError",
     },
 }
 

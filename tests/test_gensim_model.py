@@ -191,6 +191,36 @@ def test_a_gensim_saved_model_loads_and_trains_on(tmp_path):
     assert not np.array_equal(model.wv.vectors[:len(theirs.wv)], theirs.wv.vectors)
 
 
+@pytest.mark.parametrize("save", [
+    lambda wv, path: wv.save(path),
+    lambda wv, path: wv.save_word2vec_format(path, binary=True),
+    lambda wv, path: wv.save_word2vec_format(path, fvocab=f"{path}.vocab", binary=False),
+])
+def test_word2vec_load_of_vectors_is_gensims_attribute_error_naming_the_file(tmp_path, save):
+    path = tmp_path / "vectors.kv"
+    save(Word2Vec(SENTENCES, **SMALL).wv, str(path))
+    with pytest.raises(W2VError, match=f"{path} holds word vectors") as caught:
+        Word2Vec.load(path)
+    assert isinstance(caught.value, AttributeError)
+
+
+def test_word2vec_load_of_gensims_keyed_vectors_is_an_attribute_error_naming_it(tmp_path):
+    path = tmp_path / "g.kv"
+    _gensim(sentences=SENTENCES).wv.save(str(path))
+    with pytest.raises(W2VError, match=f"{path} is a file gensim reads, but not as a "
+                                       "Word2Vec model") as caught:
+        Word2Vec.load(path)
+    assert isinstance(caught.value, AttributeError)
+
+
+def test_word2vec_load_of_another_file_is_no_attribute_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a model\n")
+    with pytest.raises(W2VError, match="is not a w2vpy model") as caught:
+        Word2Vec.load(path)
+    assert not isinstance(caught.value, AttributeError)
+
+
 def test_load_is_the_class_method_only():
     with pytest.raises(AttributeError, match="Word2Vec.load"):
         Word2Vec(**SMALL).load("x")

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
 from w2vpy import _core
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
-from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning
+from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning, WrongKind
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
@@ -59,6 +59,7 @@ from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, T
                                         effective_min_count, grown_weights, kept_words, merged,
                                         restricted)
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+from w2vpy.vectors.vector_files import has_vector_header
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
 if TYPE_CHECKING:
@@ -653,14 +654,11 @@ class Word2Vec:
         gensim (when it is installed) and converted to one that trains on.
         gensim's ``mmap`` is accepted; the file is read whole."""
         if _gensim_file(path):
-            import gensim.models
-
-            try:
-                loaded = gensim.models.Word2Vec.load(os.fspath(path), *args, **kwargs)
-            except Exception as exc:  # an unpickler fed a damaged file raises anything
-                raise CorruptInputError(f"{path} is neither a w2vpy model nor a model gensim "
-                                        f"can read ({type(exc).__name__}: {exc})") from None
-            return cls.from_gensim(loaded)
+            return cls.from_gensim(_gensim_model(path, *args, **kwargs))
+        if has_vector_header(path):
+            raise WrongKind(f"{path} holds word vectors (KeyedVectors.save or "
+                            "save_word2vec_format), not a model: read it with "
+                            "KeyedVectors.load_word2vec_format, or w2vpy.load")
         saved = load_model(path)
         try:
             model = cls(backend=saved.backend, **asdict(saved.params))
@@ -1113,6 +1111,22 @@ class _Run:
     def finish(self) -> None:
         if self.reporter is not None:
             self.reporter(self.words, self.model.state.alpha, True)
+
+
+def _gensim_model(path: object, *args: Any, **kwargs: Any) -> Any:
+    """The gensim ``Word2Vec`` pickled at ``path``: one of another class
+    (gensim's KeyedVectors) is a ``WrongKind``, as gensim's AttributeError."""
+    import gensim.models
+
+    try:
+        loaded = gensim.models.Word2Vec.load(os.fspath(path), *args, **kwargs)
+    except AttributeError as exc:  # gensim's answer to a pickle of another class
+        raise WrongKind(f"{path} is a file gensim reads, but not as a Word2Vec model "
+                        f"({exc})") from None
+    except Exception as exc:  # an unpickler fed a damaged file raises anything
+        raise CorruptInputError(f"{path} is neither a w2vpy model nor a model gensim "
+                                f"can read ({type(exc).__name__}: {exc})") from None
+    return loaded
 
 
 def _gensim_file(path: object) -> bool:

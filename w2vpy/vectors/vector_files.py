@@ -14,6 +14,7 @@ import numbers
 import os
 import re
 import shutil
+import stat
 import warnings
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -473,6 +474,25 @@ def _end_of_record(buf: _Buffer, path: Path, i: int, count: int,
     if newline:
         buf.take(1)
     return newline_after
+
+
+def has_vector_header(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a regular file that begins as a word2vec vector
+    file does (a ``<words> <size>`` line, plain or compressed): what
+    ``KeyedVectors.save`` writes.  Only the first line is read; a named pipe
+    is never opened (it would wait for a writer)."""
+    path = Path(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        chunks = _vector_file_chunks(path)
+        try:
+            _read_header(_Buffer(chunks), path)
+        finally:
+            chunks.close()
+    except (W2VError, OSError):
+        return False
+    return True
 
 
 def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
