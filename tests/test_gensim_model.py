@@ -60,6 +60,20 @@ def test_save_and_load_keep_gensims_vocabulary(tmp_path):
     assert loaded.wv.index_to_key == model.wv.index_to_key
 
 
+def test_save_and_load_keep_the_corpus_sizes(tmp_path):
+    """gensim's corpus_count and corpus_total_words (27 sentences of 81 words)
+    go through the model file, as gensim's pickle keeps them."""
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert (loaded.corpus_count, loaded.corpus_total_words) == (27, 81)
+    grown = Word2Vec.load(tmp_path / "m.w2v")
+    grown.build_vocab([["graph", "new"]], update=True)
+    grown.save(tmp_path / "g.w2v")
+    assert (Word2Vec.load(tmp_path / "g.w2v").corpus_count,
+            Word2Vec.load(tmp_path / "g.w2v").corpus_total_words) == (1, 2)
+
+
 def test_gensims_attributes():
     model = Word2Vec(SENTENCES, alpha=0.03, window=3, sg=1, **SMALL)
     assert (model.alpha, model.window, model.sg, model.vector_size, model.epochs) == (

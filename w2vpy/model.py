@@ -668,6 +668,7 @@ class Word2Vec:
         model.loss_history = saved.loss_history
         model.corpus_tokens, model.corpus_skipped = saved.corpus_tokens, saved.corpus_skipped
         model.corpus_fingerprint = saved.corpus_fingerprint
+        model.corpus_count, model.corpus_total_words = saved.corpus_count, saved.corpus_total_words
         model.gensim_vocab, model.vocab_grown = saved.gensim_vocab, saved.vocab_grown
         return model
 

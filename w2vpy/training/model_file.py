@@ -44,8 +44,9 @@ from w2vpy.text.vocab import Vocabulary
 
 FORMAT = "w2vpy-model"
 #: raised when what is saved changes; a reader refuses newer versions.
-#: Version 1 had no text fingerprint and no vocabulary totals in its header.
-FORMAT_VERSION = 2
+#: Version 1 had no text fingerprint and no vocabulary totals in its header;
+#: version 2 no corpus_count and corpus_total_words (gensim's: read as 0).
+FORMAT_VERSION = 3
 _ZIP_MAGIC = b"PK\x03\x04"
 _STATE_FIELDS = ("schedule_alpha", "schedule_words", "words_done", "schedule_end_epoch",
                  "epochs_done")
@@ -94,6 +95,8 @@ def save_model(model, path: str | os.PathLike[str],
         "corpus_tokens": model.corpus_tokens,
         "corpus_skipped": model.corpus_skipped,
         "corpus_fingerprint": model.corpus_fingerprint,
+        "corpus_count": _size_attribute(model, "corpus_count"),
+        "corpus_total_words": _size_attribute(model, "corpus_total_words"),
         # absent from older files: a model of word2vec.c's vocabulary
         "gensim_vocab": bool(getattr(model, "gensim_vocab", False)),
         "vocab_grown": bool(getattr(model, "vocab_grown", False)),
@@ -116,6 +119,18 @@ def save_model(model, path: str | os.PathLike[str],
         np.savez(f, **arrays)
         if before_commit is not None:
             before_commit()
+
+
+def _size_attribute(model, name: str) -> int:
+    """gensim's corpus_count or corpus_total_words, a public attribute: None
+    (a gensim model that never counted) is 0; what no count is, is refused
+    before the file is written."""
+    value = getattr(model, name, 0) or 0
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+            0 <= value <= INT64_MAX):
+        raise W2VError(f"cannot save the model: its {name} is {_shown(value)}, not a count "
+                       f"of 0 to {INT64_MAX}")
+    return int(value)
 
 
 def load_model(path: str | os.PathLike[str]) -> SavedModel:
@@ -412,6 +427,8 @@ def _schema(version: int) -> dict[str, Check]:
     if version >= 2:
         vocab.update(size=_integer(1, INT64_MAX), word_bytes=count, train_words=count)
         top["corpus_fingerprint"] = _fingerprint
+    if version >= 3:
+        top.update(corpus_count=count, corpus_total_words=count)
     return top
 
 
@@ -519,6 +536,10 @@ class SavedModel:
     corpus_tokens: int
     corpus_skipped: int
     corpus_fingerprint: str | None
+    #: gensim's sentences and words of the text build_vocab counted (0 in a
+    #: file of format version 2 or older, which did not keep them)
+    corpus_count: int = 0
+    corpus_total_words: int = 0
     #: the model presents gensim's vocabulary (no ``</s>`` in its ``wv``)
     gensim_vocab: bool = False
     #: grown by build_vocab(update=True): new words at the end, out of count order
@@ -545,6 +566,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
         loss_history=arrays["loss_history"].tolist(),
         corpus_tokens=header["corpus_tokens"], corpus_skipped=header["corpus_skipped"],
         corpus_fingerprint=header.get("corpus_fingerprint"),
+        corpus_count=header.get("corpus_count", 0),
+        corpus_total_words=header.get("corpus_total_words", 0),
         gensim_vocab=header.get("gensim_vocab", False),
         vocab_grown=header.get("vocab_grown", False))
 
