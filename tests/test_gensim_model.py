@@ -275,6 +275,55 @@ def test_end_alpha_is_the_calls_floor():
     assert model.min_alpha == pytest.approx(model.alpha * 1e-4)  # the model's floor stays
 
 
+ONE_THREAD = dict(min_count=1, workers=1, sample=0, vector_size=8)
+
+
+def test_a_restarted_schedule_starts_at_the_rate_reached_not_below_min_alpha(tmp_path):
+    """The rate a schedule reached is held at min_alpha: a call past its end
+    starts the next one there, not at word2vec.c's alpha * 1e-4 below it
+    (and the model saves and loads)."""
+    model = Word2Vec(MANY, min_alpha=0.01, epochs=1, **ONE_THREAD)
+    assert model.min_alpha_yet_reached == pytest.approx(0.01)
+    with pytest.warns(W2VWarning, match="at the end of its schedule"):
+        model.train(MANY, epochs=1)
+    assert model.state.schedule_alpha == pytest.approx(0.01)
+    model.save(tmp_path / "m.w2v")
+    assert Word2Vec.load(tmp_path / "m.w2v").state.schedule_alpha == pytest.approx(0.01)
+
+
+def test_a_min_alpha_above_alpha_saves_and_loads(tmp_path):
+    """The threads' rate is held at the floor even above the start (gensim
+    takes such a min_alpha too): the file's check of the rates allows it."""
+    model = Word2Vec(MANY, alpha=0.01, min_alpha=0.02, epochs=1, **ONE_THREAD)
+    assert model.state.thread_alpha.tolist() == pytest.approx([0.02])
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert loaded.state.thread_alpha.tolist() == pytest.approx([0.02])
+
+
+class _StopAfterFirstEpoch:
+    def on_epoch_end(self, model) -> None:
+        model.stop_training = True
+
+
+def test_a_calls_end_alpha_goes_on_from_its_checkpoint(tmp_path):
+    """A checkpoint of a call with end_alpha goes on as the call would have:
+    the floor is part of the schedule saved, so the vectors are the
+    uninterrupted call's, bit for bit (one thread)."""
+    whole = Word2Vec(epochs=2, **ONE_THREAD)
+    whole.build_vocab(MANY)
+    whole.train(MANY, end_alpha=0.03)
+    stopped = Word2Vec(epochs=2, **ONE_THREAD)
+    stopped.build_vocab(MANY)
+    stopped.train(MANY, end_alpha=0.03, checkpoint=tmp_path / "ck.w2v",
+                  callbacks=[_StopAfterFirstEpoch()])
+    resumed = Word2Vec.load(tmp_path / "ck.w2v")
+    assert resumed.epochs_trained == 1
+    resumed.train(MANY)
+    assert resumed.state.thread_alpha.tolist() == pytest.approx([0.03])
+    assert np.array_equal(resumed.wv.vectors, whole.wv.vectors)
+
+
 def test_min_alpha_is_refused_by_the_cuda_backend():
     with pytest.raises(W2VError, match="min_alpha=0.001 is a CPU option"):
         Word2Vec(min_alpha=0.001, backend="cuda")

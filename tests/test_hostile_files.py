@@ -249,12 +249,20 @@ def v1_header(members):
 
 
 def v2_header(members):
-    """The header of format version 2, before gensim's corpus sizes were kept."""
+    """The header of format version 2, before gensim's corpus sizes and a
+    call's end_alpha were kept."""
     header = header_of(members)
     header.update(version=2)
     for key in ("corpus_count", "corpus_total_words"):
         del header[key]
+    del header["state"]["end_alpha"]
     return with_header(members, header)
+
+
+def rate_under_end_alpha(members):
+    """Threads at 0.01 (a rate word2vec.c's floor allows) under an end_alpha of 0.02."""
+    members = edited_header(setting("state", "end_alpha", 0.02))(members)
+    return member("thread_alpha", lambda a: np.full_like(a, 0.01))(members)
 
 
 def huge_npy_header(members):
@@ -306,6 +314,12 @@ CRAFTED_MODELS = {
     "a corpus_total_words that is text": (edited_header(setting(None, "corpus_total_words",
                                                                 "81")),
                                           "corpus_total_words is '81', not an integer"),
+    "a negative end_alpha": (edited_header(setting("state", "end_alpha", -0.5)),
+                             "state.end_alpha is -0.5, not a rate of 0 or more"),
+    "an end_alpha that is text": (edited_header(setting("state", "end_alpha", "0.1")),
+                                  "state.end_alpha is '0.1', not a number"),
+    "a thread's rate under its end_alpha": (rate_under_end_alpha,
+                                            "is outside the schedule's [0.02, 0.05]"),
     "a version 3 header without corpus_count": (
         edited_header(lambda h: h.pop("corpus_count")), "lacks corpus_count"),
     "more epochs done than the schedule has": (edited_header(two_epochs_done_of_one),

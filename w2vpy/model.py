@@ -12,11 +12,12 @@ left), picking the rate up where the previous call left it, so that
 ``train(s, epochs=2)`` then ``train(s, epochs=3)`` is ``train(s)`` with
 ``epochs=5`` (bit-identical with one worker).  A call that asks for more
 passes than are left, or gives ``alpha``, starts a new schedule for its own
-passes: from ``alpha`` (default: the rate reached) down to its floor.  A call
-in gensim's words (``total_examples`` or ``total_words``) on a trained model
-starts over at ``start_alpha`` (default ``alpha``), as gensim's does.  The
-floor is ``min_alpha`` (``end_alpha`` for one call), by default word2vec.c's
-``alpha * 1e-4``.
+passes: from ``alpha`` (default: the rate reached, at its floor) down to its
+floor.  A call in gensim's words (``total_examples`` or ``total_words``) on a
+trained model starts over at ``start_alpha`` (default ``alpha``), as gensim's
+does.  The floor is ``min_alpha``, by default word2vec.c's ``alpha * 1e-4``;
+a call's ``end_alpha`` is the floor of the schedule it trains, kept (in a
+saved model and a checkpoint too) until a call starts another.
 
 gensim 4's calls answer too: the constructor trains when given ``sentences``
 or ``corpus_file``, ``build_vocab(update=True)`` grows the vocabulary,
@@ -453,8 +454,10 @@ class Word2Vec:
         start_alpha : float, optional
             gensim's name for ``alpha``.
         end_alpha : float, optional
-            gensim's floor of the rate; the floor is word2vec.c's
-            ``alpha * 1e-4`` (a warning when another is asked for).
+            gensim's floor of the rate, for this call's passes and those that
+            go on with its schedule (a later call, from a saved model or a
+            checkpoint too) until a call starts another; by default the
+            model's ``min_alpha``.
         word_count : int, default 0
             gensim's words already trained: only 0 is taken.
         queue_factor, report_delay
@@ -805,8 +808,7 @@ class Word2Vec:
         """The rate the schedule has reached."""
         if self.state is None:
             return self.alpha
-        return _core.schedule_alpha(self.state.schedule_alpha, self.state.words_done,
-                                    self.state.schedule_words, _floor(self.params))
+        return self.state.alpha(self.params)
 
     def _ensure_weights(self) -> Weights:
         """The weights, made when first needed (a run that only saves the
@@ -842,7 +844,8 @@ class Word2Vec:
                 self._check_resumed_text(corpus, encoded.tokens, expect_tokens)
             self.corpus_tokens, self.corpus_skipped = encoded.tokens, encoded.skipped
             self.corpus_fingerprint = corpus.fingerprint
-            passes = self._plan(epochs, alpha, encoded.tokens)
+            passes = self._plan(epochs, alpha, encoded.tokens, floor)
+            params = replace(params, min_alpha=self.state.floor(self.params))
             reporter = ProgressLine(passes * encoded.tokens, log) if progress else None
             run = _Run(self, params, encoded, reporter)
             self.stop_training = False
@@ -921,20 +924,25 @@ class Word2Vec:
                           W2VWarning, stacklevel=4)
         return encoded
 
-    def _plan(self, epochs: int | None, alpha: float | None, epoch_words: int) -> int:
+    def _plan(self, epochs: int | None, alpha: float | None, epoch_words: int,
+              end_alpha: float | None = None) -> int:
         """How many passes this call trains, starting a new schedule when they
-        go past the current one or alpha is given (see the module's text)."""
+        go past the current one or alpha is given (see the module's text);
+        ``end_alpha`` (gensim's) is the floor of the schedule from now on."""
         state = self.state
         left = state.epochs_left
         passes = epochs if epochs is not None else (left or self.params.epochs)
         if alpha is None and passes <= left:
+            if end_alpha is not None:
+                state.end_alpha = end_alpha
             return passes
-        start = alpha if alpha is not None else state.alpha
+        # the rate reached, at the floor it was held at (not below it)
+        start = alpha if alpha is not None else state.alpha(self.params)
         if alpha is None and left == 0:
             warnings.warn(f"the learning rate is at the end of its schedule ({start:g}): these "
                           f"{passes} epochs will barely move the vectors; give alpha= to train "
                           "at a higher rate", W2VWarning, stacklevel=4)
-        state.extend(start, passes, epoch_words, self.params)
+        state.extend(start, passes, epoch_words, self.params, end_alpha)
         return passes
 
     def _train_cuda(self, corpus, params: TrainingParams, epochs, callbacks, alpha,
@@ -1111,7 +1119,7 @@ class _Run:
 
     def finish(self) -> None:
         if self.reporter is not None:
-            self.reporter(self.words, self.model.state.alpha, True)
+            self.reporter(self.words, self.model.state.alpha(self.params), True)
 
 
 def _gensim_model(path: object, *args: Any, **kwargs: Any) -> Any:
@@ -1252,11 +1260,6 @@ def _frequency_vocab(ranked: list[tuple[str, int]], min_count: int) -> Vocabular
             words.append(word.encode(KEY_ENCODING))
             counts.append(int(count))
     return Vocabulary(words=words, counts=np.asarray(counts, dtype=np.int64))
-
-
-def _floor(params: TrainingParams) -> float:
-    """The C core's floor: min_alpha, or -1 for word2vec.c's alpha * 1e-4."""
-    return -1.0 if params.min_alpha is None else params.min_alpha
 
 
 def _source_of(corpus) -> object:

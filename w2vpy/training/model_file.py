@@ -45,11 +45,12 @@ from w2vpy.text.vocab import Vocabulary
 FORMAT = "w2vpy-model"
 #: raised when what is saved changes; a reader refuses newer versions.
 #: Version 1 had no text fingerprint and no vocabulary totals in its header;
-#: version 2 no corpus_count and corpus_total_words (gensim's: read as 0).
+#: version 2 no corpus_count and corpus_total_words (gensim's: read as 0) and no
+#: state.end_alpha (a call's floor of the rate: read as none, the model's).
 FORMAT_VERSION = 3
 _ZIP_MAGIC = b"PK\x03\x04"
 _STATE_FIELDS = ("schedule_alpha", "schedule_words", "words_done", "schedule_end_epoch",
-                 "epochs_done")
+                 "epochs_done", "end_alpha")
 #: each member's element type (numpy kind and size); the output layers are optional
 _MEMBER_TYPES = {"header": "u1", "words": "u1", "word_ends": "i8", "counts": "i8",
                  "syn0": "f4", "syn1": "f4", "syn1neg": "f4", "thread_random": "u8",
@@ -369,6 +370,17 @@ def _rate(path: Path, where: str, value: Any) -> float:
     return float(value)
 
 
+def _floor(path: Path, where: str, value: Any) -> float | None:
+    """A floor of the rate (gensim's end_alpha), or none: at least 0, finite in float32."""
+    if value is None:
+        return None
+    if type(value) not in (int, float):
+        raise _corrupt(path, f"the model header's {where} is {_shown(value)}, not a number")
+    if not 0 <= value <= _FLOAT32_MAX:
+        raise _corrupt(path, f"the model header's {where} is {value}, not a rate of 0 or more")
+    return float(value)
+
+
 def _fingerprint(path: Path, where: str, value: Any) -> str | None:
     if value is None:
         return None
@@ -429,6 +441,7 @@ def _schema(version: int) -> dict[str, Check]:
         top["corpus_fingerprint"] = _fingerprint
     if version >= 3:
         top.update(corpus_count=count, corpus_total_words=count)
+        state["end_alpha"] = _floor
     return top
 
 
@@ -554,7 +567,10 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
     for name in ("syn0", *_OUTPUT_LAYERS):
         if name in arrays:
             _check_finite(path, name, arrays[name])
-    _check_threads(path, arrays["thread_alpha"], header["state"]["schedule_alpha"])
+    state = header["state"]
+    floor = state.get("end_alpha")
+    _check_threads(path, arrays["thread_alpha"], state["schedule_alpha"],
+                   header["params"].min_alpha if floor is None else floor)
     _check_losses(path, arrays["loss_history"])
     vocab = header["vocab"]
     return SavedModel(
@@ -617,16 +633,20 @@ def _check_finite(path: Path, name: str, matrix: np.ndarray) -> None:
             raise _corrupt(path, f"{name} holds NaN or infinity (row {row})")
 
 
-def _check_threads(path: Path, alphas: np.ndarray, schedule_alpha: float) -> None:
+def _check_threads(path: Path, alphas: np.ndarray, schedule_alpha: float,
+                   min_alpha: float | None) -> None:
     """Each thread's rate is where word2vec.c's schedule can be: between its
-    floor (1e-4 of the start) and its start, in float32.  (Any 64-bit value is
-    a state of the threads' random generator.)"""
+    floor (``min_alpha``, else 1e-4 of the start) and its start (the start
+    before the first word, the floor after, where the floor is higher), in
+    float32.  (Any 64-bit value is a state of the threads' random generator.)"""
     start = np.float32(schedule_alpha)
-    floor = np.float32(start * 1e-4) * np.float32(1 - 1e-6)
-    bad = ~(np.isfinite(alphas) & (alphas >= floor) & (alphas <= start))
+    held = np.float32(start * 1e-4 if min_alpha is None else min_alpha)
+    floor = min(start, held) * np.float32(1 - 1e-6)
+    top = max(start, held)
+    bad = ~(np.isfinite(alphas) & (alphas >= floor) & (alphas <= top))
     if bad.any():
         raise _corrupt(path, f"thread {int(np.argmax(bad))}'s learning rate "
-                             f"{alphas[bad][0]} is outside the schedule's [{floor:g}, {start:g}]")
+                             f"{alphas[bad][0]} is outside the schedule's [{floor:g}, {top:g}]")
 
 
 def _check_losses(path: Path, losses: np.ndarray) -> None:
