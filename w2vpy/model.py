@@ -39,7 +39,6 @@ import warnings
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
-from w2vpy import _core
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
 from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning, WrongKind
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
