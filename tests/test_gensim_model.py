@@ -74,6 +74,15 @@ def test_save_and_load_keep_the_corpus_sizes(tmp_path):
             Word2Vec.load(tmp_path / "g.w2v").corpus_total_words) == (1, 2)
 
 
+@pytest.mark.parametrize("value", [-1, 2.5, "27"])
+def test_a_corpus_size_that_is_no_count_is_refused_before_saving(tmp_path, value):
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.corpus_count = value
+    with pytest.raises(W2VError, match=f"its corpus_count is {value!r}, not a count"):
+        model.save(tmp_path / "m.w2v")
+    assert not (tmp_path / "m.w2v").exists()
+
+
 def test_gensims_attributes():
     model = Word2Vec(SENTENCES, alpha=0.03, window=3, sg=1, **SMALL)
     assert (model.alpha, model.window, model.sg, model.vector_size, model.epochs) == (
@@ -205,10 +214,19 @@ def test_a_gensim_saved_model_loads_and_trains_on(tmp_path):
     assert not np.array_equal(model.wv.vectors[:len(theirs.wv)], theirs.wv.vectors)
 
 
+def _gzipped(wv, path: str) -> None:
+    import gzip
+    from pathlib import Path
+
+    wv.save_word2vec_format(f"{path}.txt")
+    Path(path).write_bytes(gzip.compress(Path(f"{path}.txt").read_bytes()))
+
+
 @pytest.mark.parametrize("save", [
     lambda wv, path: wv.save(path),
     lambda wv, path: wv.save_word2vec_format(path, binary=True),
     lambda wv, path: wv.save_word2vec_format(path, fvocab=f"{path}.vocab", binary=False),
+    lambda wv, path: _gzipped(wv, path),
 ])
 def test_word2vec_load_of_vectors_is_gensims_attribute_error_naming_the_file(tmp_path, save):
     path = tmp_path / "vectors.kv"
