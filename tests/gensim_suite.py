@@ -49,17 +49,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "(word2vec.c's subsampling keeps about one word in ten) and word2vec.c's 12 "
             "workers, each on its piece of the text: no pair is trained, so the loss is 0 "
             "(with 3 workers or sample=0 it is above 0)",
-        "TestWord2VecModel.test_persistence_word2vec_format_combination_with_standard_"
-        "persistence": "Word2Vec.load of a KeyedVectors file is a W2VError naming it; gensim "
-                       "raises AttributeError",
-        "TestWord2VecModel.test_similarities": "n_similarity([a], [b]) is computed in float64 "
-            "and similarity(a, b) in float32, so the two differ in the last digits (gensim's "
-            "test wants them ==); and n_similarity of an empty list is a W2VError (gensim: "
-            "ZeroDivisionError)",
-        "TestWord2VecModel.test_too_short_binary_word2vec_format": "a truncated vector file "
-            "is a CorruptInputError naming it (gensim: EOFError)",
-        "TestWord2VecModel.test_too_short_text_word2vec_format": "a truncated vector file "
-            "is a CorruptInputError naming it (gensim: EOFError)",
     },
 }
 

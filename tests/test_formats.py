@@ -108,6 +108,44 @@ def test_hostile_files_raise_clear_errors(tmp_path, data, message):
         load(write(tmp_path, data))
 
 
+def _promise_one_more(path) -> None:
+    """The header's count one higher than the vectors the file holds."""
+    data = path.read_bytes()
+    count, rest = data.split(b" ", 1)
+    path.write_bytes(str(int(count) + 1).encode() + b" " + rest)
+
+
+@pytest.mark.parametrize("binary, cut", [(True, 0), (False, 0), (True, 3)])
+def test_a_truncated_vector_file_is_gensim_s_eof_error_naming_it(tmp_path, binary, cut):
+    """Fewer vectors than the header promises (or the last binary one cut
+    short): a CorruptInputError naming the file that is also gensim's EOFError."""
+    path = tmp_path / "short.vec"
+    small_vectors().save(path, binary=binary)
+    if cut:
+        path.write_bytes(path.read_bytes()[:-cut])
+    else:
+        _promise_one_more(path)
+    with pytest.raises(CorruptInputError, match=f"{re.escape(str(path))}: truncated") as caught:
+        load(path, binary=binary)
+    assert isinstance(caught.value, EOFError)
+
+
+def test_a_truncated_compressed_vector_file_is_an_eof_error_naming_it(tmp_path):
+    import gzip
+
+    path = tmp_path / "v.txt.gz"
+    path.write_bytes(gzip.compress(b"2 2\na 1 2\nb 3 4\n")[:-12])
+    with pytest.raises(CorruptInputError, match=f"{re.escape(str(path))}: truncated") as caught:
+        load(path)
+    assert isinstance(caught.value, EOFError)
+
+
+def test_a_malformed_vector_file_is_no_eof_error(tmp_path):
+    with pytest.raises(CorruptInputError) as caught:
+        load(write(tmp_path, b"2 2\na 1 2\nb 3\n"))
+    assert not isinstance(caught.value, EOFError)
+
+
 def test_binary_nan_is_rejected(tmp_path):
     data = b"1 2\na " + struct.pack("<2f", 1, float("nan")) + b"\n"
     with pytest.raises(CorruptInputError, match="NaN"):

@@ -60,6 +60,29 @@ def test_save_and_load_keep_gensims_vocabulary(tmp_path):
     assert loaded.wv.index_to_key == model.wv.index_to_key
 
 
+def test_save_and_load_keep_the_corpus_sizes(tmp_path):
+    """gensim's corpus_count and corpus_total_words (27 sentences of 81 words)
+    go through the model file, as gensim's pickle keeps them."""
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert (loaded.corpus_count, loaded.corpus_total_words) == (27, 81)
+    grown = Word2Vec.load(tmp_path / "m.w2v")
+    grown.build_vocab([["graph", "new"]], update=True)
+    grown.save(tmp_path / "g.w2v")
+    assert (Word2Vec.load(tmp_path / "g.w2v").corpus_count,
+            Word2Vec.load(tmp_path / "g.w2v").corpus_total_words) == (1, 2)
+
+
+@pytest.mark.parametrize("value", [-1, 2.5, "27"])
+def test_a_corpus_size_that_is_no_count_is_refused_before_saving(tmp_path, value):
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.corpus_count = value
+    with pytest.raises(W2VError, match=f"its corpus_count is {value!r}, not a count"):
+        model.save(tmp_path / "m.w2v")
+    assert not (tmp_path / "m.w2v").exists()
+
+
 def test_gensims_attributes():
     model = Word2Vec(SENTENCES, alpha=0.03, window=3, sg=1, **SMALL)
     assert (model.alpha, model.window, model.sg, model.vector_size, model.epochs) == (
@@ -191,6 +214,45 @@ def test_a_gensim_saved_model_loads_and_trains_on(tmp_path):
     assert not np.array_equal(model.wv.vectors[:len(theirs.wv)], theirs.wv.vectors)
 
 
+def _gzipped(wv, path: str) -> None:
+    import gzip
+    from pathlib import Path
+
+    wv.save_word2vec_format(f"{path}.txt")
+    Path(path).write_bytes(gzip.compress(Path(f"{path}.txt").read_bytes()))
+
+
+@pytest.mark.parametrize("save", [
+    lambda wv, path: wv.save(path),
+    lambda wv, path: wv.save_word2vec_format(path, binary=True),
+    lambda wv, path: wv.save_word2vec_format(path, fvocab=f"{path}.vocab", binary=False),
+    lambda wv, path: _gzipped(wv, path),
+])
+def test_word2vec_load_of_vectors_is_gensims_attribute_error_naming_the_file(tmp_path, save):
+    path = tmp_path / "vectors.kv"
+    save(Word2Vec(SENTENCES, **SMALL).wv, str(path))
+    with pytest.raises(W2VError, match=f"{path} holds word vectors") as caught:
+        Word2Vec.load(path)
+    assert isinstance(caught.value, AttributeError)
+
+
+def test_word2vec_load_of_gensims_keyed_vectors_is_an_attribute_error_naming_it(tmp_path):
+    path = tmp_path / "g.kv"
+    _gensim(sentences=SENTENCES).wv.save(str(path))
+    with pytest.raises(W2VError, match=f"{path} is a file gensim reads, but not as a "
+                                       "Word2Vec model") as caught:
+        Word2Vec.load(path)
+    assert isinstance(caught.value, AttributeError)
+
+
+def test_word2vec_load_of_another_file_is_no_attribute_error(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a model\n")
+    with pytest.raises(W2VError, match="is not a w2vpy model") as caught:
+        Word2Vec.load(path)
+    assert not isinstance(caught.value, AttributeError)
+
+
 def test_load_is_the_class_method_only():
     with pytest.raises(AttributeError, match="Word2Vec.load"):
         Word2Vec(**SMALL).load("x")
@@ -229,6 +291,55 @@ def test_end_alpha_is_the_calls_floor():
     model.train(MANY, total_examples=len(MANY), epochs=1, start_alpha=0.04, end_alpha=0.02)
     assert model.state.thread_alpha.tolist() == pytest.approx([0.02])
     assert model.min_alpha == pytest.approx(model.alpha * 1e-4)  # the model's floor stays
+
+
+ONE_THREAD = dict(min_count=1, workers=1, sample=0, vector_size=8)
+
+
+def test_a_restarted_schedule_starts_at_the_rate_reached_not_below_min_alpha(tmp_path):
+    """The rate a schedule reached is held at min_alpha: a call past its end
+    starts the next one there, not at word2vec.c's alpha * 1e-4 below it
+    (and the model saves and loads)."""
+    model = Word2Vec(MANY, min_alpha=0.01, epochs=1, **ONE_THREAD)
+    assert model.min_alpha_yet_reached == pytest.approx(0.01)
+    with pytest.warns(W2VWarning, match="at the end of its schedule"):
+        model.train(MANY, epochs=1)
+    assert model.state.schedule_alpha == pytest.approx(0.01)
+    model.save(tmp_path / "m.w2v")
+    assert Word2Vec.load(tmp_path / "m.w2v").state.schedule_alpha == pytest.approx(0.01)
+
+
+def test_a_min_alpha_above_alpha_saves_and_loads(tmp_path):
+    """The threads' rate is held at the floor even above the start (gensim
+    takes such a min_alpha too): the file's check of the rates allows it."""
+    model = Word2Vec(MANY, alpha=0.01, min_alpha=0.02, epochs=1, **ONE_THREAD)
+    assert model.state.thread_alpha.tolist() == pytest.approx([0.02])
+    model.save(tmp_path / "m.w2v")
+    loaded = Word2Vec.load(tmp_path / "m.w2v")
+    assert loaded.state.thread_alpha.tolist() == pytest.approx([0.02])
+
+
+class _StopAfterFirstEpoch:
+    def on_epoch_end(self, model) -> None:
+        model.stop_training = True
+
+
+def test_a_calls_end_alpha_goes_on_from_its_checkpoint(tmp_path):
+    """A checkpoint of a call with end_alpha goes on as the call would have:
+    the floor is part of the schedule saved, so the vectors are the
+    uninterrupted call's, bit for bit (one thread)."""
+    whole = Word2Vec(epochs=2, **ONE_THREAD)
+    whole.build_vocab(MANY)
+    whole.train(MANY, end_alpha=0.03)
+    stopped = Word2Vec(epochs=2, **ONE_THREAD)
+    stopped.build_vocab(MANY)
+    stopped.train(MANY, end_alpha=0.03, checkpoint=tmp_path / "ck.w2v",
+                  callbacks=[_StopAfterFirstEpoch()])
+    resumed = Word2Vec.load(tmp_path / "ck.w2v")
+    assert resumed.epochs_trained == 1
+    resumed.train(MANY)
+    assert resumed.state.thread_alpha.tolist() == pytest.approx([0.03])
+    assert np.array_equal(resumed.wv.vectors, whole.wv.vectors)
 
 
 def test_min_alpha_is_refused_by_the_cuda_backend():

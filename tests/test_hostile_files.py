@@ -248,6 +248,23 @@ def v1_header(members):
     return with_header(members, header)
 
 
+def v2_header(members):
+    """The header of format version 2, before gensim's corpus sizes and a
+    call's end_alpha were kept."""
+    header = header_of(members)
+    header.update(version=2)
+    for key in ("corpus_count", "corpus_total_words"):
+        del header[key]
+    del header["state"]["end_alpha"]
+    return with_header(members, header)
+
+
+def rate_under_end_alpha(members):
+    """Threads at 0.01 (a rate word2vec.c's floor allows) under an end_alpha of 0.02."""
+    members = edited_header(setting("state", "end_alpha", 0.02))(members)
+    return member("thread_alpha", lambda a: np.full_like(a, 0.01))(members)
+
+
 def huge_npy_header(members):
     """An .npy member of format 2.0 whose header claims 4 GB."""
     data = bytearray(members["counts"])
@@ -292,6 +309,19 @@ CRAFTED_MODELS = {
                                    "version is '2'"),
     "epochs_done -1": (edited_header(setting("state", "epochs_done", -1)),
                        "epochs_done is -1, outside"),
+    "a negative corpus_count": (edited_header(setting(None, "corpus_count", -1)),
+                                "corpus_count is -1, outside"),
+    "a corpus_total_words that is text": (edited_header(setting(None, "corpus_total_words",
+                                                                "81")),
+                                          "corpus_total_words is '81', not an integer"),
+    "a negative end_alpha": (edited_header(setting("state", "end_alpha", -0.5)),
+                             "state.end_alpha is -0.5, not a rate of 0 or more"),
+    "an end_alpha that is text": (edited_header(setting("state", "end_alpha", "0.1")),
+                                  "state.end_alpha is '0.1', not a number"),
+    "a thread's rate under its end_alpha": (rate_under_end_alpha,
+                                            "is outside the schedule's [0.02, 0.05]"),
+    "a version 3 header without corpus_count": (
+        edited_header(lambda h: h.pop("corpus_count")), "lacks corpus_count"),
     "more epochs done than the schedule has": (edited_header(two_epochs_done_of_one),
                                                "2 epochs are done of a schedule that ends"),
     "a negative schedule_alpha": (edited_header(setting("state", "schedule_alpha", -0.1)),
@@ -407,7 +437,8 @@ def test_a_valid_model_loads_from_stored_deflated_big_endian_and_version_1_files
                 "deflated": (model_members, zipfile.ZIP_DEFLATED),
                 "big-endian": ({**model_members, "syn0": npy(expected.astype(">f4"))},
                                zipfile.ZIP_STORED),
-                "version 1": (v1_header(model_members), zipfile.ZIP_STORED)}
+                "version 1": (v1_header(v2_header(model_members)), zipfile.ZIP_STORED),
+                "version 2": (v2_header(model_members), zipfile.ZIP_STORED)}
     for name, (members, compression) in variants.items():
         path = tmp_path / f"{name}.w2v"
         write_model(path, members, compression)
@@ -415,6 +446,8 @@ def test_a_valid_model_loads_from_stored_deflated_big_endian_and_version_1_files
         assert model.weights.syn0.dtype == np.float32 and model.epochs_trained == 1, name
         assert np.array_equal(model.weights.syn0, expected), name
         assert (model.corpus_fingerprint is None) == (name == "version 1"), name
+        old = name.startswith("version")  # gensim's corpus sizes were not kept: 0
+        assert (model.corpus_count, model.corpus_total_words) == ((0, 0) if old else (80, 280))
 
 
 def test_a_model_trained_on_the_cuda_backend_loads_without_its_output_layers(tmp_path,

@@ -76,6 +76,33 @@ def test_values_are_gensim_s(pair, call):
     assert np.allclose(call(ours), call(theirs), atol=1e-5)
 
 
+def test_n_similarity_of_one_key_each_is_similarity_exactly():
+    kv = random_vectors(n=60, size=7, seed=4)
+    keys = kv.index_to_key
+    for a in keys[:20]:
+        for b in keys:
+            assert kv.n_similarity([a], [b]) == kv.similarity(a, b), (a, b)
+    assert kv.n_similarity(["w3"], ["w3"]) == 1.0
+
+
+def test_n_similarity_is_the_cosine_of_the_means():
+    kv = random_vectors(size=6, seed=2)
+    first = kv.vectors[[1, 2]].astype(np.float64).mean(axis=0)
+    second = kv.vectors[5].astype(np.float64)
+    cosine = first @ second / (np.linalg.norm(first) * np.linalg.norm(second))
+    assert kv.n_similarity(["w1", "w2", "absent"], ["w5"]) == pytest.approx(cosine, abs=1e-6)
+    assert isinstance(kv.n_similarity(["w1"], ["w2"]), float)
+
+
+@pytest.mark.parametrize("ws1, ws2, named", [(["w1"], [], "ws2 is"), ([], ["w1"], "ws1 is"),
+                                              ([], [], "ws1 and ws2 are")])
+def test_n_similarity_of_an_empty_list_is_gensim_s_zero_division(ws1, ws2, named):
+    kv = random_vectors()
+    with pytest.raises(W2VError, match=f"n_similarity: {named} empty") as caught:
+        kv.n_similarity(ws1, ws2)
+    assert isinstance(caught.value, ZeroDivisionError)
+
+
 @requires_gensim
 def test_set_answers_are_gensim_s(pair):
     ours, theirs = pair

@@ -19,6 +19,22 @@ class NotTrainable(W2VError, RuntimeError):
     layer for it): gensim raises RuntimeError there, so this is one too."""
 
 
+class EmptyQuery(W2VError, ZeroDivisionError):
+    """A query over no keys at all (``n_similarity`` of an empty list): gensim
+    raises ZeroDivisionError there, so this is one too."""
+
+
+class TruncatedInput(CorruptInputError, EOFError):
+    """An input file that ends before what its header promises: gensim raises
+    EOFError there, so this is one too."""
+
+
+class WrongKind(W2VError, AttributeError):
+    """A file that holds another kind of thing than the loader makes (word
+    vectors given to ``Word2Vec.load``): gensim raises AttributeError there,
+    so this is one too."""
+
+
 class TrainingDiverged(RuntimeError):
     """The weights became NaN or infinite; nothing was saved."""
 

@@ -12,11 +12,12 @@ left), picking the rate up where the previous call left it, so that
 ``train(s, epochs=2)`` then ``train(s, epochs=3)`` is ``train(s)`` with
 ``epochs=5`` (bit-identical with one worker).  A call that asks for more
 passes than are left, or gives ``alpha``, starts a new schedule for its own
-passes: from ``alpha`` (default: the rate reached) down to its floor.  A call
-in gensim's words (``total_examples`` or ``total_words``) on a trained model
-starts over at ``start_alpha`` (default ``alpha``), as gensim's does.  The
-floor is ``min_alpha`` (``end_alpha`` for one call), by default word2vec.c's
-``alpha * 1e-4``.
+passes: from ``alpha`` (default: the rate reached, at its floor) down to its
+floor.  A call in gensim's words (``total_examples`` or ``total_words``) on a
+trained model starts over at ``start_alpha`` (default ``alpha``), as gensim's
+does.  The floor is ``min_alpha``, by default word2vec.c's ``alpha * 1e-4``;
+a call's ``end_alpha`` is the floor of the schedule it trains, kept (in a
+saved model and a checkpoint too) until a call starts another.
 
 gensim 4's calls answer too: the constructor trains when given ``sentences``
 or ``corpus_file``, ``build_vocab(update=True)`` grows the vocabulary,
@@ -38,9 +39,8 @@ import warnings
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
-from w2vpy import _core
 from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
-from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning
+from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning, WrongKind
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
                               numpy_parameters, training_params)
@@ -59,6 +59,7 @@ from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, T
                                         effective_min_count, grown_weights, kept_words, merged,
                                         restricted)
 from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+from w2vpy.vectors.vector_files import has_vector_header
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
 if TYPE_CHECKING:
@@ -454,8 +455,10 @@ class Word2Vec:
         start_alpha : float, optional
             gensim's name for ``alpha``.
         end_alpha : float, optional
-            gensim's floor of the rate; the floor is word2vec.c's
-            ``alpha * 1e-4`` (a warning when another is asked for).
+            gensim's floor of the rate, for this call's passes and those that
+            go on with its schedule (a later call, from a saved model or a
+            checkpoint too) until a call starts another; by default the
+            model's ``min_alpha``.
         word_count : int, default 0
             gensim's words already trained: only 0 is taken.
         queue_factor, report_delay
@@ -673,14 +676,11 @@ class Word2Vec:
         gensim (when it is installed) and converted to one that trains on.
         gensim's ``mmap`` is accepted; the file is read whole."""
         if _gensim_file(path):
-            import gensim.models
-
-            try:
-                loaded = gensim.models.Word2Vec.load(os.fspath(path), *args, **kwargs)
-            except Exception as exc:  # an unpickler fed a damaged file raises anything
-                raise CorruptInputError(f"{path} is neither a w2vpy model nor a model gensim "
-                                        f"can read ({type(exc).__name__}: {exc})") from None
-            return cls.from_gensim(loaded)
+            return cls.from_gensim(_gensim_model(path, *args, **kwargs))
+        if has_vector_header(path):
+            raise WrongKind(f"{path} holds word vectors (KeyedVectors.save or "
+                            "save_word2vec_format), not a model: read it with "
+                            "KeyedVectors.load_word2vec_format, or w2vpy.load")
         saved = load_model(path)
         try:
             model = cls(backend=saved.backend, **asdict(saved.params))
@@ -690,6 +690,7 @@ class Word2Vec:
         model.loss_history = saved.loss_history
         model.corpus_tokens, model.corpus_skipped = saved.corpus_tokens, saved.corpus_skipped
         model.corpus_fingerprint = saved.corpus_fingerprint
+        model.corpus_count, model.corpus_total_words = saved.corpus_count, saved.corpus_total_words
         model.gensim_vocab, model.vocab_grown = saved.gensim_vocab, saved.vocab_grown
         return model
 
@@ -827,8 +828,7 @@ class Word2Vec:
         """The rate the schedule has reached."""
         if self.state is None:
             return self.alpha
-        return _core.schedule_alpha(self.state.schedule_alpha, self.state.words_done,
-                                    self.state.schedule_words, _floor(self.params))
+        return self.state.alpha(self.params)
 
     def _ensure_weights(self) -> Weights:
         """The weights, made when first needed (a run that only saves the
@@ -867,7 +867,8 @@ class Word2Vec:
                 self._check_resumed_text(corpus, encoded.tokens, expect_tokens)
             self.corpus_tokens, self.corpus_skipped = encoded.tokens, encoded.skipped
             self.corpus_fingerprint = corpus.fingerprint
-            passes = self._plan(epochs, alpha, encoded.tokens)
+            passes = self._plan(epochs, alpha, encoded.tokens, floor)
+            params = replace(params, min_alpha=self.state.floor(self.params))
             reporter = ProgressLine(passes * encoded.tokens, log) if progress else None
             run = _Run(self, params, encoded, reporter)
             self.stop_training = False
@@ -946,20 +947,25 @@ class Word2Vec:
                           W2VWarning, stacklevel=4)
         return encoded
 
-    def _plan(self, epochs: int | None, alpha: float | None, epoch_words: int) -> int:
+    def _plan(self, epochs: int | None, alpha: float | None, epoch_words: int,
+              end_alpha: float | None = None) -> int:
         """How many passes this call trains, starting a new schedule when they
-        go past the current one or alpha is given (see the module's text)."""
+        go past the current one or alpha is given (see the module's text);
+        ``end_alpha`` (gensim's) is the floor of the schedule from now on."""
         state = self.state
         left = state.epochs_left
         passes = epochs if epochs is not None else (left or self.params.epochs)
         if alpha is None and passes <= left:
+            if end_alpha is not None:
+                state.end_alpha = end_alpha
             return passes
-        start = alpha if alpha is not None else state.alpha
+        # the rate reached, at the floor it was held at (not below it)
+        start = alpha if alpha is not None else state.alpha(self.params)
         if alpha is None and left == 0:
             warnings.warn(f"the learning rate is at the end of its schedule ({start:g}): these "
                           f"{passes} epochs will barely move the vectors; give alpha= to train "
                           "at a higher rate", W2VWarning, stacklevel=4)
-        state.extend(start, passes, epoch_words, self.params)
+        state.extend(start, passes, epoch_words, self.params, end_alpha)
         return passes
 
     def _train_cuda(self, corpus, params: TrainingParams, epochs, callbacks, alpha,
@@ -1137,7 +1143,23 @@ class _Run:
 
     def finish(self) -> None:
         if self.reporter is not None:
-            self.reporter(self.words, self.model.state.alpha, True)
+            self.reporter(self.words, self.model.state.alpha(self.params), True)
+
+
+def _gensim_model(path: object, *args: Any, **kwargs: Any) -> Any:
+    """The gensim ``Word2Vec`` pickled at ``path``: one of another class
+    (gensim's KeyedVectors) is a ``WrongKind``, as gensim's AttributeError."""
+    import gensim.models
+
+    try:
+        loaded = gensim.models.Word2Vec.load(os.fspath(path), *args, **kwargs)
+    except AttributeError as exc:  # gensim's answer to a pickle of another class
+        raise WrongKind(f"{path} is a file gensim reads, but not as a Word2Vec model "
+                        f"({exc})") from None
+    except Exception as exc:  # an unpickler fed a damaged file raises anything
+        raise CorruptInputError(f"{path} is neither a w2vpy model nor a model gensim "
+                                f"can read ({type(exc).__name__}: {exc})") from None
+    return loaded
 
 
 def _grown_lock_factors(factors: np.ndarray, words: int) -> np.ndarray:
@@ -1271,11 +1293,6 @@ def _frequency_vocab(ranked: list[tuple[str, int]], min_count: int) -> Vocabular
             words.append(word.encode(KEY_ENCODING))
             counts.append(int(count))
     return Vocabulary(words=words, counts=np.asarray(counts, dtype=np.int64))
-
-
-def _floor(params: TrainingParams) -> float:
-    """The C core's floor: min_alpha, or -1 for word2vec.c's alpha * 1e-4."""
-    return -1.0 if params.min_alpha is None else params.min_alpha
 
 
 def _source_of(corpus) -> object:

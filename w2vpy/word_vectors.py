@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from w2vpy.errors import W2VError, W2VWarning
+from w2vpy.errors import EmptyQuery, W2VError, W2VWarning
 from w2vpy.parameters import check_count
 from w2vpy.training.weights import checked_lock_factors
 from w2vpy.vectors import gensim_evaluation
@@ -46,6 +46,23 @@ def _ensure_list(value) -> list:
     if isinstance(value, KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):
         return [value]
     return list(value)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row at unit length, in float32 (or wider, as the rows are); a zero
+    row stays zero.  The one normalisation every cosine here goes through, so
+    that two ways to one cosine give the same bits."""
+    kind = np.result_type(matrix.dtype, np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True).astype(kind)
+    norms[norms == 0] = 1
+    return (matrix / norms).astype(kind)
+
+
+def _cosine(unit_a: np.ndarray, unit_b: np.ndarray) -> float:
+    """The cosine of two unit rows: their dot product, and exactly 1 for one
+    direction (a float32 unit row's square sums to 1 only within rounding;
+    gensim's ``1 - similarity(w, w)`` is 0)."""
+    return 1.0 if np.array_equal(unit_a, unit_b) else float(unit_a @ unit_b)
 
 
 def _float_dtype(dtype: object) -> np.dtype:
@@ -322,10 +339,7 @@ class KeyedVectors:
     def unit_vectors(self) -> np.ndarray:
         """Rows scaled to unit length (zero rows stay zero)."""
         if self._unit is None:
-            kind = np.result_type(self.vectors.dtype, np.float32)
-            norms = np.linalg.norm(self.vectors, axis=1, keepdims=True).astype(kind)
-            norms[norms == 0] = 1
-            self._unit = (self.vectors / norms).astype(kind)
+            self._unit = _unit_rows(self.vectors)
         return self._unit
 
     def get_normed_vectors(self) -> np.ndarray:
@@ -534,26 +548,29 @@ class KeyedVectors:
 
     def similarity(self, a: Key, b: Key) -> float:
         """Cosine similarity of two words (a W2VError for a zero vector)."""
-        same = self.get_index(a) == self.get_index(b)
-        cosine = float(self._direction_of(a) @ self._direction_of(b))
-        # a float32 unit row's square sums to 1 only within rounding; gensim's 1 - similarity(w, w) is 0
-        return 1.0 if same else cosine
+        return _cosine(self._direction_of(a), self._direction_of(b))
 
     def distance(self, a: Key, b: Key) -> float:
         """Cosine distance, ``1 - similarity``."""
         return 1 - self.similarity(a, b)
 
     def n_similarity(self, ws1: Sequence[Key], ws2: Sequence[Key]) -> float:
-        """Cosine of the means of two sets of keys (raw rows; missing keys skipped, as gensim)."""
-        if not (len(ws1) and len(ws2)):
-            raise W2VError("n_similarity needs two non-empty lists of keys")
-        means = [self.get_mean_vector(ws, pre_normalize=False).astype(np.float64)
-                 for ws in (ws1, ws2)]
-        norms = [np.linalg.norm(m) for m in means]
-        if not (norms[0] > 0 and norms[1] > 0):
-            raise W2VError(f"n_similarity: the mean of {ws1 if not norms[0] > 0 else ws2!r} "
-                           "has no direction (no key present, or zero vectors)")
-        return float(means[0] @ means[1] / (norms[0] * norms[1]))
+        """Cosine of the means of two sets of keys (raw rows; missing keys
+        skipped, as gensim), computed as ``similarity`` is: of one key each,
+        it is ``similarity`` exactly.  An empty list is an ``EmptyQuery``
+        (a ZeroDivisionError, as gensim's)."""
+        empty = [name for name, ws in (("ws1", ws1), ("ws2", ws2)) if not len(ws)]
+        if empty:
+            verb = "is" if len(empty) == 1 else "are"
+            raise EmptyQuery(f"n_similarity: {' and '.join(empty)} {verb} empty: the mean of no "
+                             "keys has no direction")
+        means = np.stack([self.get_mean_vector(ws, pre_normalize=False) for ws in (ws1, ws2)])
+        for ws, mean in zip((ws1, ws2), means):
+            if not np.linalg.norm(mean) > 0:
+                raise W2VError(f"n_similarity: the mean of {ws!r} has no direction (no key "
+                               "present, or zero vectors)")
+        units = _unit_rows(means)
+        return _cosine(units[0], units[1])
 
     def distances(self, word_or_vector, other_words: Iterable = ()) -> np.ndarray:
         """Cosine distances from a key or vector to ``other_words`` (default:

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, TruncatedInput, W2VError
 from w2vpy.text.prepared import storage
 # the decompression and format sniffing that Corpus uses, so that a piece
 # reads a file's bytes exactly as training from the file would
@@ -161,6 +161,8 @@ def _raw_chunks(piece: Piece) -> Iterator[bytes]:
                 yield from _range_chunks(f, piece, fs.size(path))
             else:
                 yield from _decompressed(f, piece.kind, piece.url)
+    except TruncatedInput:  # _decompressed's own, naming the file: an EOFError too
+        raise
     except _DECOMPRESSION_ERRORS as exc:
         raise CorruptInputError(f"{piece.url}: corrupt or truncated compressed file "
                                 f"({exc})") from None

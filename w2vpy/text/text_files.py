@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Generator, Iterator, Union
 
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, TruncatedInput, W2VError
 from w2vpy.system.paths import file_kind
 from w2vpy.system.spool import closed_on_error, flush_spool, open_spool, write_spool
 
@@ -163,8 +163,8 @@ def _decompressed(raw: BinaryIO, kind: str, name: str) -> Iterator[bytes]:
         elif stream.needs_input and not data:
             data = raw.read(CHUNK_BYTES)
             if not data:
-                raise CorruptInputError(f"{name}: truncated {kind} file (it ends inside a "
-                                        "compressed stream)")
+                raise TruncatedInput(f"{name}: truncated {kind} file (it ends inside a "
+                                     "compressed stream)")
         out = stream.decompress(data, CHUNK_BYTES)
         data = b""
         if out:
@@ -205,6 +205,8 @@ def _read_chunks(source: Source, kind: str | None, name: str) -> Iterator[bytes]
             chunks = (iter(lambda: f.read(CHUNK_BYTES), b"") if kind is None
                       else _decompressed(f, kind, name))
             yield from chunks
+    except TruncatedInput:  # _decompressed's own, naming the file: an EOFError too
+        raise
     except _DECOMPRESSION_ERRORS as exc:
         raise CorruptInputError(f"{name}: corrupt or truncated compressed file ({exc})") from exc
     except OSError as exc:

@@ -57,7 +57,10 @@ class TrainingState:
     ``schedule_alpha`` down to 1e-4 of it over ``schedule_words`` words, which
     ends at epoch ``schedule_end_epoch``.  Each thread's random stream and
     last computed rate are carried, so that resuming at an epoch end goes on
-    exactly as the run would have (bit-identical with one thread)."""
+    exactly as the run would have (bit-identical with one thread).  The rate
+    is held at a floor: ``end_alpha`` where a call gave one (gensim's, kept
+    until a new schedule starts, so that the passes that go on with this
+    schedule keep it), else the model's ``min_alpha`` or word2vec.c's."""
     schedule_alpha: float
     schedule_words: int
     words_done: int
@@ -65,6 +68,7 @@ class TrainingState:
     epochs_done: int
     thread_random: np.ndarray  # uint64, one per worker
     thread_alpha: np.ndarray   # float32, one per worker
+    end_alpha: float | None = None
 
     @classmethod
     def start(cls, params: TrainingParams, train_words: int) -> TrainingState:
@@ -73,19 +77,27 @@ class TrainingState:
         return cls(params.starting_alpha, params.epochs * train_words, 0, params.epochs, 0,
                    *_fresh_threads(params.workers, params.seed, params.starting_alpha))
 
-    @property
-    def alpha(self) -> float:
-        """The rate the schedule has reached."""
-        return _core.schedule_alpha(self.schedule_alpha, self.words_done, self.schedule_words)
+    def floor(self, params: TrainingParams) -> float | None:
+        """The rate's floor (None: word2vec.c's ``alpha * 1e-4``)."""
+        return self.end_alpha if self.end_alpha is not None else params.min_alpha
+
+    def alpha(self, params: TrainingParams) -> float:
+        """The rate the schedule has reached, held at its floor as the threads hold it."""
+        floor = self.floor(params)
+        return _core.schedule_alpha(self.schedule_alpha, self.words_done, self.schedule_words,
+                                    -1.0 if floor is None else floor)
 
     @property
     def epochs_left(self) -> int:
         return max(self.schedule_end_epoch - self.epochs_done, 0)
 
-    def extend(self, alpha: float, epochs: int, epoch_words: int, params: TrainingParams) -> None:
-        """A new schedule from ``alpha`` to its floor over ``epochs`` passes of
-        ``epoch_words`` words; the threads' streams go on."""
+    def extend(self, alpha: float, epochs: int, epoch_words: int, params: TrainingParams,
+               end_alpha: float | None = None) -> None:
+        """A new schedule from ``alpha`` to its floor (``end_alpha``, or the
+        model's) over ``epochs`` passes of ``epoch_words`` words; the threads'
+        streams go on."""
         self.schedule_alpha = alpha
+        self.end_alpha = end_alpha
         self.schedule_words = epochs * epoch_words
         self.words_done = 0
         self.schedule_end_epoch = self.epochs_done + epochs

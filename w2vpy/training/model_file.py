@@ -44,11 +44,13 @@ from w2vpy.text.vocab import Vocabulary
 
 FORMAT = "w2vpy-model"
 #: raised when what is saved changes; a reader refuses newer versions.
-#: Version 1 had no text fingerprint and no vocabulary totals in its header.
-FORMAT_VERSION = 2
+#: Version 1 had no text fingerprint and no vocabulary totals in its header;
+#: version 2 no corpus_count and corpus_total_words (gensim's: read as 0) and no
+#: state.end_alpha (a call's floor of the rate: read as none, the model's).
+FORMAT_VERSION = 3
 _ZIP_MAGIC = b"PK\x03\x04"
 _STATE_FIELDS = ("schedule_alpha", "schedule_words", "words_done", "schedule_end_epoch",
-                 "epochs_done")
+                 "epochs_done", "end_alpha")
 #: each member's element type (numpy kind and size); the output layers are optional
 _MEMBER_TYPES = {"header": "u1", "words": "u1", "word_ends": "i8", "counts": "i8",
                  "syn0": "f4", "syn1": "f4", "syn1neg": "f4", "thread_random": "u8",
@@ -94,6 +96,8 @@ def save_model(model, path: str | os.PathLike[str],
         "corpus_tokens": model.corpus_tokens,
         "corpus_skipped": model.corpus_skipped,
         "corpus_fingerprint": model.corpus_fingerprint,
+        "corpus_count": _size_attribute(model, "corpus_count"),
+        "corpus_total_words": _size_attribute(model, "corpus_total_words"),
         # absent from older files: a model of word2vec.c's vocabulary
         "gensim_vocab": bool(getattr(model, "gensim_vocab", False)),
         "vocab_grown": bool(getattr(model, "vocab_grown", False)),
@@ -116,6 +120,18 @@ def save_model(model, path: str | os.PathLike[str],
         np.savez(f, **arrays)
         if before_commit is not None:
             before_commit()
+
+
+def _size_attribute(model, name: str) -> int:
+    """gensim's corpus_count or corpus_total_words, a public attribute: None
+    (a gensim model that never counted) is 0; what no count is, is refused
+    before the file is written."""
+    value = getattr(model, name, 0) or 0
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
+            0 <= value <= INT64_MAX):
+        raise W2VError(f"cannot save the model: its {name} is {_shown(value)}, not a count "
+                       f"of 0 to {INT64_MAX}")
+    return int(value)
 
 
 def load_model(path: str | os.PathLike[str]) -> SavedModel:
@@ -354,6 +370,17 @@ def _rate(path: Path, where: str, value: Any) -> float:
     return float(value)
 
 
+def _floor(path: Path, where: str, value: Any) -> float | None:
+    """A floor of the rate (gensim's end_alpha), or none: at least 0, finite in float32."""
+    if value is None:
+        return None
+    if type(value) not in (int, float):
+        raise _corrupt(path, f"the model header's {where} is {_shown(value)}, not a number")
+    if not 0 <= value <= _FLOAT32_MAX:
+        raise _corrupt(path, f"the model header's {where} is {value}, not a rate of 0 or more")
+    return float(value)
+
+
 def _fingerprint(path: Path, where: str, value: Any) -> str | None:
     if value is None:
         return None
@@ -412,6 +439,9 @@ def _schema(version: int) -> dict[str, Check]:
     if version >= 2:
         vocab.update(size=_integer(1, INT64_MAX), word_bytes=count, train_words=count)
         top["corpus_fingerprint"] = _fingerprint
+    if version >= 3:
+        top.update(corpus_count=count, corpus_total_words=count)
+        state["end_alpha"] = _floor
     return top
 
 
@@ -519,6 +549,10 @@ class SavedModel:
     corpus_tokens: int
     corpus_skipped: int
     corpus_fingerprint: str | None
+    #: gensim's sentences and words of the text build_vocab counted (0 in a
+    #: file of format version 2 or older, which did not keep them)
+    corpus_count: int = 0
+    corpus_total_words: int = 0
     #: the model presents gensim's vocabulary (no ``</s>`` in its ``wv``)
     gensim_vocab: bool = False
     #: grown by build_vocab(update=True): new words at the end, out of count order
@@ -533,7 +567,10 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
     for name in ("syn0", *_OUTPUT_LAYERS):
         if name in arrays:
             _check_finite(path, name, arrays[name])
-    _check_threads(path, arrays["thread_alpha"], header["state"]["schedule_alpha"])
+    state = header["state"]
+    floor = state.get("end_alpha")
+    _check_threads(path, arrays["thread_alpha"], state["schedule_alpha"],
+                   header["params"].min_alpha if floor is None else floor)
     _check_losses(path, arrays["loss_history"])
     vocab = header["vocab"]
     return SavedModel(
@@ -545,6 +582,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
         loss_history=arrays["loss_history"].tolist(),
         corpus_tokens=header["corpus_tokens"], corpus_skipped=header["corpus_skipped"],
         corpus_fingerprint=header.get("corpus_fingerprint"),
+        corpus_count=header.get("corpus_count", 0),
+        corpus_total_words=header.get("corpus_total_words", 0),
         gensim_vocab=header.get("gensim_vocab", False),
         vocab_grown=header.get("vocab_grown", False))
 
@@ -594,16 +633,20 @@ def _check_finite(path: Path, name: str, matrix: np.ndarray) -> None:
             raise _corrupt(path, f"{name} holds NaN or infinity (row {row})")
 
 
-def _check_threads(path: Path, alphas: np.ndarray, schedule_alpha: float) -> None:
+def _check_threads(path: Path, alphas: np.ndarray, schedule_alpha: float,
+                   min_alpha: float | None) -> None:
     """Each thread's rate is where word2vec.c's schedule can be: between its
-    floor (1e-4 of the start) and its start, in float32.  (Any 64-bit value is
-    a state of the threads' random generator.)"""
+    floor (``min_alpha``, else 1e-4 of the start) and its start (the start
+    before the first word, the floor after, where the floor is higher), in
+    float32.  (Any 64-bit value is a state of the threads' random generator.)"""
     start = np.float32(schedule_alpha)
-    floor = np.float32(start * 1e-4) * np.float32(1 - 1e-6)
-    bad = ~(np.isfinite(alphas) & (alphas >= floor) & (alphas <= start))
+    held = np.float32(start * 1e-4 if min_alpha is None else min_alpha)
+    floor = min(start, held) * np.float32(1 - 1e-6)
+    top = max(start, held)
+    bad = ~(np.isfinite(alphas) & (alphas >= floor) & (alphas <= top))
     if bad.any():
         raise _corrupt(path, f"thread {int(np.argmax(bad))}'s learning rate "
-                             f"{alphas[bad][0]} is outside the schedule's [{floor:g}, {start:g}]")
+                             f"{alphas[bad][0]} is outside the schedule's [{floor:g}, {top:g}]")
 
 
 def _check_losses(path: Path, losses: np.ndarray) -> None:

@@ -14,6 +14,7 @@ import numbers
 import os
 import re
 import shutil
+import stat
 import warnings
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -24,7 +25,7 @@ from w2vpy import _core
 from w2vpy.system.atomic import atomic_write
 from w2vpy.text.text_files import (_DECOMPRESSION_ERRORS, CHUNK_BYTES, _decompressed,
                                    compression_of)
-from w2vpy.errors import CorruptInputError, W2VError
+from w2vpy.errors import CorruptInputError, TruncatedInput, W2VError
 from w2vpy.system.paths import open_input_file
 
 #: Longest word accepted by the reader, in bytes (word2vec.c's is 98; gensim
@@ -203,6 +204,8 @@ def _vector_file_chunks(path: Path) -> Iterator[bytes]:
                 yield from iter(lambda: raw.read(CHUNK_BYTES), b"")
             else:
                 yield from _decompressed(raw, kind, str(path))
+        except TruncatedInput:  # _decompressed's own, naming the file: an EOFError too
+            raise
         except _DECOMPRESSION_ERRORS as exc:
             raise CorruptInputError(f"{path}: corrupt or truncated compressed file ({exc})") from exc
         except OSError as exc:
@@ -403,8 +406,8 @@ def _text_records(buf: _Buffer, path: Path, size: int | None, count: int | None,
         yield parts[0], _text_values(parts, size, path, lineno), lineno
         found += 1
     if count is not None and found < count:
-        raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors, "
-                                f"found {found}")
+        raise TruncatedInput(f"{path}: truncated: the header promises {count} vectors, "
+                             f"found {found}")
 
 
 def _text_values(parts: list[bytes], size: int, path: Path, lineno: int) -> list[float]:
@@ -437,8 +440,8 @@ def _binary_records(buf: _Buffer, path: Path, size: int, count: int, strict: boo
         space = buf.find(b" ", MAX_READ_WORD_BYTES + 1)
         if space < 0:
             if buf.available() <= MAX_READ_WORD_BYTES:
-                raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors "
-                                        f"and the file ends at vector {i}")
+                raise TruncatedInput(f"{path}: truncated: the header promises {count} vectors "
+                                     f"and the file ends at vector {i}")
             raise CorruptInputError(f"{path}: malformed at vector {i} of {count} (no word "
                                     f"ending in a space within {MAX_READ_WORD_BYTES} bytes)")
         word = buf.take(space)
@@ -446,8 +449,8 @@ def _binary_records(buf: _Buffer, path: Path, size: int, count: int, strict: boo
             raise CorruptInputError(f"{path}: vector {i} of {count} has a word of {word[:40]!r}: "
                                     "not a binary vector file, or a damaged one")
         if not buf.ensure(1 + record):
-            raise CorruptInputError(f"{path}: truncated: the header promises {count} vectors "
-                                    f"and vector {i} is incomplete")
+            raise TruncatedInput(f"{path}: truncated: the header promises {count} vectors "
+                                 f"and vector {i} is incomplete")
         buf.take(1)
         values = np.frombuffer(buf.take(record), dtype="=f4")
         if strict:
@@ -471,6 +474,25 @@ def _end_of_record(buf: _Buffer, path: Path, i: int, count: int,
     if newline:
         buf.take(1)
     return newline_after
+
+
+def has_vector_header(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a regular file that begins as a word2vec vector
+    file does (a ``<words> <size>`` line, plain or compressed): what
+    ``KeyedVectors.save`` writes.  Only the first line is read; a named pipe
+    is never opened (it would wait for a writer)."""
+    path = Path(path)
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        chunks = _vector_file_chunks(path)
+        try:
+            _read_header(_Buffer(chunks), path)
+        finally:
+            chunks.close()
+    except (W2VError, OSError):
+        return False
+    return True
 
 
 def read_word2vec(path: str | os.PathLike[str], binary: bool | None = None,
