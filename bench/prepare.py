@@ -109,7 +109,7 @@ def one(corpus: str, output: str, workers: int) -> None:
 
     from distributed import Client, LocalCluster
 
-    from w2vpy.prepare import prepare
+    from w2vpy.preparation import prepare
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \

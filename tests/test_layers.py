@@ -76,3 +76,22 @@ def test_the_check_sees_an_upward_import(tmp_path):
     assert found == {"w2vpy.model", "w2vpy.word_vectors", "w2vpy._core", "w2vpy.text.vocab"}
     assert not allowed("system", "w2vpy.text.vocab") and allowed("training", "w2vpy.text.vocab")
     assert not allowed("text", "w2vpy.model") and allowed("text", "w2vpy._core")
+
+
+def test_prepare_is_the_function_and_costs_nothing_until_asked_for():
+    """``w2vpy.prepare(source, output)`` as the docs call it: the package's
+    name is the function (also after its module was imported, which would
+    replace a submodule's name), and ``import w2vpy`` loads none of its
+    pipeline."""
+    import subprocess
+    import sys
+    script = ("import sys, w2vpy\n"
+              "assert not any(m.startswith('w2vpy.distributed') for m in sys.modules)\n"
+              "import w2vpy.preparation\n"
+              "from w2vpy import prepare\n"
+              "assert callable(prepare) and prepare is w2vpy.prepare\n"
+              "assert prepare is w2vpy.preparation.prepare\n"
+              "print(prepare.__name__)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "prepare"

@@ -124,7 +124,7 @@ def prepared(text, tmp_path_factory) -> Path:
     """The text prepared by w2v-prepare's pipeline (w2vpy.prepare) on a Dask
     cluster of threads in this process, once for every cell."""
     distributed = pytest.importorskip("distributed", reason="prepare needs the dask extra")
-    from w2vpy.prepare import prepare
+    from w2vpy.preparation import prepare
 
     out = tmp_path_factory.mktemp("prepared") / "corpus"
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:

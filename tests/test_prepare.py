@@ -27,7 +27,7 @@ import w2vpy  # noqa: E402
 from w2vpy import W2VError, Word2Vec  # noqa: E402
 from w2vpy.cli import main as w2v_train_main  # noqa: E402
 from w2vpy.errors import CorruptInputError  # noqa: E402
-from w2vpy.prepare import WORK_DIRECTORY, prepare  # noqa: E402
+from w2vpy.preparation import WORK_DIRECTORY, prepare  # noqa: E402
 from w2vpy.text.prepared import MANIFEST_NAME, is_prepared, open_prepared  # noqa: E402
 from w2vpy.text.text_files import Corpus  # noqa: E402
 from w2vpy.text.vocab import build_vocab  # noqa: E402

@@ -21,7 +21,7 @@ from w2vpy.distributed.phrasing import TABLE_NAME  # noqa: E402
 from w2vpy.distributed.pieces import expand_sources, plan_pieces  # noqa: E402
 from w2vpy.parameters import phrase_params  # noqa: E402
 from w2vpy.phrases import PhraseModel, phrases  # noqa: E402
-from w2vpy.prepare import WORK_DIRECTORY, _Job, prepare  # noqa: E402
+from w2vpy.preparation import WORK_DIRECTORY, _Job, prepare  # noqa: E402
 from w2vpy.text.prepared import open_prepared  # noqa: E402
 from w2vpy.text.text_files import Corpus  # noqa: E402
 from w2vpy.text.vocab import build_vocab  # noqa: E402

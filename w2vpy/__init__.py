@@ -41,5 +41,16 @@ from w2vpy.errors import CorruptInputError, TrainingDiverged, W2VError, W2VWarni
 from w2vpy.model import Word2Vec  # noqa: E402
 from w2vpy.word_vectors import KeyedVectors, WordVectors, load  # noqa: E402
 
-__all__ = ["train", "load", "Word2Vec", "KeyedVectors", "WordVectors", "W2VError", "W2VWarning",
-           "CorruptInputError", "TrainingDiverged"]
+__all__ = ["train", "load", "prepare", "Word2Vec", "KeyedVectors", "WordVectors", "W2VError",
+           "W2VWarning", "CorruptInputError", "TrainingDiverged"]
+
+
+def __getattr__(name: str) -> object:
+    """``w2vpy.prepare``, imported when first asked for: its pipeline's modules
+    are not needed to train, so ``import w2vpy`` does not pay for them (the
+    module is ``w2vpy.preparation``, so importing it never replaces the
+    function's name on the package)."""
+    if name == "prepare":
+        from w2vpy.preparation import prepare
+        return prepare
+    raise AttributeError(f"module 'w2vpy' has no attribute {name!r}")

@@ -675,7 +675,7 @@ PREPARE_USAGE = usage_text("CORPUS PREPARATION on a Dask cluster (w2vpy)", PREPA
 
 
 def prepare_command(argv: Sequence[str]) -> int:
-    from w2vpy.prepare import prepare
+    from w2vpy.preparation import prepare
 
     if not argv:
         sys.stdout.write(PREPARE_USAGE)

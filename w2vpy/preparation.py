@@ -1,5 +1,5 @@
-"""``w2vpy.prepare``: count and encode a corpus of any size on a Dask cluster,
-for training on one box.
+"""``w2vpy.prepare`` (this module: ``w2vpy.preparation``): count and encode a
+corpus of any size on a Dask cluster, for training on one box.
 
 The job (see ``w2vpy.distributed`` for each step):
 
