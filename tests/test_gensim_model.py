@@ -416,3 +416,54 @@ def test_prepare_vocab_update_grows_as_build_vocab_update():
     assert stepped.wv.index_to_key == built.wv.index_to_key
     assert _counts(stepped.wv) == _counts(built.wv)
     assert _counts(stepped.wv)["new"] == 3 and _counts(stepped.wv)["graph"] == 4
+
+
+# -- max_vocab_size: sentences pruned as gensim's, text files as word2vec.c's ----------------
+@pytest.mark.parametrize("seed", range(6))
+def test_sentences_past_max_vocab_size_are_pruned_as_gensims(seed):
+    rng = np.random.default_rng(seed)
+    sentences = [[f"w{int(z)}" for z in rng.zipf(1.4, size=rng.integers(1, 12))]
+                 for _ in range(80)]
+    max_vocab_size = int(rng.integers(3, 15))
+    ours = Word2Vec(vector_size=8, min_count=1, max_vocab_size=max_vocab_size)
+    theirs = _gensim(max_vocab_size=max_vocab_size)
+    assert ours.scan_vocab(sentences) == theirs.scan_vocab(sentences)
+    assert ours.raw_vocab == dict(theirs.raw_vocab)
+    assert len(ours.raw_vocab) < len({w for s in sentences for w in s})  # it did prune
+
+
+def test_gensims_pruning_worked_by_hand():
+    # after sentence 3 there are 3 words > 2: prune under 1 (none), then after
+    # sentence 4 under 2 ('eps'); after sentence 5 under 3 ('survey', seen twice)
+    sentences = [["graph", "system"], ["graph", "system"], ["system", "eps"],
+                 ["graph", "system"], ["minors", "survey", "minors", "survey", "minors"]]
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=2, workers=1)
+    model.build_vocab(sentences)
+    assert _counts(model.wv) == {"system": 4, "graph": 3, "minors": 3}
+    assert (model.vocab.prune_events, model.vocab.pruned_words) == (3, 2)
+    model.train(sentences)  # the words encode without the counter that pruned
+    assert np.isfinite(model.wv.vectors).all()
+
+
+def test_a_text_file_past_max_vocab_size_keeps_word2vec_c_pruning(tmp_path):
+    from w2vpy.text.text_files import Corpus
+    from w2vpy.text.vocab import build_vocab
+
+    sentences = [["graph", "system"], ["graph", "system"], ["system", "eps"],
+                 ["graph", "system"], ["minors", "survey", "minors", "survey", "minors"]]
+    path = tmp_path / "text.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in sentences))
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=4, workers=1)
+    model.build_vocab(str(path))
+    with Corpus(path) as corpus:
+        expected = build_vocab(corpus, 1, 4)
+    assert expected.prune_events > 0
+    assert model.vocab.words == expected.words
+    assert model.vocab.counts.tolist() == expected.counts.tolist()
+
+
+def test_an_iterator_past_max_vocab_size_keeps_word2vec_c_pruning_with_a_warning():
+    sentences = [["graph", "system"], ["system", "eps"], ["minors", "survey", "trees"]]
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=2, workers=1)
+    with pytest.warns(W2VWarning, match="iterator, which cannot be counted again"):
+        model.scan_vocab(iter(sentences))

@@ -58,8 +58,8 @@ from w2vpy.training.scoring import output_word_probabilities, sentence_score
 from w2vpy.training.subsampling import keep_probability
 from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, TrimRule,
                                         effective_min_count, grown_weights, kept_words, merged)
-from w2vpy.text.vocab import (CountedWords, Vocabulary, count_words, read_vocab_counts,
-                              save_vocab)
+from w2vpy.text.vocab import (CountedWords, Vocabulary, count_words, gensim_pruned_counts,
+                              read_vocab_counts, save_vocab)
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
 if TYPE_CHECKING:
@@ -118,8 +118,26 @@ def counted_words(corpus, params: TrainingParams, read_vocab_path=None,
         return CountedWords.of(corpus.vocabulary())
     if read_vocab_path is not None:
         return read_vocab_counts(read_vocab_path)
-    return count_words(corpus, params.max_vocab_size, record_tokens=record_tokens,
-                       read_ahead=params.workers > 1, threads=params.workers)
+    counted = count_words(corpus, params.max_vocab_size, record_tokens=record_tokens,
+                          read_ahead=params.workers > 1, threads=params.workers)
+    if counted.prune_events and isinstance(corpus, SentenceCorpus):
+        return _gensims_pruning(corpus, params, counted)
+    return counted
+
+
+def _gensims_pruning(corpus: SentenceCorpus, params: TrainingParams,
+                     counted: CountedWords) -> CountedWords:
+    """Sentences (gensim's source) past max_vocab_size are pruned as gensim
+    prunes them (after a sentence, the words under a rising least count),
+    counted again; a text file keeps word2vec.c's ReduceVocab.  Sentences
+    that cannot be read again keep word2vec.c's, with a warning."""
+    if not corpus.can_read_again:
+        warnings.warn(f"{corpus.name} outgrew max_vocab_size={params.max_vocab_size} and is an "
+                      "iterator, which cannot be counted again: pruned as word2vec.c's "
+                      "ReduceVocab, not as gensim's (pass a list to get gensim's)", W2VWarning,
+                      stacklevel=2)
+        return counted
+    return gensim_pruned_counts(corpus, params.max_vocab_size, counted)
 
 
 def written_vocab(vocab: Vocabulary, params: TrainingParams, log: TextIO | None,
@@ -382,10 +400,11 @@ class Word2Vec:
         word and its count, none dropped yet, kept for ``prepare_vocab``
         (``raw_vocab``).
 
-        Counting is word2vec.c's: past ``max_vocab_size`` words it prunes as
-        ReduceVocab, which has no rule, so ``trim_rule`` (and
-        ``progress_per``, ``workers``) are accepted for gensim's scripts with
-        no effect here; ``prepare_vocab`` applies a trim_rule.
+        Counting is word2vec.c's; past ``max_vocab_size`` words, sentences are
+        pruned as gensim's and a text file as word2vec.c's ReduceVocab, neither
+        with a rule, so ``trim_rule`` (and ``progress_per``, ``workers``) are
+        accepted for gensim's scripts with no effect here; ``prepare_vocab``
+        applies a trim_rule.
 
         Returns
         -------

@@ -23,7 +23,7 @@ from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.system.paths import open_input_file
 from w2vpy.system.spool import (closed_on_error, flush_spool, open_spool, write_spool,
                                  write_spool_at)
-from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END, tokenize
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
@@ -142,6 +142,42 @@ class CountedWords:
             _remap=remap,
             _recorded=self._recorded,
         )
+
+
+def gensim_pruned_counts(corpus, max_vocab_size: int,
+                         counted: CountedWords) -> CountedWords:
+    """gensim's count of sentences past ``max_vocab_size``, for a corpus of
+    sentences that word2vec.c's counting (``counted``) pruned: after a
+    sentence that leaves more than ``max_vocab_size`` words, every word seen
+    fewer than ``min_reduce`` times is dropped, ``min_reduce`` starting at 1
+    and growing by one each time (gensim.utils.prune_vocab).  Read again from
+    the corpus's text (word2vec.c's tokens, a ``</s>`` ending each sentence);
+    rows by count, ties in the order the counts last began."""
+    if counted._recorded is not None:  # its entries number the pruned counter's words
+        counted._recorded.file.close()
+    counts: dict[bytes, int] = {}
+    sentences = tokens = pruned_words = prune_events = 0
+    min_reduce = 1
+    for chunk in corpus.chunks():
+        for token in tokenize(bytes(chunk)):
+            tokens += 1
+            if token != SENTENCE_END:
+                counts[token] = counts.get(token, 0) + 1
+                continue
+            sentences += 1
+            if len(counts) > max_vocab_size:
+                rare = [word for word, count in counts.items() if count < min_reduce]
+                for word in rare:
+                    del counts[word]
+                pruned_words += len(rare)
+                prune_events += 1
+                min_reduce += 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep dict order
+    vocab = Vocabulary(words=[SENTENCE_END] + [word for word, _ in ranked],
+                       counts=np.asarray([sentences] + [count for _, count in ranked],
+                                         dtype=np.int64),
+                       pruned_words=pruned_words, prune_events=prune_events)
+    return replace(CountedWords.of(vocab), tokens=tokens)
 
 
 def sorted_counts(counter: _core.WordCounter,
