@@ -40,11 +40,6 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
         "TestWord2VecModel.test_train_with_explicit_param": "train() counts the text itself: "
             "total_examples/total_words and epochs are optional (gensim raises ValueError "
             "without them)",
-        "TestWord2VecModel.test_max_final_vocab": "calls scan_vocab, a gensim internal",
-        "TestWord2VecModel.test_total_word_count": "calls scan_vocab, a gensim internal",
-        "TestWord2VecModel.test_prune_vocab": "max_vocab_size prunes as word2vec.c's "
-            "ReduceVocab (every word at the lowest counts, repeatedly), so max_vocab_size=2 "
-            "leaves no word; gensim keeps the most frequent",
         "TestWord2VecModel.test_compute_training_loss": "9 sentences of 29 words, sample=1e-3 "
             "(word2vec.c's subsampling keeps about one word in ten) and word2vec.c's 12 "
             "workers, each on its piece of the text: no pair is trained, so the loss is 0 "

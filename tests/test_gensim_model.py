@@ -421,3 +421,160 @@ def test_a_grown_vocabulary_saves_and_loads(tmp_path):
     loaded = Word2Vec.load(tmp_path / "m.w2v")
     assert loaded.wv.index_to_key == model.wv.index_to_key
     assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
+
+
+# -- gensim's vocabulary steps: scan_vocab, then prepare_vocab -----------------------
+REPORTED = ("drop_unique", "retain_total", "num_retained_words")
+
+
+@pytest.mark.parametrize("min_count, max_final_vocab", [(1, None), (3, None), (1, 4), (4, 4),
+                                                       (2, 4), (1, 100), (7, 1)])
+def test_scan_and_prepare_report_as_gensims(min_count, max_final_vocab):
+    keywords = dict(min_count=min_count, max_final_vocab=max_final_vocab, sample=0)
+    model, theirs = Word2Vec(vector_size=8, **keywords), _gensim(**keywords)
+    assert model.scan_vocab(SENTENCES) == theirs.scan_vocab(SENTENCES) == (81, 27)
+    assert model.raw_vocab == dict(theirs.raw_vocab)
+    ours, expected = model.prepare_vocab(), theirs.prepare_vocab()
+    assert {k: ours[k] for k in REPORTED} == {k: expected[k] for k in REPORTED}
+    assert model.effective_min_count == theirs.effective_min_count
+    assert ours["downsample_unique"] == 0 and ours["downsample_total"] == ours["retain_total"]
+
+
+def test_prepare_report_worked_by_hand():
+    # counts: a 4, b 2, c 1; max_final_vocab=1 raises min_count past b's count, to 3
+    sentences = [["a", "a", "b"], ["a", "c", "b", "a"]]
+    model = Word2Vec(vector_size=8, min_count=1, max_final_vocab=1, sample=0)
+    assert model.scan_vocab(sentences) == (7, 2)
+    assert model.raw_vocab == {"a": 4, "b": 2, "c": 1}
+    assert model.prepare_vocab() == {"drop_unique": 2, "retain_total": 4,
+                                     "downsample_unique": 0, "downsample_total": 4,
+                                     "num_retained_words": 1}
+    assert model.effective_min_count == 3
+    assert model.wv.index_to_key == ["a"] and model.raw_vocab == {}
+
+
+def test_subsampling_in_the_report_thins_only_the_frequent_word():
+    # 'the' 1000 times among 50 words seen once: sample * train_words is about 1,
+    # so word2vec.c's rule keeps about (sqrt(1000) + 1) / 1000 of 'the'
+    sentences = [["the"] * 20 for _ in range(50)] + [[f"w{i}" for i in range(50)]]
+    model = Word2Vec(vector_size=8, min_count=1, sample=1e-3)
+    model.scan_vocab(sentences)
+    report = model.prepare_vocab()
+    assert report["downsample_unique"] == 1
+    kept_of_the = report["downsample_total"] - 50
+    assert 25 <= kept_of_the <= 40
+
+
+def test_dry_run_changes_nothing_and_keep_raw_vocab_decides_again():
+    model = Word2Vec(vector_size=8, min_count=1, sample=0)
+    model.scan_vocab(SENTENCES)
+    dry = model.prepare_vocab(min_count=4, dry_run=True)
+    assert model.vocab is None and model.min_count == 1 and model.raw_vocab
+    assert dry == model.prepare_vocab(min_count=4, keep_raw_vocab=True)
+    assert model.min_count == 4 and model.effective_min_count == 4
+    assert sorted(model.wv.index_to_key) == sorted(w for w, c in model.raw_vocab.items()
+                                                   if c >= 4)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_build_vocab_is_scan_then_prepare(seed):
+    """Against a plain-Python word2vec.c order: count descending, ties in
+    first-seen order, words under min_count dropped."""
+    rng = np.random.default_rng(seed)
+    sentences = [[f"w{int(z)}" for z in rng.zipf(1.3, size=rng.integers(1, 30))]
+                 for _ in range(60)]
+    min_count = int(rng.integers(1, 4))
+    built = Word2Vec(vector_size=8, min_count=min_count)
+    built.build_vocab(sentences)
+    stepped = Word2Vec(vector_size=8, min_count=min_count)
+    stepped.scan_vocab(sentences)
+    stepped.prepare_vocab()
+    counts: dict[str, int] = {}
+    for sentence in sentences:
+        for word in sentence:
+            counts[word] = counts.get(word, 0) + 1
+    first_seen = list(counts)
+    expected = sorted((w for w in counts if counts[w] >= min_count),
+                      key=lambda w: (-counts[w], first_seen.index(w)))
+    assert built.wv.index_to_key == stepped.wv.index_to_key == expected
+    assert _counts(built.wv) == _counts(stepped.wv) == {w: counts[w] for w in expected}
+    assert (built.corpus_count, built.corpus_total_words) == (60, sum(map(len, sentences)))
+
+
+def test_prepare_vocab_refusals():
+    model = Word2Vec(vector_size=8, min_count=1)
+    with pytest.raises(W2VError, match="prepare_vocab before scan_vocab"):
+        model.prepare_vocab()
+    model.scan_vocab(SENTENCES)
+    with pytest.raises(W2VError, match="min_count"):
+        model.prepare_vocab(min_count=-1)
+    with pytest.raises(W2VError, match="dry_run must be True or False"):
+        model.prepare_vocab(dry_run="yes")
+    model.prepare_vocab()
+    model.scan_vocab(SENTENCES)
+    with pytest.raises(W2VError, match="built already"):
+        model.prepare_vocab()
+
+
+def test_prepare_vocab_update_grows_as_build_vocab_update():
+    first, more = SENTENCES[:9], [["graph", "new", "new"], ["new", "human"]]
+    built = Word2Vec(first, **SMALL)
+    built.build_vocab(more, update=True)
+    stepped = Word2Vec(first, **SMALL)
+    stepped.scan_vocab(more)
+    report = stepped.prepare_vocab(update=True)
+    assert report["num_retained_words"] == 3 and report["retain_total"] == 5
+    assert stepped.wv.index_to_key == built.wv.index_to_key
+    assert _counts(stepped.wv) == _counts(built.wv)
+    assert _counts(stepped.wv)["new"] == 3 and _counts(stepped.wv)["graph"] == 4
+
+
+# -- max_vocab_size: sentences pruned as gensim's, text files as word2vec.c's ----------------
+@pytest.mark.parametrize("seed", range(6))
+def test_sentences_past_max_vocab_size_are_pruned_as_gensims(seed):
+    rng = np.random.default_rng(seed)
+    sentences = [[f"w{int(z)}" for z in rng.zipf(1.4, size=rng.integers(1, 12))]
+                 for _ in range(80)]
+    max_vocab_size = int(rng.integers(3, 15))
+    ours = Word2Vec(vector_size=8, min_count=1, max_vocab_size=max_vocab_size)
+    theirs = _gensim(max_vocab_size=max_vocab_size)
+    assert ours.scan_vocab(sentences) == theirs.scan_vocab(sentences)
+    assert ours.raw_vocab == dict(theirs.raw_vocab)
+    assert len(ours.raw_vocab) < len({w for s in sentences for w in s})  # it did prune
+
+
+def test_gensims_pruning_worked_by_hand():
+    # after sentence 3 there are 3 words > 2: prune under 1 (none), then after
+    # sentence 4 under 2 ('eps'); after sentence 5 under 3 ('survey', seen twice)
+    sentences = [["graph", "system"], ["graph", "system"], ["system", "eps"],
+                 ["graph", "system"], ["minors", "survey", "minors", "survey", "minors"]]
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=2, workers=1)
+    model.build_vocab(sentences)
+    assert _counts(model.wv) == {"system": 4, "graph": 3, "minors": 3}
+    assert (model.vocab.prune_events, model.vocab.pruned_words) == (3, 2)
+    model.train(sentences)  # the words encode without the counter that pruned
+    assert np.isfinite(model.wv.vectors).all()
+
+
+def test_a_text_file_past_max_vocab_size_keeps_word2vec_c_pruning(tmp_path):
+    from w2vpy.text.text_files import Corpus
+    from w2vpy.text.vocab import build_vocab
+
+    sentences = [["graph", "system"], ["graph", "system"], ["system", "eps"],
+                 ["graph", "system"], ["minors", "survey", "minors", "survey", "minors"]]
+    path = tmp_path / "text.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in sentences))
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=4, workers=1)
+    model.build_vocab(str(path))
+    with Corpus(path) as corpus:
+        expected = build_vocab(corpus, 1, 4)
+    assert expected.prune_events > 0
+    assert model.vocab.words == expected.words
+    assert model.vocab.counts.tolist() == expected.counts.tolist()
+
+
+def test_an_iterator_past_max_vocab_size_keeps_word2vec_c_pruning_with_a_warning():
+    sentences = [["graph", "system"], ["system", "eps"], ["minors", "survey", "trees"]]
+    model = Word2Vec(vector_size=8, min_count=1, max_vocab_size=2, workers=1)
+    with pytest.warns(W2VWarning, match="iterator, which cannot be counted again"):
+        model.scan_vocab(iter(sentences))

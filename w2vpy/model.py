@@ -55,10 +55,11 @@ from w2vpy.training.weights import check_converged, check_trainable, input_lock_
 from w2vpy.training.gensim_models import gensim_model, gensim_parts
 from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.training.scoring import output_word_probabilities, sentence_score
+from w2vpy.training.subsampling import keep_probability
 from w2vpy.training.vocab_rules import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, TrimRule,
-                                        effective_min_count, grown_weights, kept_words, merged,
-                                        restricted)
-from w2vpy.text.vocab import Vocabulary, build_vocab, read_vocab, save_vocab
+                                        effective_min_count, grown_weights, kept_words, merged)
+from w2vpy.text.vocab import (CountedWords, Vocabulary, count_words, gensim_pruned_counts,
+                              read_vocab_counts, save_vocab)
 from w2vpy.vectors.vector_files import has_vector_header
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
 
@@ -95,24 +96,54 @@ def check_backend(params: TrainingParams, backend: str, will_train: bool = True)
 def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_vocab_path=None,
                   log: TextIO | None = None, record_tokens: bool = False,
                   trim_rule: TrimRule | None = None) -> Vocabulary:
-    """word2vec.c's vocabulary phase: learn (or read), report, save if asked.
+    """word2vec.c's vocabulary phase: learn (or read), report, save if asked;
+    the steps of ``Word2Vec.build_vocab`` (counted_words, then decided_vocab).
 
     ``record_tokens`` (when training follows) keeps the counted token stream,
     so that encoding does not read the text a second time.  ``trim_rule`` and
     ``params.max_final_vocab`` decide the words as gensim's do (vocab_rules)."""
-    # a trim_rule may keep words under min_count: count them all, then decide
-    counted_min = 0 if trim_rule is not None else params.min_count
+    counted = counted_words(corpus, params, read_vocab_path, record_tokens, trim_rule)
+    vocab = decided_vocab(counted, params, trim_rule)
+    written_vocab(vocab, params, log, save_vocab_path)
+    return vocab
+
+
+def counted_words(corpus, params: TrainingParams, read_vocab_path=None,
+                  record_tokens: bool = False,
+                  trim_rule: TrimRule | None = None) -> CountedWords:
+    """Every word of the text (or of the vocabulary file), counted as
+    word2vec.c's counting, none dropped yet; a prepared corpus's own words."""
     if isinstance(corpus, PreparedCorpus):  # counted where it was prepared
         corpus.check_parameters(params.min_count)
         _check_prepared_words_kept(corpus, read_vocab_path, params, trim_rule)
-        vocab = corpus.vocabulary()
-    elif read_vocab_path is not None:
-        vocab = read_vocab(read_vocab_path, counted_min)
-    else:
-        vocab = build_vocab(corpus, counted_min, params.max_vocab_size,
-                            record_tokens=record_tokens, read_ahead=params.workers > 1,
-                            threads=params.workers)
-    vocab = decided_vocab(vocab, params, trim_rule)
+        return CountedWords.of(corpus.vocabulary())
+    if read_vocab_path is not None:
+        return read_vocab_counts(read_vocab_path)
+    counted = count_words(corpus, params.max_vocab_size, record_tokens=record_tokens,
+                          read_ahead=params.workers > 1, threads=params.workers)
+    if counted.prune_events and isinstance(corpus, SentenceCorpus):
+        return _gensims_pruning(corpus, params, counted)
+    return counted
+
+
+def _gensims_pruning(corpus: SentenceCorpus, params: TrainingParams,
+                     counted: CountedWords) -> CountedWords:
+    """Sentences (gensim's source) past max_vocab_size are pruned as gensim
+    prunes them (after a sentence, the words under a rising least count),
+    counted again; a text file keeps word2vec.c's ReduceVocab.  Sentences
+    that cannot be read again keep word2vec.c's, with a warning."""
+    if not corpus.can_read_again:
+        warnings.warn(f"{corpus.name} outgrew max_vocab_size={params.max_vocab_size} and is an "
+                      "iterator, which cannot be counted again: pruned as word2vec.c's "
+                      "ReduceVocab, not as gensim's (pass a list to get gensim's)", W2VWarning,
+                      stacklevel=2)
+        return counted
+    return gensim_pruned_counts(corpus, params.max_vocab_size, counted)
+
+
+def written_vocab(vocab: Vocabulary, params: TrainingParams, log: TextIO | None,
+                  save_vocab_path=None) -> None:
+    """word2vec.c's report of the vocabulary on ``log``, and -save-vocab."""
     if vocab.prune_events and log is not None:
         log.write(f"Vocabulary pruned {vocab.prune_events} time(s) to stay under "
                   f"{params.max_vocab_size} words: {vocab.pruned_words} rare words dropped\n")
@@ -120,7 +151,6 @@ def prepare_vocab(corpus, params: TrainingParams, read_vocab_path=None, save_voc
         log.write(f"Vocab size: {len(vocab)}\nWords in train file: {vocab.train_words}\n")
     if save_vocab_path is not None:
         save_vocab(vocab, save_vocab_path)
-    return vocab
 
 
 def _check_prepared_words_kept(corpus, read_vocab_path, params: TrainingParams,
@@ -136,15 +166,15 @@ def _check_prepared_words_kept(corpus, read_vocab_path, params: TrainingParams,
                        "the corpus with the words wanted instead)")
 
 
-def decided_vocab(vocab: Vocabulary, params: TrainingParams,
+def decided_vocab(counted: CountedWords, params: TrainingParams,
                   trim_rule: TrimRule | None) -> Vocabulary:
-    """The words ``trim_rule`` and ``max_final_vocab`` keep, as gensim's
-    (a vocabulary counted with min_count 0 when there is a rule)."""
-    if trim_rule is None and params.max_final_vocab is None:
-        return vocab
-    min_count = effective_min_count(vocab.counts[1:], params.min_count, params.max_final_vocab)
-    return restricted(vocab, kept_words(vocab, min_count, trim_rule,
-                                        lambda w: w.decode(KEY_ENCODING, KEY_ERRORS)))
+    """The words ``min_count``, ``max_final_vocab`` and ``trim_rule`` keep, as gensim's."""
+    min_count = effective_min_count(counted.counts[1:], params.min_count, params.max_final_vocab)
+    return counted.kept(kept_words(counted, min_count, trim_rule, _decoded))
+
+
+def _decoded(word: bytes) -> str:
+    return word.decode(KEY_ENCODING, KEY_ERRORS)
 
 
 def corpus_inputs(corpus, read_vocab_path, corpus_name: str,
@@ -292,6 +322,13 @@ class Word2Vec:
         self.corpus_total_words = 0
         self.trim_rule = trim_rule
         self.comment = comment
+        #: what scan_vocab counted, until prepare_vocab decides (gensim's raw_vocab),
+        #: and (its source, name, whether gensim's vocabulary, whether a prepared corpus)
+        self._raw: CountedWords | None = None
+        self._raw_source: tuple[object, str, bool, bool] = (None, "", False, False)
+        self._gensim_source = False
+        #: gensim's: the min_count the latest prepare_vocab applied (max_final_vocab may raise it)
+        self.effective_min_count: int | None = None
         if self.params.hs and self.params.negative:
             logger.warning("Both hierarchical softmax and negative sampling are activated. "
                            "This is probably a mistake (gensim's warning; word2vec.c trains "
@@ -329,8 +366,10 @@ class Word2Vec:
             Grow a built vocabulary (gensim's online training): known words'
             counts are added to, new words appended with new rows (input rows
             initialised as word2vec.c's, output rows zero).
-        progress_per, keep_raw_vocab
+        progress_per
             Accepted for gensim's scripts; no effect.
+        keep_raw_vocab : bool, default False
+            Keep the counts (``raw_vocab``) for a later ``prepare_vocab``.
         trim_rule : callable, optional
             ``trim_rule(word, count, min_count)`` returning ``RULE_DISCARD``,
             ``RULE_KEEP`` or ``RULE_DEFAULT`` (gensim.utils'); by default the
@@ -349,30 +388,112 @@ class Word2Vec:
         """
         source = _one_source(corpus_iterable, corpus_file, required=True)
         update = _switch("update", update)
+        keep_raw_vocab = _switch("keep_raw_vocab", keep_raw_vocab)
+        self._check_vocab_state("build_vocab", update)
+        self._read_source(source, corpus_file, read_vocab, save_vocab,
+                          lambda opened: self._build_vocab(opened, read_vocab, save_vocab,
+                                                           trim_rule=trim_rule, update=update,
+                                                           keep_raw_vocab=keep_raw_vocab))
+
+    def scan_vocab(self, corpus_iterable: object = None,
+                   corpus_file: str | os.PathLike[str] | None = None, progress_per: int = 10000,
+                   workers: int | None = None,
+                   trim_rule: TrimRule | None = None) -> tuple[int, int]:
+        """Count the corpus (gensim's first step of ``build_vocab``): every
+        word and its count, none dropped yet, kept for ``prepare_vocab``
+        (``raw_vocab``).
+
+        Counting is word2vec.c's; past ``max_vocab_size`` words, sentences are
+        pruned as gensim's and a text file as word2vec.c's ReduceVocab, neither
+        with a rule, so ``trim_rule`` (and ``progress_per``, ``workers``) are
+        accepted for gensim's scripts with no effect here; ``prepare_vocab``
+        applies a trim_rule.
+
+        Returns
+        -------
+        (int, int)
+            gensim's ``(total_words, corpus_count)``: the words of the text
+            and its sentences (lines of a file).
+        """
+        source = _one_source(corpus_iterable, corpus_file, required=True)
+        sizes: list[tuple[int, int]] = []
+        self._read_source(source, corpus_file, None, None,
+                          lambda opened: sizes.append(self._scan(opened)))
+        return sizes[0]
+
+    def prepare_vocab(self, update: bool = False, keep_raw_vocab: bool = False,
+                      trim_rule: TrimRule | None = None, min_count: int | None = None,
+                      sample: float | None = None, dry_run: bool = False) -> dict[str, int]:
+        """Decide the vocabulary from the counts ``scan_vocab`` kept (gensim's
+        second step of ``build_vocab``).
+
+        ``min_count`` (by default the model's), raised by ``max_final_vocab``
+        as gensim's (``effective_min_count``), and ``trim_rule`` pick the
+        words; ``update`` joins them to the built vocabulary instead (known
+        words take every count).  The model's ``min_count`` and ``sample``
+        become the ones given (not with ``update`` or ``dry_run``).
+
+        Parameters
+        ----------
+        update : bool, default False
+            Grow the built vocabulary, as ``build_vocab(update=True)``.
+        keep_raw_vocab : bool, default False
+            Keep the counts for another ``prepare_vocab`` call.
+        trim_rule : callable, optional
+            As ``build_vocab``'s; by default the model's.
+        min_count : int, optional
+            The least count kept; by default the model's.
+        sample : float, optional
+            The subsampling threshold the report estimates; by default the model's.
+        dry_run : bool, default False
+            Only report: the model and the counts stay as they are.
+
+        Returns
+        -------
+        dict
+            gensim's report: ``drop_unique`` (words dropped),
+            ``retain_total`` (the count of the words kept),
+            ``num_retained_words``, and ``downsample_unique`` /
+            ``downsample_total``, the words subsampling thins and the count
+            it is expected to leave, by word2vec.c's rule as training
+            applies it.  Words of the text only: word2vec.c's ``</s>``, the
+            sentence end, is not counted.
+
+        Raises
+        ------
+        W2VError
+            No counts (``scan_vocab`` first), a value refused, the vocabulary
+            built already (without ``update``) or not yet (with it).
+        """
+        update, dry_run = _switch("update", update), _switch("dry_run", dry_run)
+        keep_raw_vocab = _switch("keep_raw_vocab", keep_raw_vocab)
+        if self._raw is None:
+            raise W2VError("prepare_vocab before scan_vocab: there are no counts to decide "
+                           "from (scan_vocab(source) first, or prepare_vocab(keep_raw_vocab="
+                           "True) to decide again)")
+        if not dry_run:
+            self._check_vocab_state("prepare_vocab", update)
+        applied = replace(self.params,
+                          min_count=self.params.min_count if min_count is None else min_count,
+                          sample=self.params.sample if sample is None else sample)
+        self._check_raw_complete(applied)
         trim_rule = self.trim_rule if trim_rule is None else trim_rule
-        if update and self.vocab is None:
-            raise W2VError("build_vocab(update=True) before any vocabulary: build one first "
-                           "(update=False)")
-        if self.vocab is not None and not update:
-            raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
-                           "words): make a new Word2Vec for another one, or give update=True "
-                           "to grow it")
-        corpus = open_path(source) if is_path(source) else None
-        with open_source(source if corpus is None else corpus) as opened:
-            check_distinct(corpus_inputs(opened, read_vocab, "source", "read_vocab"),
-                           [("save_vocab", save_vocab)])
-            try:
-                if update:
-                    self._grow_vocab(opened, read_vocab, save_vocab, trim_rule)
-                else:
-                    self._build_vocab(opened, read_vocab, save_vocab, trim_rule=trim_rule)
-                    self.gensim_vocab = corpus_file is not None or corpus is None
-            except BaseException:
-                if corpus is not None:
-                    corpus.close()
-                raise
-        if corpus is not None:
-            self._keep_stream(source, corpus)
+        report = self._decide(applied, trim_rule, update, dry_run)
+        if not dry_run and not keep_raw_vocab:
+            self._raw = None
+        return report
+
+    @property
+    def raw_vocab(self) -> dict[str, int]:
+        """gensim's: each word ``scan_vocab`` counted and its count, until
+        ``prepare_vocab`` decides (empty after, unless ``keep_raw_vocab``).
+        word2vec.c's ``</s>`` is there only for a model of a text file, as
+        in its ``wv``."""
+        if self._raw is None:
+            return {}
+        first = 1 if self._raw_source[2] else 0
+        words = self._raw.words()[first:]
+        return dict(zip(map(_decoded, words), self._raw.counts[first:].tolist()))
 
     def build_vocab_from_freq(self, word_freq: dict[str, int], keep_raw_vocab: bool = False,
                               corpus_count: int | None = None,
@@ -385,7 +506,7 @@ class Word2Vec:
         word_freq : dict of str to int
             Each word's count.
         keep_raw_vocab : bool
-            Accepted for gensim's scripts; no effect.
+            Keep the counts for a later ``prepare_vocab`` (``raw_vocab``).
         corpus_count : int, optional
             The sentences these counts came from (``corpus_count``).
         trim_rule : callable, optional
@@ -401,26 +522,16 @@ class Word2Vec:
                     count, (int, np.integer)) or count < 0:
                 raise W2VError(f"word_freq must map str words to counts >= 0, got "
                                f"{word!r}: {count!r}")
-        trim_rule = self.trim_rule if trim_rule is None else trim_rule
         ranked = sorted(word_freq.items(), key=lambda item: -item[1])
-        if update:
-            if self.vocab is None:
-                raise W2VError("build_vocab_from_freq(update=True) before any vocabulary")
-            vocab = _frequency_vocab(ranked, 0)
-            self._adopt_grown(vocab, trim_rule)
-        else:
-            if self.vocab is not None:
-                raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
-                               "words): give update=True to grow it")
-            vocab = _frequency_vocab(ranked, self.params.min_count if trim_rule is None else 0)
-            vocab = decided_vocab(vocab, self.params, trim_rule)
-            self.vocab = vocab
-            self.state = TrainingState.start(self.params, vocab.train_words)
-            self._vocab_source, self._vocab_name = None, "word_freq"
-            self.gensim_vocab = True
+        self._check_vocab_state("build_vocab_from_freq", _switch("update", update))
+        counted = _frequency_vocab(ranked, 0)
+        self._raw = CountedWords.of(counted)
+        self._raw_source = (None, "word_freq", True, False)
+        self.prepare_vocab(update=update, keep_raw_vocab=keep_raw_vocab, trim_rule=trim_rule)
         self.corpus_count = int(corpus_count or 0) + (self.corpus_count if update else 0)
-        self.corpus_total_words = int(vocab.counts[1:].sum()) + (
-            self.corpus_total_words if update else 0)
+        # the words kept, or (update) every word given, as gensim's counts grow
+        self.corpus_total_words = (self.corpus_total_words + int(counted.counts[1:].sum())
+                                   if update else int(self.vocab.counts[1:].sum()))
 
     def train(self, corpus_iterable: object = None,
               corpus_file: str | os.PathLike[str] | None = None,
@@ -753,38 +864,100 @@ class Word2Vec:
         corpus.close()
         return None
 
+    def _read_source(self, source: object, corpus_file: object, read_vocab_path: object,
+                     save_vocab_path: object, work: Callable[[Corpus], None]) -> None:
+        """``work`` on the source opened, its paths checked against the
+        vocabulary files; a stream's spool kept for the train() that follows."""
+        corpus = open_path(source) if is_path(source) else None
+        self._gensim_source = corpus_file is not None or corpus is None
+        with open_source(source if corpus is None else corpus) as opened:
+            check_distinct(corpus_inputs(opened, read_vocab_path, "source", "read_vocab"),
+                           [("save_vocab", save_vocab_path)])
+            try:
+                work(opened)
+            except BaseException:
+                if corpus is not None:
+                    corpus.close()
+                raise
+        if corpus is not None:
+            self._keep_stream(source, corpus)
+
+    def _check_vocab_state(self, call: str, update: bool) -> None:
+        if update and self.vocab is None:
+            raise W2VError(f"{call}(update=True) before any vocabulary: build one first "
+                           "(update=False)")
+        if self.vocab is not None and not update:
+            raise W2VError(f"this model's vocabulary is built already ({len(self.vocab)} "
+                           "words): make a new Word2Vec for another one, or give update=True "
+                           "to grow it")
+
     def _build_vocab(self, corpus, read_vocab_path=None, save_vocab_path=None,
                      log: TextIO | None = None, record_tokens: bool = False,
-                     trim_rule: TrimRule | None = None) -> None:
+                     trim_rule: TrimRule | None = None, update: bool = False,
+                     keep_raw_vocab: bool = False) -> None:
         """build_vocab's work on an open corpus whose paths the caller checked
-        (build_vocab, or check_run_paths for w2v-train and train())."""
-        self.vocab = prepare_vocab(corpus, self.params, read_vocab_path, save_vocab_path, log,
-                                   record_tokens, trim_rule)
-        self.corpus_count, self.corpus_total_words = _corpus_size(self.vocab)
-        self.state = TrainingState.start(self.params, self.vocab.train_words)
-        self._vocab_source = _source_of(corpus)
-        self._vocab_name = corpus.name
+        (build_vocab, or check_run_paths for w2v-train and train()): gensim's
+        steps, scan then prepare, and word2vec.c's report and -save-vocab."""
+        self.corpus_total_words, self.corpus_count = self._scan(corpus, read_vocab_path,
+                                                                record_tokens, trim_rule)
+        self.prepare_vocab(update=update, keep_raw_vocab=keep_raw_vocab, trim_rule=trim_rule)
+        written_vocab(self.vocab, self.params, log, save_vocab_path)
 
-    def _grow_vocab(self, corpus, read_vocab_path, save_vocab_path,
-                    trim_rule: TrimRule | None) -> None:
-        """build_vocab(update=True)'s work on an open corpus."""
-        # known words take every count, whatever min_count says (gensim's)
-        new = prepare_vocab(corpus, replace(self.params, min_count=0, max_final_vocab=None),
-                            read_vocab_path, save_vocab_path)
-        count, words = _corpus_size(new)
-        new.release_encoder()
-        self._adopt_grown(new, trim_rule)
-        self.corpus_count, self.corpus_total_words = count, words
-        self._vocab_source = _source_of(corpus)
-        self._vocab_name = corpus.name
+    def _scan(self, corpus, read_vocab_path=None, record_tokens: bool = False,
+              trim_rule: TrimRule | None = None) -> tuple[int, int]:
+        """Count an open corpus into ``_raw``; gensim's (total_words, corpus_count)."""
+        # a prepared corpus refuses a trim_rule (its words are numbered already)
+        trim_rule = self.trim_rule if trim_rule is None else trim_rule
+        self._raw = counted_words(corpus, self.params, read_vocab_path, record_tokens, trim_rule)
+        self._raw_source = (_source_of(corpus), corpus.name, self._gensim_source,
+                            isinstance(corpus, PreparedCorpus))
+        sentences = int(self._raw.counts[0])  # word2vec.c counts a </s> per sentence (line)
+        return self._raw.tokens - sentences, sentences
 
-    def _adopt_grown(self, new: Vocabulary, trim_rule: TrimRule | None) -> None:
-        """``new``'s words (counted with min_count 0) joined to the vocabulary
-        (vocab_rules.merged), the matrices grown to match."""
-        min_count = effective_min_count(new.counts[1:], self.params.min_count,
-                                        self.params.max_final_vocab)
-        keep = kept_words(new, min_count, trim_rule,
-                          lambda w: w.decode(KEY_ENCODING, KEY_ERRORS))
+    def _check_raw_complete(self, applied: TrainingParams) -> None:
+        """A prepared corpus's words were chosen where it was prepared: only
+        its own min_count decides them again."""
+        if self._raw_source[3] and applied.min_count != self.params.min_count:
+            raise W2VError(f"min_count={applied.min_count}: {self._raw_source[1]} is a prepared "
+                           f"corpus, whose words were chosen with min_count="
+                           f"{self.params.min_count}")
+
+    def _decide(self, applied: TrainingParams, trim_rule: TrimRule | None, update: bool,
+                dry_run: bool) -> dict[str, int]:
+        """prepare_vocab's work: the words kept, the report, and (unless
+        ``dry_run``) the vocabulary made or grown."""
+        raw = self._raw
+        assert raw is not None
+        effective = effective_min_count(raw.counts[1:], applied.min_count,
+                                        applied.max_final_vocab)
+        keep = kept_words(raw, effective, trim_rule, _decoded)
+        self.effective_min_count = effective
+        known = self._known_rows(raw) if update else np.zeros(len(raw), dtype=bool)
+        train_words = int(raw.counts[keep | known].sum()) + (
+            self.vocab.train_words if update else 0)
+        report = vocab_report(raw.counts, keep, applied.sample, train_words)
+        if dry_run:
+            return report
+        if update:
+            self._adopt_grown(raw.kept(np.ones(len(raw), dtype=bool)), keep)
+        else:
+            self.params = applied
+            self.vocab = raw.kept(keep)
+            self.state = TrainingState.start(self.params, self.vocab.train_words)
+            self.gensim_vocab = self._raw_source[2]
+        self._vocab_source, self._vocab_name = self._raw_source[:2]
+        return report
+
+    def _known_rows(self, raw: CountedWords) -> np.ndarray:
+        """Which of the counted rows are words of the built vocabulary."""
+        assert self.vocab is not None
+        known = set(self.vocab.words)
+        return np.fromiter((w in known for w in raw.words()), dtype=bool, count=len(raw))
+
+    def _adopt_grown(self, new: Vocabulary, keep: np.ndarray) -> None:
+        """``new``'s words (all the rows counted) joined to the vocabulary
+        (vocab_rules.merged: the new ones ``keep`` marks), the matrices grown
+        to match."""
         grown, added = merged(self.vocab, new, keep)
         self.vocab_grown = True
         self._ensure_weights()
@@ -1283,6 +1456,20 @@ def _corpus_size(vocab: Vocabulary) -> tuple[int, int]:
     counter = vocab._counter
     tokens = counter.tokens if counter is not None else vocab.train_words
     return sentences, int(tokens) - sentences
+
+
+def vocab_report(counts: np.ndarray, keep: np.ndarray, sample: float,
+                 train_words: int) -> dict[str, int]:
+    """gensim's prepare_vocab report over the rows counted (row 0, ``</s>``,
+    left out): the words dropped and kept, and what subsampling at ``sample``
+    over ``train_words`` (word2vec.c's rule) thins and is expected to leave."""
+    kept = keep[1:]
+    retained = counts[1:][kept]
+    survival = keep_probability(retained, sample, train_words)
+    return {"drop_unique": int((~kept).sum()), "retain_total": int(retained.sum()),
+            "downsample_unique": int((survival < 1.0).sum()),
+            "downsample_total": int((survival * retained).sum()),
+            "num_retained_words": int(kept.sum())}
 
 
 def _frequency_vocab(ranked: list[tuple[str, int]], min_count: int) -> Vocabulary:

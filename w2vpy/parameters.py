@@ -248,7 +248,9 @@ class TrainingParams:
         DEFAULT_MAX_VOCAB_SIZE, "-max-vocab-size", "Prune rare words while counting when more "
         "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True,
         doc="While counting, prune the rarest words whenever more distinct words than this "
-        "have been seen (word2vec.c's ReduceVocab; its fixed limit is the default). "
+        "have been seen (word2vec.c's ReduceVocab; its fixed limit is the default); "
+        "sentences (lists of tokens) are pruned as gensim's, after a sentence, of the words "
+        "under a least count that rises by one each time. "
         "``Word2Vec(max_vocab_size=None)`` (gensim's default) never prunes.")
     #: word2vec.c's summation order in dot products (slower; bit-identical
     #: single-thread results with a word2vec.c built without FMA contraction)

@@ -10,7 +10,7 @@ import os
 import queue
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -23,7 +23,7 @@ from w2vpy.parameters import DEFAULT_MAX_VOCAB_SIZE, INT64_MAX
 from w2vpy.system.paths import open_input_file
 from w2vpy.system.spool import (closed_on_error, flush_spool, open_spool, write_spool,
                                  write_spool_at)
-from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END
+from w2vpy.text.tokenizer import MAX_WORD_BYTES, SENTENCE_END, tokenize
 
 #: what the temporary files hold, for messages
 TOKEN_RECORD = "the counted tokens"
@@ -82,34 +82,148 @@ def unpruned_counter() -> _core.WordCounter:
     return _core.WordCounter(2**62)
 
 
-def _finalize(counter: _core.WordCounter, min_count: int) -> Vocabulary:
-    """word2vec.c's SortVocab on the counter's entries (entry 0 is </s>)."""
+@dataclass
+class CountedWords:
+    """Every word a count found, before ``min_count`` decides (gensim's raw
+    vocabulary): rows in SortVocab's order, ``</s>`` first.  Words become
+    Python objects only for the rows a vocabulary keeps (``kept``), or when
+    every one is asked for (``words``): the words under ``min_count`` are
+    usually most of them."""
+    #: each row's count (int64), row 0 ``</s>``
+    counts: np.ndarray
+    pruned_words: int = 0
+    prune_events: int = 0
+    #: the tokens the count read (``</s>`` included), and what it recorded
+    tokens: int = 0
+    _recorded: RecordedTokens | None = field(default=None, repr=False)
+    #: the counter and each row's entry in it; or, for words that came
+    #: counted (a vocabulary file's, a prepared corpus's), their vocabulary
+    _counter: _core.WordCounter | None = field(default=None, repr=False)
+    _entries: np.ndarray | None = field(default=None, repr=False)
+    _vocab: Vocabulary | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, vocab: Vocabulary) -> CountedWords:
+        """The rows of a vocabulary already decided, as they are."""
+        tokens = vocab._counter.tokens if vocab._counter is not None else vocab.train_words
+        return cls(vocab.counts, vocab.pruned_words, vocab.prune_events, int(tokens),
+                   vocab._recorded, _vocab=vocab)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def words(self) -> list[bytes]:
+        """Every row's word, in row order."""
+        if self._vocab is not None:
+            return list(self._vocab.words)
+        assert self._counter is not None and self._entries is not None
+        return self._counter.words(self._entries)
+
+    def kept(self, keep: np.ndarray) -> Vocabulary:
+        """The vocabulary of the rows ``keep`` marks (a bool mask; row 0,
+        ``</s>``, always), in row order, with the encoder's map from counted
+        entries to ids."""
+        keep = np.asarray(keep, dtype=bool).copy()
+        keep[0] = True
+        if self._vocab is not None:
+            vocab = restricted(self._vocab, keep)
+            vocab._recorded = self._recorded
+            return vocab
+        assert self._counter is not None and self._entries is not None
+        final = self._entries[keep]
+        remap = np.full(len(self._counter), -1, dtype=np.int32)
+        remap[final] = np.arange(len(final), dtype=np.int32)
+        return Vocabulary(
+            words=self._counter.words(final),  # only the kept words become Python objects
+            counts=self.counts[keep],
+            pruned_words=self.pruned_words,
+            prune_events=self.prune_events,
+            _counter=self._counter,
+            _remap=remap,
+            _recorded=self._recorded,
+        )
+
+
+def gensim_pruned_counts(corpus, max_vocab_size: int,
+                         counted: CountedWords) -> CountedWords:
+    """gensim's count of sentences past ``max_vocab_size``, for a corpus of
+    sentences that word2vec.c's counting (``counted``) pruned: after a
+    sentence that leaves more than ``max_vocab_size`` words, every word seen
+    fewer than ``min_reduce`` times is dropped, ``min_reduce`` starting at 1
+    and growing by one each time (gensim.utils.prune_vocab).  Read again from
+    the corpus's text (word2vec.c's tokens, a ``</s>`` ending each sentence);
+    rows by count, ties in the order the counts last began."""
+    if counted._recorded is not None:  # its entries number the pruned counter's words
+        counted._recorded.file.close()
+    counts: dict[bytes, int] = {}
+    sentences = tokens = pruned_words = prune_events = 0
+    min_reduce = 1
+    for chunk in corpus.chunks():
+        for token in tokenize(bytes(chunk)):
+            tokens += 1
+            if token != SENTENCE_END:
+                counts[token] = counts.get(token, 0) + 1
+                continue
+            sentences += 1
+            if len(counts) > max_vocab_size:
+                rare = [word for word, count in counts.items() if count < min_reduce]
+                for word in rare:
+                    del counts[word]
+                pruned_words += len(rare)
+                prune_events += 1
+                min_reduce += 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep dict order
+    vocab = Vocabulary(words=[SENTENCE_END] + [word for word, _ in ranked],
+                       counts=np.asarray([sentences] + [count for _, count in ranked],
+                                         dtype=np.int64),
+                       pruned_words=pruned_words, prune_events=prune_events)
+    return replace(CountedWords.of(vocab), tokens=tokens)
+
+
+def sorted_counts(counter: _core.WordCounter,
+                  recorded: RecordedTokens | None = None) -> CountedWords:
+    """The counter's entries in word2vec.c's SortVocab order, none dropped."""
     counts = counter.counts()
     # A stable sort by count, descending, keeps ties in first-seen order, as
-    # word2vec.c's qsort (glibc's merge sort) does.  Temporaries are dropped
-    # as soon as they are used: with millions of words each is tens of MB.
+    # word2vec.c's qsort (glibc's merge sort) does.
     order = np.argsort(-counts[1:], kind="stable")
     order += 1
-    order = order[counts[order] >= min_count]
-    final = np.concatenate([np.zeros(1, dtype=np.int64), order])
+    entries = np.concatenate([np.zeros(1, dtype=np.int64), order])
     del order
-    remap = np.full(len(counts), -1, dtype=np.int32)
-    remap[final] = np.arange(len(final), dtype=np.int32)
-    return Vocabulary(
-        words=counter.words(final),  # only the kept words become Python objects
-        counts=counts[final],
-        pruned_words=counter.pruned_words,
-        prune_events=counter.prune_events,
-        _counter=counter,
-        _remap=remap,
-    )
+    return CountedWords(counts[entries], counter.pruned_words, counter.prune_events,
+                        int(counter.tokens), recorded, _counter=counter, _entries=entries)
+
+
+def restricted(vocab: Vocabulary, keep: np.ndarray) -> Vocabulary:
+    """The vocabulary's rows where ``keep``, in their order; the encoder's map
+    from counted entries to ids follows, so that the recorded tokens still
+    encode without a second pass over the text."""
+    if keep.all():
+        return vocab
+    new_id = np.full(len(vocab), -1, dtype=np.int32)
+    new_id[keep] = np.arange(int(keep.sum()), dtype=np.int32)
+    remap = vocab._remap
+    if remap is not None:
+        remap = np.where(remap >= 0, new_id[np.maximum(remap, 0)], -1).astype(np.int32)
+    words = [w for w, k in zip(vocab.words, keep.tolist()) if k]
+    return replace(vocab, words=words, counts=vocab.counts[keep], _remap=remap)
 
 
 def build_vocab(corpus: Corpus, min_count: int = 5,
                 max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE, record_tokens: bool = False,
                 spool_dir: str | None = None, read_ahead: bool = False,
                 threads: int = 1) -> Vocabulary:
-    """Count the corpus and build the vocabulary as word2vec.c.
+    """Count the corpus and build the vocabulary as word2vec.c: ``count_words``
+    then the words that reach ``min_count``."""
+    counted = count_words(corpus, max_vocab_size, record_tokens, spool_dir, read_ahead, threads)
+    return counted.kept(counted.counts >= min_count)
+
+
+def count_words(corpus: Corpus, max_vocab_size: int = DEFAULT_MAX_VOCAB_SIZE,
+                record_tokens: bool = False, spool_dir: str | None = None,
+                read_ahead: bool = False, threads: int = 1) -> CountedWords:
+    """Count the corpus as word2vec.c's LearnVocabFromTrainFile (ReduceVocab
+    pruning past ``max_vocab_size``) and sort as SortVocab, no word dropped.
 
     With ``record_tokens``, the token stream is kept so that ``encode_corpus``
     on the same corpus needs no second pass over the text (unless pruning
@@ -133,12 +247,12 @@ def build_vocab(corpus: Corpus, min_count: int = 5,
         if record is not None:
             record.close()
         raise NotTrainable(f"training input {corpus.name} is empty (no words)")
-    vocab = _finalize(counter, min_count)
+    recorded = None
     if record is not None:
         with closed_on_error(record):
             flush_spool(record, TOKEN_RECORD, spool_dir)
-        vocab._recorded = RecordedTokens(record, counter.tokens, corpus)
-    return vocab
+        recorded = RecordedTokens(record, counter.tokens, corpus)
+    return sorted_counts(counter, recorded)
 
 
 def _count_alone(corpus: Corpus, max_vocab_size: int, record_tokens: bool,
@@ -466,9 +580,17 @@ VOCAB_FILE_CHUNK_BYTES = 1 << 20
 
 
 def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
-    """word2vec.c's -read-vocab, with its file checked line by line as it is
-    read (see vocab_file.h): memory in proportion to the vocabulary, every
-    count and their total within int64.
+    """word2vec.c's -read-vocab: ``read_vocab_counts``, then the words that
+    reach ``min_count``."""
+    counted = read_vocab_counts(path)
+    return counted.kept(counted.counts >= min_count)
+
+
+def read_vocab_counts(path: str | os.PathLike[str]) -> CountedWords:
+    """A vocabulary file's words and counts, sorted as SortVocab, none
+    dropped; the file checked line by line as it is read (see vocab_file.h):
+    memory in proportion to the vocabulary, every count and their total
+    within int64.
 
     A file that does not start with ``</s>`` gets it added at index 0 with
     count 0, so that newlines still end sentences.
@@ -499,7 +621,7 @@ def read_vocab(path: str | os.PathLike[str], min_count: int = 5) -> Vocabulary:
                 break
     if reader.entries == 0:
         raise CorruptInputError(f"vocabulary file {path} has no entries")
-    return _finalize(counter, min_count)
+    return sorted_counts(counter)
 
 
 def _vocab_line_error(path: Path, lineno: int, lines: bytes, start: int, status: int,

@@ -10,14 +10,13 @@ word2vec.c's sentence end, whichever applies.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
 from w2vpy.errors import W2VError
 from w2vpy.parameters import TrainingParams
-from w2vpy.text.vocab import Vocabulary
+from w2vpy.text.vocab import CountedWords, Vocabulary
 from w2vpy.training.cpu_backend import Weights
 from w2vpy.training.weights import initial_input_vectors
 
@@ -36,40 +35,27 @@ def effective_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int
     return max(min_count, int(ranked[max_final_vocab]) + 1)
 
 
-def kept_words(vocab: Vocabulary, min_count: int, trim_rule: TrimRule | None,
+def kept_words(counted: CountedWords, min_count: int, trim_rule: TrimRule | None,
                decode: Callable[[bytes], str]) -> np.ndarray:
     """Which rows stay (a bool mask; ``</s>`` always): the count decides, or
-    ``trim_rule`` where it answers other than RULE_DEFAULT."""
-    keep = vocab.counts >= min_count
+    ``trim_rule`` where it answers other than RULE_DEFAULT (asked of every
+    word, as gensim's keep_vocab_item)."""
+    keep = counted.counts >= min_count
     if trim_rule is not None:
-        for i, (word, count) in enumerate(zip(vocab.words, vocab.counts.tolist())):
+        for i, (word, count) in enumerate(zip(counted.words(), counted.counts.tolist())):
             if i == 0:
                 continue
-            answer = trim_rule(decode(word), count, min_count)
+            text = decode(word)
+            answer = trim_rule(text, count, min_count)
             if answer == RULE_DISCARD:
                 keep[i] = False
             elif answer == RULE_KEEP:
                 keep[i] = True
             elif answer != RULE_DEFAULT:
-                raise W2VError(f"trim_rule returned {answer!r} for {decode(word)!r}: it must "
+                raise W2VError(f"trim_rule returned {answer!r} for {text!r}: it must "
                                "return RULE_DISCARD (1), RULE_KEEP (2) or RULE_DEFAULT (0)")
     keep[0] = True
     return keep
-
-
-def restricted(vocab: Vocabulary, keep: np.ndarray) -> Vocabulary:
-    """The vocabulary's rows where ``keep``, in their order; the encoder's map
-    from counted entries to ids follows, so that the recorded tokens still
-    encode without a second pass over the text."""
-    if keep.all():
-        return vocab
-    new_id = np.full(len(vocab), -1, dtype=np.int32)
-    new_id[keep] = np.arange(int(keep.sum()), dtype=np.int32)
-    remap = vocab._remap
-    if remap is not None:
-        remap = np.where(remap >= 0, new_id[np.maximum(remap, 0)], -1).astype(np.int32)
-    words = [w for w, k in zip(vocab.words, keep.tolist()) if k]
-    return replace(vocab, words=words, counts=vocab.counts[keep], _remap=remap)
 
 
 def merged(old: Vocabulary, new: Vocabulary, keep_new: np.ndarray) -> tuple[Vocabulary, int]:
