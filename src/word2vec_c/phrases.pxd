@@ -4,8 +4,9 @@ from libc.stdint cimport int64_t
 from vocab_counter cimport w2v_vocab_counter
 
 cdef extern from "phrases.h":
+    enum: W2V_MAX_KEY_BYTES
     ctypedef struct w2v_pair_key:
-        unsigned char bytes[1]
+        unsigned char bytes[W2V_MAX_KEY_BYTES]
         size_t first_len
         int have_first
     ctypedef struct w2v_phrase_counter:
