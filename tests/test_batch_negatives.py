@@ -1,5 +1,6 @@
-"""batch_negatives: skip-gram+NS with one set of negatives per window, trained
-as small matrix products (trainer.c, train_skipgram_batched)."""
+"""batch_negatives: negative sampling with one set of negatives per skip-gram
+window or per CBOW batch of windows, trained as small matrix products
+(trainer.c, train_skipgram_batched and train_cbow_batched)."""
 from pathlib import Path
 
 import numpy as np
@@ -96,9 +97,96 @@ def test_one_sentence_matches_the_numpy_reference(tmp_path: Path, vector_size: i
     assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
 
 
-def test_batched_skipgram_learns_topics(topics) -> None:
+# eleven words: a batch of eight windows, then one cut short by the sentence's end
+CBOW_SENTENCE = "a b a c d b a e c a b"
+CBOW_BATCH = 8  # trainer.c's W2V_CBOW_BATCH
+
+
+def draw_negatives(r: int, noise, vocab_size: int, negative: int) -> tuple[int, list[int]]:
+    """word2vec.c's negative draws from the stream at r."""
+    drawn = []
+    for _ in range(negative):
+        r = lcg(r)
+        target = int(noise.lookup([(r >> 16) % noise.table_size])[0])
+        drawn.append(target if target != 0 else r % (vocab_size - 1) + 1)
+    return r, drawn
+
+
+def train_cbow_batch(syn0: np.ndarray, syn1neg: np.ndarray, batch: list, negatives: list[int],
+                     alpha: np.float32) -> None:
+    """One batch of windows (hidden vector, center word, context ids) by the
+    mode's definition: scores and errors from the output rows as the batch
+    found them; syn1neg += G^T H; syn0[contexts] += each window's error."""
+    hidden = np.array([h for h, _, _ in batch])
+    updates = []
+    for h, word, contexts in batch:
+        targets = [word] + negatives
+        y = syn1neg[targets].copy()
+        labels = np.array([1] + [0] * len(negatives))
+        g = gradients((h @ y.T).astype(np.float32)[None, :], labels, alpha)[0].astype(np.float64)
+        g[1:][np.array(negatives) == word] = 0  # a negative that is the word is skipped
+        updates.append((targets, g, g @ y, contexts))
+    for i, (targets, g, error, contexts) in enumerate(updates):
+        np.add.at(syn1neg, targets, np.outer(g, hidden[i]))
+    for _, _, error, contexts in updates:
+        np.add.at(syn0, contexts, np.broadcast_to(error, (len(contexts), len(error))))
+
+
+def reference_cbow_run(ids: list[int], counts: np.ndarray, syn0: np.ndarray,
+                       params: TrainingParams) -> tuple[np.ndarray, np.ndarray]:
+    """One thread's epochs over one sentence, CBOW with shared negatives: per
+    position the shrink draw and the window's hidden vector (from syn0 as the
+    earlier batches left it); a batch's negatives are drawn after its first
+    window's shrink draw; the batch trains when it holds eight windows or at
+    the sentence's last position."""
+    syn0 = syn0.astype(np.float64)
+    syn1neg = np.zeros_like(syn0)
+    noise = build_noise_table(counts)
+    alpha = np.float32(params.starting_alpha)
+    r, batch, negatives = 0, [], []
+    for _ in range(params.epochs):
+        for position, word in enumerate(ids):
+            r = lcg(r)
+            shrink = r % params.window
+            first = max(position - params.window + shrink, 0)
+            end = min(position + params.window - shrink + 1, len(ids))
+            contexts = [ids[c] for c in range(first, end) if c != position]
+            if contexts:
+                h = syn0[contexts].sum(axis=0)
+                if params.cbow_mean:
+                    h /= len(contexts)
+                if not batch:
+                    r, negatives = draw_negatives(r, noise, len(counts), params.negative)
+                batch.append((h, word, contexts))
+            if len(batch) == CBOW_BATCH or position == len(ids) - 1:
+                if batch:
+                    train_cbow_batch(syn0, syn1neg, batch, negatives, alpha)
+                batch = []
+    return syn0, syn1neg
+
+
+@pytest.mark.parametrize("vector_size, cbow_mean", [(28, True), (103, True), (28, False)])
+def test_cbow_matches_the_numpy_reference(tmp_path: Path, vector_size: int, cbow_mean: bool) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text(CBOW_SENTENCE + "\n")
+    options = {**REFERENCE, "sg": False, "vector_size": vector_size, "cbow_mean": cbow_mean,
+               "alpha": 0.5 if cbow_mean else 0.1}
+    model = Word2Vec(corpus_file=str(path), **options)
+    index = {w.decode(): i for i, w in enumerate(model.vocab.words)}
+    ids = [index[w] for w in CBOW_SENTENCE.split()]
+    start = initial_input_vectors(model.vocab, model.params)
+    syn0, syn1neg = reference_cbow_run(ids, model.vocab.counts, start, model.params)
+    assert np.allclose(model.weights.syn1neg, syn1neg, rtol=1e-4, atol=1e-6)
+    assert np.allclose(model.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
+    # the reference tells the modes apart: word2vec.c's CBOW differs
+    default = Word2Vec(corpus_file=str(path), **{**options, "batch_negatives": False})
+    assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("sg", [True, False])
+def test_batched_mode_learns_topics(topics, sg: bool) -> None:
     path, topic_of = topics
-    vectors = train(path, sg=True, hs=False, negative=5, vector_size=24, min_count=1,
+    vectors = train(path, sg=sg, hs=False, negative=5, vector_size=24, min_count=1,
                     workers=2, epochs=2, batch_negatives=True)
     assert np.isfinite(vectors.vectors).all()
     strays = 0
@@ -109,20 +197,25 @@ def test_batched_skipgram_learns_topics(topics) -> None:
     assert strays <= len(topic_of) // 10
 
 
-@pytest.mark.parametrize("mode", [dict(sg=False, negative=5), dict(sg=True, hs=True, negative=0),
-                                  dict(sg=True, hs=True, negative=5)])
-def test_refused_outside_skipgram_with_negative_sampling(mode: dict) -> None:
-    with pytest.raises(W2VError, match="batch_negatives=True .* needs sg=True"):
+@pytest.mark.parametrize("mode", [dict(sg=False, hs=True, negative=0), dict(sg=False, hs=True, negative=5),
+                                  dict(sg=True, hs=True, negative=0), dict(sg=True, hs=True, negative=5)])
+def test_refused_outside_negative_sampling(mode: dict) -> None:
+    with pytest.raises(W2VError, match="batch_negatives=True .* needs negative > 0 and hs=False"):
         TrainingParams(batch_negatives=True, **mode)
 
 
-def test_command_line_refuses_it_for_cbow(topics) -> None:
+@pytest.mark.parametrize("sg", [False, True])
+def test_accepted_with_negative_sampling(sg: bool) -> None:
+    assert TrainingParams(batch_negatives=True, sg=sg, hs=False, negative=5).batch_negatives
+
+
+def test_command_line_refuses_it_with_hierarchical_softmax(topics) -> None:
     path, _ = topics
-    done = run_cli("-train", str(path), "-output", str(path.with_suffix(".vec")),
-                   "-cbow", "1", "-batch-negatives", "1", "-min-count", "1", "-threads", "1")
+    done = run_cli("-train", str(path), "-output", str(path.with_suffix(".vec")), "-hs", "1",
+                   "-batch-negatives", "1", "-min-count", "1", "-threads", "1")
     assert done.returncode == 1
     lines = done.stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and "batch_negatives=True" in lines[0] and "-cbow 0" in lines[0]
+    assert len(lines) == 1 and "batch_negatives=True" in lines[0] and "-hs 0" in lines[0]
     assert not path.with_suffix(".vec").exists()
 
 
@@ -141,3 +234,4 @@ def test_cuda_backend_refuses_it() -> None:
     params = TrainingParams(sg=True, negative=5, batch_negatives=True)
     with pytest.raises(W2VError, match="batch_negatives=True .* cpu backend"):
         train_weights_cuda(None, None, 0, params, kernel=object())  # refused before either is read
+
