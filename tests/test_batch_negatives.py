@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from w2vpy import W2VError, Word2Vec, train
+from w2vpy import W2VError, Word2Vec, load, train
 from w2vpy.parameters import TrainingParams
 from w2vpy.training.unigram_table import build_noise_table
 from w2vpy.training.weights import initial_input_vectors
@@ -235,3 +235,70 @@ def test_cuda_backend_refuses_it() -> None:
     with pytest.raises(W2VError, match="batch_negatives=True .* cpu backend"):
         train_weights_cuda(None, None, 0, params, kernel=object())  # refused before either is read
 
+
+# -- checkpoints: the mode is part of the run -------------------------------------------------
+
+RESUME_ARGS = ["-size", "12", "-window", "3", "-min-count", "1", "-threads", "1", "-iter", "2",
+               "-binary", "1", "-hs", "0", "-negative", "3"]
+
+
+class StopAfterFirstEpoch:
+    """A callback that stops the run at the end of its first epoch."""
+
+    def on_epoch_end(self, model) -> None:
+        model.stop_training = True
+
+
+def first_epoch_checkpoint(path: Path, checkpoint: Path, sg: bool) -> None:
+    """The checkpoint of RESUME_ARGS's run at the end of epoch 1 of 2."""
+    model = Word2Vec(vector_size=12, window=3, min_count=1, workers=1, epochs=2, sg=sg, hs=False,
+                     negative=3, batch_negatives=True)
+    model.build_vocab(path)
+    model.train(path, checkpoint=checkpoint, callbacks=[StopAfterFirstEpoch()])
+
+
+@pytest.mark.parametrize("cbow", ["0", "1"])
+def test_resumed_run_keeps_the_mode_bit_identical(tmp_path: Path, topics, cbow: str) -> None:
+    """The checkpoint records batch_negatives, and the resumed run (not given
+    -batch-negatives) trains in it: it ends on the uninterrupted run's bytes,
+    which the default mode's second epoch would not."""
+    path, _ = topics
+    whole = tmp_path / "whole.bin"
+    args = [*RESUME_ARGS, "-cbow", cbow]
+    assert run_cli("-train", str(path), "-output", str(whole), *args,
+                   "-batch-negatives", "1").returncode == 0
+    checkpoint = tmp_path / "ck.w2v"
+    first_epoch_checkpoint(path, checkpoint, sg=cbow == "0")
+    assert Word2Vec.load(checkpoint).params.batch_negatives is True
+    resumed = tmp_path / "resumed.bin"
+    done = run_cli("-train", str(path), "-output", str(resumed), "-resume", str(checkpoint), *args)
+    assert done.returncode == 0, done.stderr
+    assert resumed.read_bytes() == whole.read_bytes()
+    # the same start, its last epoch trained in the default mode, ends elsewhere
+    expected = load(whole).vectors
+    finished = {}
+    for mode in (True, False):
+        model = Word2Vec.load(checkpoint)
+        model.batch_negatives = mode
+        model.train(path, epochs=1)
+        finished[mode] = model.wv.vectors
+    assert np.array_equal(finished[True], expected)
+    assert not np.allclose(finished[False], expected, atol=1e-3)
+
+
+@pytest.mark.parametrize("flag, given, saved", [("-batch-negatives", "0", "1"),
+                                                 ("-cbow", "0", "1")])  # sg=True is -cbow 0
+def test_resume_refuses_the_other_mode_in_the_flags_words(tmp_path: Path, topics, flag: str,
+                                                           given: str, saved: str) -> None:
+    """A CBOW checkpoint in the batched mode, resumed with the flag set the
+    other way: one line naming the flag and both values as flags write them."""
+    path, _ = topics
+    checkpoint = tmp_path / "ck.w2v"
+    first_epoch_checkpoint(path, checkpoint, sg=False)
+    done = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
+                   str(checkpoint), flag, given)
+    assert done.returncode == 1
+    lines = done.stderr.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"{flag} {given} differs from {checkpoint}'s {saved}: a resumed run keeps" in lines[0]
+    assert not (tmp_path / "o.bin").exists()
