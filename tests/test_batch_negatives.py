@@ -97,9 +97,9 @@ def test_one_sentence_matches_the_numpy_reference(tmp_path: Path, vector_size: i
     assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
 
 
-# eleven words: a batch of eight windows, then one cut short by the sentence's end
+# eleven words: two batches of four windows, then one cut short by the sentence's end
 CBOW_SENTENCE = "a b a c d b a e c a b"
-CBOW_BATCH = 8  # trainer.c's W2V_CBOW_BATCH
+CBOW_BATCH = 4  # trainer.c's W2V_CBOW_BATCH
 
 
 def draw_negatives(r: int, noise, vocab_size: int, negative: int) -> tuple[int, list[int]]:
@@ -137,7 +137,7 @@ def reference_cbow_run(ids: list[int], counts: np.ndarray, syn0: np.ndarray,
     """One thread's epochs over one sentence, CBOW with shared negatives: per
     position the shrink draw and the window's hidden vector (from syn0 as the
     earlier batches left it); a batch's negatives are drawn after its first
-    window's shrink draw; the batch trains when it holds eight windows or at
+    window's shrink draw; the batch trains when it holds four windows or at
     the sentence's last position."""
     syn0 = syn0.astype(np.float64)
     syn1neg = np.zeros_like(syn0)

@@ -234,10 +234,10 @@ class TrainingParams:
         "at every position.")
     batch_negatives: bool = parameter(
         False, "-batch-negatives", "Negative sampling shares one set of negatives among a "
-        "skip-gram window's context words, or among a CBOW batch of up to 8 windows, and "
+        "skip-gram window's context words, or among a CBOW batch of up to 4 windows, and "
         "updates them at once (pWord2Vec; faster, not word2vec.c's algorithm)", addition=True,
         doc="Negative sampling draws one set of ``negative`` noise words per skip-gram "
-        "window, shared by all its context words, or per CBOW batch of up to 8 consecutive "
+        "window, shared by all its context words, or per CBOW batch of up to 4 consecutive "
         "windows of a sentence, and trains them as small matrix products with each output "
         "row written back once (Ji et al.'s pWord2Vec): faster, not word2vec.c's algorithm "
         "(docs/differences.md). Needs ``negative > 0`` and ``hs=False``.")

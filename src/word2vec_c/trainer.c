@@ -529,8 +529,10 @@ W2V_ALWAYS_INLINE static inline void train_skipgram_batched(thread_state *st, co
 
 /* ---- CBOW with shared negatives (batch_negatives) ------------------------ */
 
-/* How many consecutive windows of a sentence share one set of negatives. */
-#define W2V_CBOW_BATCH 8
+/* How many consecutive windows of a sentence share one set of negatives:
+ * larger batches save a little more work, but with several threads a batch
+ * of 8 trained a small vocabulary measurably worse (bench/HISTORY.md). */
+#define W2V_CBOW_BATCH 4
 
 /* CBOW's form of the mode: up to W2V_CBOW_BATCH consecutive positions of a
  * sentence share ONE set of `negative` noise words, drawn after the batch's
