@@ -112,39 +112,51 @@ def draw_negatives(r: int, noise, vocab_size: int, negative: int) -> tuple[int, 
     return r, drawn
 
 
+def log_loss(f: float, label: int) -> float:
+    """-log P(label | f) in float64, as the trainer sums it."""
+    x = -f if label else f
+    return x + np.log1p(np.exp(-x)) if x > 0 else np.log1p(np.exp(x))
+
+
 def train_cbow_batch(syn0: np.ndarray, syn1neg: np.ndarray, batch: list, negatives: list[int],
-                     alpha: np.float32) -> None:
+                     alpha: np.float32) -> float:
     """One batch of windows (hidden vector, center word, context ids) by the
     mode's definition: scores and errors from the output rows as the batch
-    found them; syn1neg += G^T H; syn0[contexts] += each window's error."""
+    found them; syn1neg += G^T H; syn0[contexts] += each window's error.
+    Returns the batch's loss (the skipped negatives' scores left out)."""
     hidden = np.array([h for h, _, _ in batch])
-    updates = []
+    updates, loss = [], 0.0
     for h, word, contexts in batch:
         targets = [word] + negatives
         y = syn1neg[targets].copy()
         labels = np.array([1] + [0] * len(negatives))
-        g = gradients((h @ y.T).astype(np.float32)[None, :], labels, alpha)[0].astype(np.float64)
-        g[1:][np.array(negatives) == word] = 0  # a negative that is the word is skipped
+        scores = (h @ y.T).astype(np.float32)
+        g = gradients(scores[None, :], labels, alpha)[0].astype(np.float64)
+        skipped = np.r_[False, np.array(negatives) == word]
+        g[skipped] = 0  # a negative that is the word is skipped
+        loss += sum(log_loss(float(f), int(l)) for f, l, s in zip(scores, labels, skipped) if not s)
         updates.append((targets, g, g @ y, contexts))
     for i, (targets, g, error, contexts) in enumerate(updates):
         np.add.at(syn1neg, targets, np.outer(g, hidden[i]))
     for _, _, error, contexts in updates:
         np.add.at(syn0, contexts, np.broadcast_to(error, (len(contexts), len(error))))
+    return loss
 
 
 def reference_cbow_run(ids: list[int], counts: np.ndarray, syn0: np.ndarray,
-                       params: TrainingParams) -> tuple[np.ndarray, np.ndarray]:
+                       params: TrainingParams) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """One thread's epochs over one sentence, CBOW with shared negatives: per
     position the shrink draw and the window's hidden vector (from syn0 as the
     earlier batches left it); a batch's negatives are drawn after its first
     window's shrink draw; the batch trains when it holds four windows or at
-    the sentence's last position."""
+    the sentence's last position.  Also returns each epoch's loss."""
     syn0 = syn0.astype(np.float64)
     syn1neg = np.zeros_like(syn0)
     noise = build_noise_table(counts)
     alpha = np.float32(params.starting_alpha)
-    r, batch, negatives = 0, [], []
+    r, batch, negatives, losses = 0, [], [], []
     for _ in range(params.epochs):
+        losses.append(0.0)
         for position, word in enumerate(ids):
             r = lcg(r)
             shrink = r % params.window
@@ -160,9 +172,9 @@ def reference_cbow_run(ids: list[int], counts: np.ndarray, syn0: np.ndarray,
                 batch.append((h, word, contexts))
             if len(batch) == CBOW_BATCH or position == len(ids) - 1:
                 if batch:
-                    train_cbow_batch(syn0, syn1neg, batch, negatives, alpha)
+                    losses[-1] += train_cbow_batch(syn0, syn1neg, batch, negatives, alpha)
                 batch = []
-    return syn0, syn1neg
+    return syn0, syn1neg, losses
 
 
 @pytest.mark.parametrize("vector_size, cbow_mean", [(28, True), (103, True), (28, False)])
@@ -170,14 +182,15 @@ def test_cbow_matches_the_numpy_reference(tmp_path: Path, vector_size: int, cbow
     path = tmp_path / "one.txt"
     path.write_text(CBOW_SENTENCE + "\n")
     options = {**REFERENCE, "sg": False, "vector_size": vector_size, "cbow_mean": cbow_mean,
-               "alpha": 0.5 if cbow_mean else 0.1}
+               "alpha": 0.5 if cbow_mean else 0.1, "compute_loss": True}
     model = Word2Vec(corpus_file=str(path), **options)
     index = {w.decode(): i for i, w in enumerate(model.vocab.words)}
     ids = [index[w] for w in CBOW_SENTENCE.split()]
     start = initial_input_vectors(model.vocab, model.params)
-    syn0, syn1neg = reference_cbow_run(ids, model.vocab.counts, start, model.params)
+    syn0, syn1neg, losses = reference_cbow_run(ids, model.vocab.counts, start, model.params)
     assert np.allclose(model.weights.syn1neg, syn1neg, rtol=1e-4, atol=1e-6)
     assert np.allclose(model.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
+    assert np.allclose(model.loss_history, losses, rtol=1e-4)
     # the reference tells the modes apart: word2vec.c's CBOW differs
     default = Word2Vec(corpus_file=str(path), **{**options, "batch_negatives": False})
     assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
