@@ -202,6 +202,15 @@ def check_run_paths(corpus, run: dict[str, object], spelled: Callable[[Parameter
         check_distinct([(named("resume"), run["resume"])], outputs[:2])
 
 
+def _as_written(declared: Parameter, spelled: Callable[[Parameter], str], value: object) -> object:
+    """A parameter's value as its caller would write it: a switch given as a
+    flag is its 0 or 1 (an inverted flag's the other way round: sg=True is
+    -cbow 0), not Python's True or False."""
+    if declared.kind is bool and spelled(declared) == declared.flag and isinstance(value, bool):
+        return int(value != declared.inverted_flag)
+    return value
+
+
 def resumed_model(run: dict[str, object], given: dict[str, object],
                   spelled: Callable[[Parameter], str]) -> Word2Vec:
     """The model saved in ``run["resume"]``, to finish its run: a parameter
@@ -215,8 +224,10 @@ def resumed_model(run: dict[str, object], given: dict[str, object],
     for name in given:
         mine, saved = getattr(explicit, name), getattr(model.params, name)
         if mine != saved:
-            raise W2VError(f"{spelled(_DECLARED[name])} {mine} differs from {run['resume']}'s "
-                           f"{saved}: a resumed run keeps the parameters it began with")
+            declared = _DECLARED[name]
+            raise W2VError(f"{spelled(declared)} {_as_written(declared, spelled, mine)} differs "
+                           f"from {run['resume']}'s {_as_written(declared, spelled, saved)}: a "
+                           "resumed run keeps the parameters it began with")
     if model.corpus_fingerprint is None and model.corpus_tokens > 0:
         warnings.warn(f"{run['resume']} was saved by an older w2vpy, without a fingerprint of "
                       "its text: the text is checked by its number of words only",
