@@ -681,7 +681,7 @@ W2V_ALWAYS_INLINE static inline void cbow_batch_train(thread_state *st, const in
     for (int64_t i = 0; i < count; i++) {
         const float *e = st->errors + i * size;
         for (int64_t c = st->spans[i].first; c < st->spans[i].end; c++)
-            if (c != st->centers[i]) add_row(cfg->syn0 + sen[c] * size, e, size);
+            if (c != st->centers[i]) update_input_row(cfg, sen[c], e);  /* its lock factor too */
     }
 }
 
