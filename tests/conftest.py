@@ -13,6 +13,36 @@ DEMO_CORPUS = REPO / "data" / "wordnet-glosses.txt.gz"
 SHARED = REPO.parent / "shared" / "corpus"
 
 
+def one_blas_thread() -> None:
+    """Every BLAS loaded in this process computes on one thread.
+
+    The tests call most_similar and friends (numpy's and gensim's) tens of
+    thousands of times on small matrices, each a call BLAS splits across its
+    threads: with another process on the second CPU, those threads spin
+    waiting for each other, and a call took many times its own work.  The
+    values do not depend on it (OpenBLAS shares a product out by rows and
+    columns of the result, each sum stays in one thread).  Without
+    threadpoolctl (not a test dependency) nothing changes but the time;
+    subprocesses keep their own BLAS defaults."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def pytest_configure(config) -> None:
+    import numpy  # noqa: F401  (its BLAS must be loaded to be limited)
+
+    one_blas_thread()
+
+
+def pytest_collection_finish(session) -> None:
+    """Again once the test modules are imported: one may have loaded another
+    BLAS (scipy's, through gensim)."""
+    one_blas_thread()
+
+
 def have_gensim() -> bool:
     try:
         import gensim  # noqa: F401
