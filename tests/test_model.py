@@ -175,18 +175,27 @@ def test_loss_is_nan_for_epochs_trained_without_it_and_training_is_the_same(text
     assert np.array_equal(quiet.wv.vectors, counted.wv.vectors)
 
 
+@pytest.fixture(scope="module")
+def zipf_text(tmp_path_factory) -> Path:
+    """3.2M tokens of 3000 words drawn by Zipf's law, 800 a line: written once
+    for both thread counts, each word's name formatted once."""
+    rng = np.random.default_rng(11)
+    vocab = 3000
+    ranks = rng.zipf(1.3, size=3_200_000) % vocab
+    names = [f"w{r}" for r in range(vocab)]
+    path = tmp_path_factory.mktemp("zipf") / "zipf.txt"
+    lines = ranks.reshape(-1, 800).tolist()
+    path.write_text("\n".join(" ".join([names[r] for r in line]) for line in lines) + "\n")
+    return path
+
+
 @pytest.mark.parametrize("workers", [1, 2])
-def test_the_loss_sum_is_exact_past_float32s_reach(tmp_path, workers):
+def test_the_loss_sum_is_exact_past_float32s_reach(zipf_text, workers):
     """CBOW+HS with no subsampling takes a known number of steps (the code
     length of every word with context); at a negligible learning rate the
     output rows stay zero, so each step costs log 2.  Over 2^24 steps a float32
     sum would stall (gensim's does); two threads' sums must both arrive."""
-    rng = np.random.default_rng(11)
-    vocab = 3000
-    ranks = rng.zipf(1.3, size=3_200_000) % vocab
-    path = tmp_path / "zipf.txt"
-    lines = ranks.reshape(-1, 800)
-    path.write_text("\n".join(" ".join(f"w{r}" for r in line) for line in lines) + "\n")
+    path = zipf_text
     params = dict(vector_size=2, window=2, min_count=1, workers=workers, sample=0, epochs=1,
                   sg=False, hs=True, negative=0, alpha=1e-12)
     model = Word2Vec(**params)
