@@ -29,20 +29,41 @@ def _command(name: str) -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "w2vpy", name]
 
 
-@pytest.mark.parametrize("name", COMMAND_NAMES)
-@pytest.mark.parametrize("asked", ["-h", "--help", "--version"])
-def test_every_command_answers_help_and_version(name, asked, tmp_path):
-    """Answered on stdout with status 0, before any file is looked at: not
-    read as a file named -h, wherever it stands among the arguments."""
+def _answer(name: str, asked: str) -> str:
     from w2vpy import __version__
 
+    if asked == "--version":
+        return f"{name} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
+    return COMMANDS[name].usage
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+@pytest.mark.parametrize("asked", ["-h", "--help", "--version"])
+def test_every_command_answers_help_and_version(name, asked, tmp_path, monkeypatch, capsys):
+    """Answered on stdout with status 0, before any file is looked at: not
+    read as a file named -h, wherever it stands among the arguments.  Run in
+    this process through python -m w2vpy's entry (the _run every console
+    script calls); the next test starts each command as a program."""
+    from w2vpy.__main__ import main as w2vpy_main
+
+    monkeypatch.chdir(tmp_path)
     for args in ([asked], ["no-such-file.bin", asked]):
-        r = subprocess.run(_command(name) + args, capture_output=True, cwd=tmp_path, timeout=60)
-        assert r.returncode == 0 and r.stderr == b"", (args, r.stderr)
-        if asked == "--version":
-            assert r.stdout.decode() == f"{name} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
-        else:
-            assert r.stdout.decode() == COMMANDS[name].usage
+        status = w2vpy_main([name, *args])
+        out, err = capsys.readouterr()
+        assert status == 0 and err == "", (args, err)
+        assert out == _answer(name, asked)
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+@pytest.mark.parametrize("asked", ["-h", "--version"])
+def test_every_command_s_program_answers_help_and_version(name, asked, tmp_path):
+    """Each command started as a program (its console script, else python -m
+    w2vpy), the question after a file that is not there: status 0, the
+    answer on stdout, nothing on stderr (no warning while importing)."""
+    r = subprocess.run(_command(name) + ["no-such-file.bin", asked], capture_output=True,
+                       cwd=tmp_path, timeout=60)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    assert r.stdout.decode() == _answer(name, asked)
 
 
 def test_python_m_w2vpy_lists_and_runs_the_commands(tmp_path):
