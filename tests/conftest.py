@@ -1,9 +1,11 @@
+import logging
 import os
 import random
 import resource
 import signal
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,30 @@ def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120,
     return subprocess.run(cmd + list(args), input=stdin, capture_output=True, timeout=timeout,
                           env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                           preexec_fn=limits)
+
+
+def run_cli_here(capfd, *args: str) -> subprocess.CompletedProcess:
+    """w2v-train's main() in this process, answered as run_cli answers: the
+    exit status and the bytes written to stdout and stderr (file descriptors
+    1 and 2, so the core's own writes too).  What a process of its own would
+    also print there is printed there: log records of WARNING and above (as
+    logging's last resort does where, as in w2v-train, no handler is set;
+    here pytest's would take them), and Python warnings, added at the end as
+    the interpreter formats them.  For checks that need no process of their
+    own (no limits, signals or standard input): a new interpreter for each
+    only repeated the start-up; run_cli stays the way for those that do."""
+    from w2vpy.cli import main
+
+    capfd.readouterr()
+    root = logging.getLogger()
+    root.addHandler(logging.lastResort)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            status = main(list(args))
+    finally:
+        root.removeHandler(logging.lastResort)
+    out, err = capfd.readouterr()
+    err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)
+                   for w in caught)
+    return subprocess.CompletedProcess(["w2v-train", *args], status, out.encode(), err.encode())
