@@ -5,6 +5,7 @@ import resource
 import signal
 import shutil
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -124,6 +125,15 @@ def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120,
                           preexec_fn=limits)
 
 
+def _interpreter_warning_filters() -> None:
+    """The filters a new interpreter starts with (no -W, no PYTHONWARNINGS):
+    each warning shown once a place, these kinds not at all."""
+    warnings.simplefilter("default")
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                     ResourceWarning):
+        warnings.filterwarnings("ignore", category=category)
+
+
 def run_cli_here(capfd, *args: str) -> subprocess.CompletedProcess:
     """w2v-train's main() in this process, answered as run_cli answers: the
     exit status and the bytes written to stdout and stderr (file descriptors
@@ -141,8 +151,14 @@ def run_cli_here(capfd, *args: str) -> subprocess.CompletedProcess:
     root.addHandler(logging.lastResort)
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("default")
-            status = main(list(args))
+            _interpreter_warning_filters()
+            try:
+                status = main(list(args))
+            except SystemExit as exit:  # as the interpreter ends on it
+                code = exit.code
+                status = code if isinstance(code, int) else (0 if code is None else 1)
+                if isinstance(code, str):
+                    sys.stderr.write(code + "\n")
     finally:
         root.removeHandler(logging.lastResort)
     out, err = capfd.readouterr()
