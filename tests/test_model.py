@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import w2vpy
-from conftest import DEMO_CORPUS, requires_gensim, run_cli, topic_corpus
+from conftest import DEMO_CORPUS, requires_gensim, run_cli, run_cli_here, topic_corpus
 from w2vpy import W2VError, Word2Vec
 from w2vpy.errors import W2VWarning
 from w2vpy.training.huffman import build_huffman_tree
@@ -488,31 +488,31 @@ def half_trained(path: Path, checkpoint: Path) -> None:
     (["-size", "40"], "-size 40 differs from"),
     (["-read-vocab", "VOCAB"], "-read-vocab cannot be used with -resume"),
 ])
-def test_resume_refuses_other_parameters(text, tmp_path, extra, message):
+def test_resume_refuses_other_parameters(text, tmp_path, extra, message, capfd):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
     half_trained(path, checkpoint)
     (tmp_path / "VOCAB").write_text("</s> 0\n")
     extra = [str(tmp_path / "VOCAB") if e == "VOCAB" else e for e in extra]
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(checkpoint), *extra)
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(checkpoint), *extra)
     assert r.returncode == 1
     lines = r.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
 
 
-def test_resume_refuses_another_text(text, tmp_path):
+def test_resume_refuses_another_text(text, tmp_path, capfd):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
     half_trained(path, checkpoint)
     other = tmp_path / "other.txt"
     other.write_text(path.read_text()[: len(path.read_text()) // 2])
-    r = run_cli("-train", str(other), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(checkpoint))
+    r = run_cli_here(capfd, "-train", str(other), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(checkpoint))
     assert r.returncode == 1 and b"not the same text" in r.stderr
     assert not (tmp_path / "o.bin").exists()
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(tmp_path / "missing.w2v"))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(tmp_path / "missing.w2v"))
     assert r.returncode == 1 and b"model file not found" in r.stderr
 
 
@@ -528,13 +528,13 @@ def test_debug_2_shows_each_epochs_loss(text, tmp_path):
     assert losses[0] > losses[1] > losses[2] > 0
 
 
-def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tmp_path):
+def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tmp_path, capfd):
     path, _ = text
     out = tmp_path / "o.bin"
-    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(out))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(out), "-checkpoint", str(out))
     assert r.returncode == 1
     assert b"-checkpoint " + str(out).encode() + b" and -output" in r.stderr
-    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(path))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(out), "-checkpoint", str(path))
     assert r.returncode == 1 and b"-checkpoint" in r.stderr and b"destroy the input" in r.stderr
     with pytest.raises(W2VError, match="checkpoint .* and save_vocab .* are the same file"):
         w2vpy.train(path, **EXACT, save_vocab=tmp_path / "v", checkpoint=tmp_path / "v")
