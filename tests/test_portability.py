@@ -70,7 +70,8 @@ def core_builds(request, tmp_path_factory) -> dict[str, list[tuple[Path, Future]
     by_size = sorted(C_SOURCES, key=lambda s: s.stat().st_size, reverse=True)
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         builds: dict[str, list[tuple[Path, Future]]] = {name: [] for name in compilers}
-        out_dirs = {name: tmp_path_factory.mktemp(name) for name, found in compilers.items() if found}
+        out_dirs = {name: tmp_path_factory.mktemp(name)
+                    for name, found in compilers.items() if found}
         for source in by_size:
             for name, out_dir in out_dirs.items():
                 builds[name].append((source, pool.submit(compile_source, [compilers[name]],
