@@ -1,9 +1,12 @@
+import logging
 import os
 import random
 import resource
 import signal
 import shutil
 import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,36 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CORPUS = REPO / "data" / "wordnet-glosses.txt.gz"
 SHARED = REPO.parent / "shared" / "corpus"
+
+
+def one_blas_thread() -> None:
+    """Every BLAS loaded in this process computes on one thread.
+
+    The tests call most_similar and friends (numpy's and gensim's) tens of
+    thousands of times on small matrices, each a call BLAS splits across its
+    threads: with another process on the second CPU, those threads spin
+    waiting for each other, and a call took many times its own work.  The
+    values do not depend on it (OpenBLAS shares a product out by rows and
+    columns of the result, each sum stays in one thread).  Without
+    threadpoolctl (not a test dependency) nothing changes but the time;
+    subprocesses keep their own BLAS defaults."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def pytest_configure(config) -> None:
+    import numpy  # noqa: F401  (its BLAS must be loaded to be limited)
+
+    one_blas_thread()
+
+
+def pytest_collection_finish(session) -> None:
+    """Again once the test modules are imported: one may have loaded another
+    BLAS (scipy's, through gensim)."""
+    one_blas_thread()
 
 
 def have_gensim() -> bool:
@@ -90,3 +123,45 @@ def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120,
     return subprocess.run(cmd + list(args), input=stdin, capture_output=True, timeout=timeout,
                           env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
                           preexec_fn=limits)
+
+
+def _interpreter_warning_filters() -> None:
+    """The filters a new interpreter starts with (no -W, no PYTHONWARNINGS):
+    each warning shown once a place, these kinds not at all."""
+    warnings.simplefilter("default")
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                     ResourceWarning):
+        warnings.filterwarnings("ignore", category=category)
+
+
+def run_cli_here(capfd, *args: str) -> subprocess.CompletedProcess:
+    """w2v-train's main() in this process, answered as run_cli answers: the
+    exit status and the bytes written to stdout and stderr (file descriptors
+    1 and 2, so the core's own writes too).  What a process of its own would
+    also print there is printed there: log records of WARNING and above (as
+    logging's last resort does where, as in w2v-train, no handler is set;
+    here pytest's would take them), and Python warnings, added at the end as
+    the interpreter formats them.  For checks that need no process of their
+    own (no limits, signals or standard input): a new interpreter for each
+    only repeated the start-up; run_cli stays the way for those that do."""
+    from w2vpy.cli import main
+
+    capfd.readouterr()
+    root = logging.getLogger()
+    root.addHandler(logging.lastResort)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            _interpreter_warning_filters()
+            try:
+                status = main(list(args))
+            except SystemExit as exit:  # as the interpreter ends on it
+                code = exit.code
+                status = code if isinstance(code, int) else (0 if code is None else 1)
+                if isinstance(code, str):
+                    sys.stderr.write(code + "\n")
+    finally:
+        root.removeHandler(logging.lastResort)
+    out, err = capfd.readouterr()
+    err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)
+                   for w in caught)
+    return subprocess.CompletedProcess(["w2v-train", *args], status, out.encode(), err.encode())

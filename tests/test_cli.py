@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import run_cli, topic_corpus
+from conftest import run_cli, run_cli_here, topic_corpus
 from w2vpy import load
 from w2vpy.cli import COMMANDS
 
@@ -29,20 +29,41 @@ def _command(name: str) -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "w2vpy", name]
 
 
-@pytest.mark.parametrize("name", COMMAND_NAMES)
-@pytest.mark.parametrize("asked", ["-h", "--help", "--version"])
-def test_every_command_answers_help_and_version(name, asked, tmp_path):
-    """Answered on stdout with status 0, before any file is looked at: not
-    read as a file named -h, wherever it stands among the arguments."""
+def _answer(name: str, asked: str) -> str:
     from w2vpy import __version__
 
+    if asked == "--version":
+        return f"{name} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
+    return COMMANDS[name].usage
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+@pytest.mark.parametrize("asked", ["-h", "--help", "--version"])
+def test_every_command_answers_help_and_version(name, asked, tmp_path, monkeypatch, capsys):
+    """Answered on stdout with status 0, before any file is looked at: not
+    read as a file named -h, wherever it stands among the arguments.  Run in
+    this process through python -m w2vpy's entry (the _run every console
+    script calls); the next test starts each command as a program."""
+    from w2vpy.__main__ import main as w2vpy_main
+
+    monkeypatch.chdir(tmp_path)
     for args in ([asked], ["no-such-file.bin", asked]):
-        r = subprocess.run(_command(name) + args, capture_output=True, cwd=tmp_path, timeout=60)
-        assert r.returncode == 0 and r.stderr == b"", (args, r.stderr)
-        if asked == "--version":
-            assert r.stdout.decode() == f"{name} (w2vpy {__version__}; word2vec.c v0.1c compatible)\n"
-        else:
-            assert r.stdout.decode() == COMMANDS[name].usage
+        status = w2vpy_main([name, *args])
+        out, err = capsys.readouterr()
+        assert status == 0 and err == "", (args, err)
+        assert out == _answer(name, asked)
+
+
+@pytest.mark.parametrize("name", COMMAND_NAMES)
+@pytest.mark.parametrize("asked", ["-h", "--version"])
+def test_every_command_s_program_answers_help_and_version(name, asked, tmp_path):
+    """Each command started as a program (its console script, else python -m
+    w2vpy), the question after a file that is not there: status 0, the
+    answer on stdout, nothing on stderr (no warning while importing)."""
+    r = subprocess.run(_command(name) + ["no-such-file.bin", asked], capture_output=True,
+                       cwd=tmp_path, timeout=60)
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    assert r.stdout.decode() == _answer(name, asked)
 
 
 def test_python_m_w2vpy_lists_and_runs_the_commands(tmp_path):
@@ -130,11 +151,11 @@ def test_classes_output(topics, tmp_path):
     assert len(rows) == 49 and {int(c) for _, c in rows} <= set(range(6))
 
 
-def test_more_classes_than_words_is_refused_before_training(topics, tmp_path):
+def test_more_classes_than_words_is_refused_before_training(topics, tmp_path, capfd):
     path, _ = topics
     out = tmp_path / "classes.txt"
-    r = run_cli("-train", str(path), "-output", str(out), "-classes", "99999999999999999999",
-                "-min-count", "1", "-debug", "0")
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(out), "-classes",
+                     "99999999999999999999", "-min-count", "1", "-debug", "0")
     assert r.returncode != 0 and not out.exists()
     err = r.stderr.decode().strip()
     assert "-classes must be at most the vocabulary size (49)" in err, err
@@ -158,30 +179,30 @@ def test_more_classes_than_words_is_refused_before_training(topics, tmp_path):
     (["-max-vocab-size", "99999999999999999999999"], "-max-vocab-size is too large"),
     (["-hot-rows", "4", "-backend", "cuda"], "hot rows are a CPU-thread option"),
 ])
-def test_invalid_flags_give_one_line(topics, tmp_path, args, message):
+def test_invalid_flags_give_one_line(topics, tmp_path, args, message, capfd):
     path, _ = topics
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "v"), *args)
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "v"), *args)
     assert r.returncode != 0
     err = r.stderr.decode().strip()
     assert message in err and len(err.splitlines()) == 1, err
 
 
-def test_missing_training_file(tmp_path):
-    r = run_cli("-train", str(tmp_path / "nope.txt"), "-output", str(tmp_path / "v"))
+def test_missing_training_file(tmp_path, capfd):
+    r = run_cli_here(capfd, "-train", str(tmp_path / "nope.txt"), "-output", str(tmp_path / "v"))
     assert r.returncode == 1 and b"training file not found" in r.stderr
 
 
-def test_empty_training_file(tmp_path):
+def test_empty_training_file(tmp_path, capfd):
     (tmp_path / "empty.txt").write_bytes(b"")
-    r = run_cli("-train", str(tmp_path / "empty.txt"), "-output", str(tmp_path / "v"))
+    r = run_cli_here(capfd, "-train", str(tmp_path / "empty.txt"), "-output", str(tmp_path / "v"))
     assert r.returncode == 1 and b"empty" in r.stderr
 
 
-def test_output_problems_are_found_before_training(topics, tmp_path):
+def test_output_problems_are_found_before_training(topics, tmp_path, capfd):
     path, _ = topics
-    r = run_cli("-train", str(path), "-output", str(tmp_path))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path))
     assert r.returncode == 1 and b"output path is a directory" in r.stderr
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "missing" / "v.bin"))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "missing" / "v.bin"))
     assert r.returncode == 1 and b"output directory does not exist" in r.stderr
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_cli, topic_corpus
+from conftest import run_cli, run_cli_here, topic_corpus
 import w2vpy
 import w2vpy.system.paths
 from w2vpy import W2VError, load
@@ -151,11 +151,11 @@ def test_output_on_a_full_disk_names_the_path_and_keeps_the_old_file(tmp_path, c
 
 # -- 4, 5, 6, 16: -read-vocab counts ----------------------------------------------------------
 
-def test_read_vocab_all_zero_counts_is_an_error_not_a_loop(tmp_path, corpus):
+def test_read_vocab_all_zero_counts_is_an_error_not_a_loop(tmp_path, corpus, capfd):
     vocab = tmp_path / "zero.vocab"
     vocab.write_bytes(b"</s> 0\nt0w0 0\nt1w1 0\n")
-    r = run_cli("-train", str(corpus), "-read-vocab", str(vocab), "-output",
-                str(tmp_path / "v.bin"), *FAST[:-4], "-min-count", "0", "-debug", "0", timeout=30)
+    r = run_cli_here(capfd, "-train", str(corpus), "-read-vocab", str(vocab), "-output",
+                     str(tmp_path / "v.bin"), *FAST[:-4], "-min-count", "0", "-debug", "0")
     assert r.returncode == 1
     assert "all counts are zero: the unigram table is empty" in r.stderr.decode()
 
@@ -267,34 +267,34 @@ def test_ctrl_c_stops_k_means_within_a_second(tmp_path):
 
 # -- 8: an output that is an input -----------------------------------------------------------
 
-def test_output_equal_to_training_file_is_refused(tmp_path, corpus):
+def test_output_equal_to_training_file_is_refused(tmp_path, corpus, capfd):
     before = corpus.read_bytes()
-    r = run_cli("-train", str(corpus), "-output", str(corpus), *FAST)
+    r = run_cli_here(capfd, "-train", str(corpus), "-output", str(corpus), *FAST)
     assert r.returncode == 1
     assert f"-output {corpus} is the same file as -train {corpus}" in r.stderr.decode()
     assert corpus.read_bytes() == before
 
 
-def test_hard_link_and_relative_spellings_are_the_same_file(tmp_path, corpus):
+def test_hard_link_and_relative_spellings_are_the_same_file(tmp_path, corpus, capfd):
     twin = tmp_path / "twin.txt"
     os.link(corpus, twin)
-    r = run_cli("-train", str(corpus), "-output", str(tmp_path / "v.bin"), "-save-vocab",
-                str(twin), *FAST)
+    r = run_cli_here(capfd, "-train", str(corpus), "-output", str(tmp_path / "v.bin"),
+                     "-save-vocab", str(twin), *FAST)
     assert r.returncode == 1 and b"-save-vocab" in r.stderr and b"same file" in r.stderr
     out = tmp_path / "v.bin"
-    r = run_cli("-train", str(corpus), "-output", str(out), "-save-vocab",
-                str(tmp_path / "." / "v.bin"), *FAST)
+    r = run_cli_here(capfd, "-train", str(corpus), "-output", str(out), "-save-vocab",
+                     str(tmp_path / "." / "v.bin"), *FAST)
     assert r.returncode == 1
     assert "are the same file" in r.stderr.decode()
     with pytest.raises(W2VError, match="save_vocab .* is the same file as source"):
         w2vpy.train(corpus, save_vocab=twin, workers=1, epochs=1, min_count=1)
 
 
-def test_read_vocab_cannot_be_overwritten_by_save_vocab(tmp_path, corpus):
+def test_read_vocab_cannot_be_overwritten_by_save_vocab(tmp_path, corpus, capfd):
     vocab = tmp_path / "v.vocab"
     vocab.write_bytes(b"</s> 3\nt0w0 3\n")
-    r = run_cli("-train", str(corpus), "-read-vocab", str(vocab), "-save-vocab", str(vocab),
-                "-debug", "0")
+    r = run_cli_here(capfd, "-train", str(corpus), "-read-vocab", str(vocab), "-save-vocab",
+                     str(vocab), "-debug", "0")
     assert r.returncode == 1 and b"same file as -read-vocab" in r.stderr
     assert vocab.read_bytes() == b"</s> 3\nt0w0 3\n"
 
@@ -382,11 +382,11 @@ def test_switch_parameters_take_only_booleans_or_0_1(corpus, name, value):
 
 # -- 15: pruning removes every word ---------------------------------------------------------
 
-def test_pruning_that_leaves_nothing_is_named(tmp_path):
+def test_pruning_that_leaves_nothing_is_named(tmp_path, capfd):
     once = tmp_path / "once.txt"
     once.write_text(" ".join(f"w{i}" for i in range(1000)) + "\n")  # every word seen once
-    r = run_cli("-train", str(once), "-output", str(tmp_path / "v.bin"),
-                "-max-vocab-size", "2", *FAST)
+    r = run_cli_here(capfd, "-train", str(once), "-output", str(tmp_path / "v.bin"),
+                     "-max-vocab-size", "2", *FAST)
     assert r.returncode == 1
     message = r.stderr.decode()
     assert "pruning to stay under max_vocab_size=2 (-max-vocab-size)" in message
@@ -415,10 +415,10 @@ def test_directory_entries_that_are_not_read_are_listed(tmp_path, corpus):
         assert f"Skipped {d / loop}: a symbolic link loop" in message
 
 
-def test_a_symbolic_link_loop_named_as_input_is_one_line(tmp_path):
+def test_a_symbolic_link_loop_named_as_input_is_one_line(tmp_path, capfd):
     loop = tmp_path / "loop"
     loop.symlink_to(loop)
-    r = run_cli("-train", str(loop), "-output", str(tmp_path / "v.bin"), *FAST)
+    r = run_cli_here(capfd, "-train", str(loop), "-output", str(tmp_path / "v.bin"), *FAST)
     assert r.returncode == 1
     assert r.stderr.decode().splitlines() == [
         f"w2v-train: error: training input {loop} is a symbolic link loop, not a file, "
@@ -471,10 +471,11 @@ def test_a_signal_raises_the_stop_flag_of_work_in_progress():
 @pytest.mark.parametrize("spelling,tail", [("base.bin/", "/"), ("nodir/", "/"),
                                            ("base.bin/.", "/."), ("base.bin//", "/"),
                                            ("nodir/..", "/..")])
-def test_output_spelled_as_a_directory_is_refused_before_work(tmp_path, corpus, spelling, tail):
+def test_output_spelled_as_a_directory_is_refused_before_work(tmp_path, corpus, spelling, tail,
+                                                              capfd):
     (tmp_path / "base.bin").write_bytes(b"old")
     out = f"{tmp_path}/{spelling}"
-    r = run_cli("-train", str(corpus), "-output", out, *FAST)
+    r = run_cli_here(capfd, "-train", str(corpus), "-output", out, *FAST)
     assert r.returncode == 1
     assert r.stderr.decode().splitlines() == [
         f"w2v-train: error: output path {out} names a directory (it ends in '{tail}'); "

@@ -20,6 +20,7 @@ import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -133,20 +134,28 @@ def prepared(text, tmp_path_factory) -> Path:
     return out
 
 
+COMPRESSORS = {"gzip": (gzip.compress, ".gz"), "bzip2": (bz2.compress, ".bz2"),
+               "xz": (lzma.compress, ".xz")}
+
+
+@cache
+def _compressed(kind: str, data: bytes) -> bytes:
+    """The text compressed once per kind: every cell of that kind writes the
+    same bytes, so no cell compresses them again."""
+    return COMPRESSORS[kind][0](data)
+
+
 def make_source(kind: str, text: Text, where: Path, monkeypatch,
                 pipe_writers: list[tuple[Path, threading.Thread]], request) -> object:
     """The text as a source of ``kind``: a path for the command line's kinds
     (stdin is set to the text), Python data for the rest."""
-    compressors = {"gzip": (gzip.compress, ".gz"), "bzip2": (bz2.compress, ".bz2"),
-                   "xz": (lzma.compress, ".xz")}
     if kind == "file":
         return str(text.path)
     if kind == "prepared corpus":
         return str(request.getfixturevalue("prepared"))
-    if kind in compressors:
-        compress, suffix = compressors[kind]
-        path = where / f"topics.txt{suffix}"
-        path.write_bytes(compress(text.data))
+    if kind in COMPRESSORS:
+        path = where / f"topics.txt{COMPRESSORS[kind][1]}"
+        path.write_bytes(_compressed(kind, text.data))
         return str(path)
     if kind == "directory":
         folder = where / "texts"
@@ -255,6 +264,12 @@ RUN: dict[str, Callable[[object, dict[str, object], Path], Trained]] = {
 
 
 @pytest.fixture(scope="module")
+def expected(text) -> list[tuple[str, int]]:
+    """The plain-Python vocabulary of the text, counted once for every cell."""
+    return expected_vocabulary(text.data, SETTINGS["min_count"])
+
+
+@pytest.fixture(scope="module")
 def one_worker_reference(text):
     """Each objective's vectors from the plain file through train(), one worker."""
     return {objective: w2vpy.train(text.path, **_keywords(1, objective)).vectors
@@ -278,7 +293,7 @@ def check_neighbours(vectors: w2vpy.WordVectors, topic_of: dict[str, int]) -> No
 # -- the matrix ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, workers, entry, objective", CELLS)
-def test_every_way_in(source, workers, entry, objective, text, one_worker_reference,
+def test_every_way_in(source, workers, entry, objective, text, expected, one_worker_reference,
                       tmp_path, monkeypatch, pipe_writers, request):
     given = make_source(source, text, tmp_path, monkeypatch, pipe_writers, request)
     keywords = _keywords(workers, objective)
@@ -288,7 +303,6 @@ def test_every_way_in(source, workers, entry, objective, text, one_worker_refere
             by_model(given, keywords, tmp_path)
         return
     trained = RUN[entry](given, keywords, tmp_path)
-    expected = expected_vocabulary(text.data, SETTINGS["min_count"])
     # a model built from sentences presents gensim's vocabulary: word2vec.c's
     # </s> (row 0) trains as ever but is no word of its wv
     first = 1 if entry == "Word2Vec" and source in SENTENCE_SOURCES else 0

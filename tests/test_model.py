@@ -1,5 +1,6 @@
 """The model object (w2vpy.Word2Vec): training from Python sentences, the loss,
 callbacks, save/load and further training, checkpoints and resume."""
+import gzip
 import math
 import os
 import signal
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 import w2vpy
-from conftest import DEMO_CORPUS, requires_gensim, run_cli, topic_corpus
+from conftest import DEMO_CORPUS, requires_gensim, run_cli, run_cli_here, topic_corpus
 from w2vpy import W2VError, Word2Vec
 from w2vpy.errors import W2VWarning
 from w2vpy.training.huffman import build_huffman_tree
@@ -175,18 +176,27 @@ def test_loss_is_nan_for_epochs_trained_without_it_and_training_is_the_same(text
     assert np.array_equal(quiet.wv.vectors, counted.wv.vectors)
 
 
+@pytest.fixture(scope="module")
+def zipf_text(tmp_path_factory) -> Path:
+    """3.2M tokens of 3000 words drawn by Zipf's law, 800 a line: written once
+    for both thread counts, each word's name formatted once."""
+    rng = np.random.default_rng(11)
+    vocab = 3000
+    ranks = rng.zipf(1.3, size=3_200_000) % vocab
+    names = [f"w{r}" for r in range(vocab)]
+    path = tmp_path_factory.mktemp("zipf") / "zipf.txt"
+    lines = ranks.reshape(-1, 800).tolist()
+    path.write_text("\n".join(" ".join([names[r] for r in line]) for line in lines) + "\n")
+    return path
+
+
 @pytest.mark.parametrize("workers", [1, 2])
-def test_the_loss_sum_is_exact_past_float32s_reach(tmp_path, workers):
+def test_the_loss_sum_is_exact_past_float32s_reach(zipf_text, workers):
     """CBOW+HS with no subsampling takes a known number of steps (the code
     length of every word with context); at a negligible learning rate the
     output rows stay zero, so each step costs log 2.  Over 2^24 steps a float32
     sum would stall (gensim's does); two threads' sums must both arrive."""
-    rng = np.random.default_rng(11)
-    vocab = 3000
-    ranks = rng.zipf(1.3, size=3_200_000) % vocab
-    path = tmp_path / "zipf.txt"
-    lines = ranks.reshape(-1, 800)
-    path.write_text("\n".join(" ".join(f"w{r}" for r in line) for line in lines) + "\n")
+    path = zipf_text
     params = dict(vector_size=2, window=2, min_count=1, workers=workers, sample=0, epochs=1,
                   sg=False, hs=True, negative=0, alpha=1e-12)
     model = Word2Vec(**params)
@@ -272,20 +282,42 @@ def test_gensim_callback_objects_work(text):
 
 # -- save, load, go on ------------------------------------------------------------------------
 
-def test_save_load_keeps_everything_and_training_goes_on_improving(tmp_path):
+#: enough of the bundled corpus for a loss that falls epoch after epoch
+DEMO_HEAD_TOKENS = 400_000
+
+
+@pytest.fixture(scope="module")
+def demo_head(tmp_path_factory) -> Path:
+    """The bundled corpus's first lines, DEMO_HEAD_TOKENS tokens or a few more,
+    gzipped as the corpus is."""
+    lines, tokens = [], 0
+    with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as corpus:
+        for line in corpus:
+            lines.append(line)
+            tokens += len(line.split())
+            if tokens >= DEMO_HEAD_TOKENS:
+                break
+    path = tmp_path_factory.mktemp("demo") / "head.txt.gz"
+    path.write_bytes(gzip.compress("".join(lines).encode("utf-8"), compresslevel=1))
+    return path
+
+
+def test_save_load_keeps_everything_and_training_goes_on_improving(tmp_path, demo_head):
+    """On the corpus's head: neither the bit identity after loading nor the
+    falling loss needs five epochs of the whole corpus."""
     params = dict(vector_size=16, min_count=5, workers=1, epochs=3, sample=1e-3, sg=False,
                   hs=True, negative=3)
     model = Word2Vec(**params)
-    model.build_vocab(DEMO_CORPUS)
-    model.train(DEMO_CORPUS, epochs=1, compute_loss=True)
+    model.build_vocab(demo_head)
+    model.train(demo_head, epochs=1, compute_loss=True)
     model.save(tmp_path / "m.w2v")
     loaded = Word2Vec.load(tmp_path / "m.w2v")
     assert loaded.params == model.params and loaded.vocab.words == model.vocab.words
     for name in ("syn0", "syn1", "syn1neg"):
         assert np.array_equal(getattr(loaded.weights, name), getattr(model.weights, name))
     assert loaded.loss_history == model.loss_history and loaded.epochs_trained == 1
-    loaded.train(DEMO_CORPUS, compute_loss=True)
-    model.train(DEMO_CORPUS, compute_loss=True)
+    loaded.train(demo_head, compute_loss=True)
+    model.train(demo_head, compute_loss=True)
     assert np.array_equal(loaded.wv.vectors, model.wv.vectors)
     losses = loaded.loss_history
     assert all(later < earlier for earlier, later in zip(losses, losses[1:])), losses
@@ -456,31 +488,31 @@ def half_trained(path: Path, checkpoint: Path) -> None:
     (["-size", "40"], "-size 40 differs from"),
     (["-read-vocab", "VOCAB"], "-read-vocab cannot be used with -resume"),
 ])
-def test_resume_refuses_other_parameters(text, tmp_path, extra, message):
+def test_resume_refuses_other_parameters(text, tmp_path, extra, message, capfd):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
     half_trained(path, checkpoint)
     (tmp_path / "VOCAB").write_text("</s> 0\n")
     extra = [str(tmp_path / "VOCAB") if e == "VOCAB" else e for e in extra]
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(checkpoint), *extra)
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(checkpoint), *extra)
     assert r.returncode == 1
     lines = r.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
 
 
-def test_resume_refuses_another_text(text, tmp_path):
+def test_resume_refuses_another_text(text, tmp_path, capfd):
     path, _ = text
     checkpoint = tmp_path / "ck.w2v"
     half_trained(path, checkpoint)
     other = tmp_path / "other.txt"
     other.write_text(path.read_text()[: len(path.read_text()) // 2])
-    r = run_cli("-train", str(other), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(checkpoint))
+    r = run_cli_here(capfd, "-train", str(other), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(checkpoint))
     assert r.returncode == 1 and b"not the same text" in r.stderr
     assert not (tmp_path / "o.bin").exists()
-    r = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
-                str(tmp_path / "missing.w2v"))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
+                     str(tmp_path / "missing.w2v"))
     assert r.returncode == 1 and b"model file not found" in r.stderr
 
 
@@ -496,13 +528,13 @@ def test_debug_2_shows_each_epochs_loss(text, tmp_path):
     assert losses[0] > losses[1] > losses[2] > 0
 
 
-def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tmp_path):
+def test_a_checkpoint_is_never_a_file_the_run_reads_or_writes_otherwise(text, tmp_path, capfd):
     path, _ = text
     out = tmp_path / "o.bin"
-    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(out))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(out), "-checkpoint", str(out))
     assert r.returncode == 1
     assert b"-checkpoint " + str(out).encode() + b" and -output" in r.stderr
-    r = run_cli("-train", str(path), "-output", str(out), "-checkpoint", str(path))
+    r = run_cli_here(capfd, "-train", str(path), "-output", str(out), "-checkpoint", str(path))
     assert r.returncode == 1 and b"-checkpoint" in r.stderr and b"destroy the input" in r.stderr
     with pytest.raises(W2VError, match="checkpoint .* and save_vocab .* are the same file"):
         w2vpy.train(path, **EXACT, save_vocab=tmp_path / "v", checkpoint=tmp_path / "v")

@@ -6,9 +6,11 @@ where W2V_REQUIRE_TOOLCHAINS is set (.ci/run installs them and sets it), so
 that in CI a missing compiler fails instead of hiding."""
 import ast
 import importlib.metadata
+import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,11 +46,43 @@ def toolchain(name: str) -> str:
                          "apt-get install clang gcc-aarch64-linux-gnu")
 
 
-def compile_core(compiler: list[str], tmp_path: Path) -> None:
-    for source in C_SOURCES:
-        r = subprocess.run(compiler + PORTABLE_FLAGS + WARNINGS + [
-            *INCLUDES, "-c", str(source), "-o", str(tmp_path / (source.stem + ".o"))],
-            capture_output=True, text=True, timeout=120)
+#: each warning-free check of the core, by test name, and the compiler it builds with
+CORE_CHECKS = {"test_core_compiles_warning_free_for_aarch64": "aarch64-linux-gnu-gcc",
+               "test_core_compiles_warning_free_with_clang": "clang",
+               "test_core_compiles_warning_free_with_gcc": "gcc"}
+
+
+def compile_source(compiler: list[str], source: Path, out_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(compiler + PORTABLE_FLAGS + WARNINGS + [
+        *INCLUDES, "-c", str(source), "-o", str(out_dir / (source.stem + ".o"))],
+        capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def core_builds(request, tmp_path_factory) -> dict[str, list[tuple[Path, Future]]]:
+    """Every source built by the compiler of each selected warning-free check,
+    all started together, largest source first and a compile a CPU: built
+    one after another, the three checks waited for the sum of their compiles,
+    though no compile needs another's output.  An absent compiler starts
+    nothing here; its check skips (or fails) as toolchain() says."""
+    selected = {item.name for item in request.session.items if item.module is request.module}
+    compilers = {name: shutil.which(name) for test, name in CORE_CHECKS.items() if test in selected}
+    by_size = sorted(C_SOURCES, key=lambda s: s.stat().st_size, reverse=True)
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        builds: dict[str, list[tuple[Path, Future]]] = {name: [] for name in compilers}
+        out_dirs = {name: tmp_path_factory.mktemp(name)
+                    for name, found in compilers.items() if found}
+        for source in by_size:
+            for name, out_dir in out_dirs.items():
+                builds[name].append((source, pool.submit(compile_source, [compilers[name]],
+                                                         source, out_dir)))
+        yield builds
+
+
+def check_core_builds(core_builds: dict[str, list[tuple[Path, Future]]], name: str) -> None:
+    toolchain(name)
+    for source, build in core_builds[name]:
+        r = build.result()
         assert r.returncode == 0 and not r.stderr, f"{source.name}:\n{r.stderr}"
 
 
@@ -62,16 +96,16 @@ def dispatch_macro(compiler: list[str], *flags: str) -> str:
     return line[len("w2v_expansion["):line.rindex("]")].strip()
 
 
-def test_core_compiles_warning_free_for_aarch64(tmp_path):
-    compile_core([toolchain("aarch64-linux-gnu-gcc")], tmp_path)
+def test_core_compiles_warning_free_for_aarch64(core_builds):
+    check_core_builds(core_builds, "aarch64-linux-gnu-gcc")
 
 
-def test_core_compiles_warning_free_with_clang(tmp_path):
-    compile_core([toolchain("clang")], tmp_path)
+def test_core_compiles_warning_free_with_clang(core_builds):
+    check_core_builds(core_builds, "clang")
 
 
-def test_core_compiles_warning_free_with_gcc(tmp_path):
-    compile_core([toolchain("gcc")], tmp_path)
+def test_core_compiles_warning_free_with_gcc(core_builds):
+    check_core_builds(core_builds, "gcc")
 
 
 def test_dispatch_only_where_the_platform_has_it():
