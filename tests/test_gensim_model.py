@@ -4,11 +4,13 @@ to w2vpy's own word2vec.c path where the numbers are word2vec.c's."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from w2vpy import W2VError, W2VWarning, Word2Vec
+from w2vpy import load as w2vpy_load
 from w2vpy.model import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 
 gensim = pytest.importorskip("gensim")
@@ -44,13 +46,64 @@ def test_real_words_match_the_same_text_as_a_file(tmp_path):
     path.write_text("".join(" ".join(s) + "\n" for s in SENTENCES))
     from_lists = Word2Vec(SENTENCES, **SMALL)
     from_keyword = Word2Vec(corpus_file=str(path), **SMALL)
-    from_path = Word2Vec(**SMALL)
+    from_path = Word2Vec(**SMALL, init_range=1.0)  # the start gensim's calls take
     from_path.build_vocab(path)
     from_path.train(path)
     assert from_path.wv.index_to_key[0] == "</s>"  # word2vec.c's path keeps its row
     for model in (from_lists, from_keyword):
         assert model.wv.index_to_key == from_path.wv.index_to_key[1:]
         assert np.array_equal(model.wv.vectors, from_path.wv.vectors[1:])
+
+
+def _text_file(tmp_path) -> Path:
+    path = tmp_path / "text.txt"
+    path.write_text("".join(" ".join(s) + "\n" for s in SENTENCES))
+    return path
+
+
+def test_gensims_calls_start_in_gensims_range_and_the_rest_in_word2vec_cs(tmp_path):
+    """gensim 4 starts the input vectors uniform in +-1/size, word2vec.c in
+    +-0.5/size: a Word2Vec built from sentences (or corpus_file=) doubles
+    word2vec.c's draws exactly; a path given positionally keeps them."""
+    gensim_start = Word2Vec(**SMALL)
+    gensim_start.build_vocab(SENTENCES)
+    keyword_start = Word2Vec(**SMALL)
+    keyword_start.build_vocab(corpus_file=str(_text_file(tmp_path)))
+    c_start = Word2Vec(**SMALL)
+    c_start.build_vocab(_text_file(tmp_path))
+    draws = c_start.wv.vectors[1:]  # row 0 is </s>, which gensim's wv leaves out
+    assert np.abs(draws).max() <= 0.5 / SMALL["vector_size"]
+    assert np.array_equal(gensim_start.wv.vectors, 2 * draws)
+    assert np.array_equal(keyword_start.wv.vectors, 2 * draws)
+    assert (gensim_start.params.init_range, c_start.params.init_range) == (1.0, 0.5)
+
+
+def test_init_range_given_is_the_start_every_way_in(tmp_path):
+    """An explicit init_range wins over the entry point's default: the
+    command line's -init-range 1 trains what Word2Vec(sentences) trains."""
+    from w2vpy.cli import main as w2v_train
+    output = tmp_path / "vectors.bin"
+    assert w2v_train(["-train", str(_text_file(tmp_path)), "-output", str(output),
+                      "-size", "8", "-min-count", "1", "-threads", "1", "-iter", "2",
+                      "-seed", "3", "-init-range", "1", "-binary", "1", "-debug", "0"]) == 0
+    from_command = w2vpy_load(output)
+    from_lists = Word2Vec(SENTENCES, **SMALL)
+    assert from_command.index_to_key[1:] == from_lists.wv.index_to_key
+    assert np.array_equal(from_command.vectors[1:], from_lists.wv.vectors)
+    halved = Word2Vec(SENTENCES, **SMALL, init_range=0.5)
+    assert not np.array_equal(halved.wv.vectors, from_lists.wv.vectors)
+
+
+@pytest.mark.parametrize("value", [0, -1.0, float("nan"), float("inf"), "1"])
+def test_an_init_range_that_is_no_positive_number_is_refused(value):
+    with pytest.raises(W2VError, match="init_range"):
+        Word2Vec(init_range=value)
+
+
+def test_the_start_taken_is_kept_with_the_model(tmp_path):
+    model = Word2Vec(SENTENCES, **SMALL)
+    model.save(tmp_path / "m.w2v")
+    assert Word2Vec.load(tmp_path / "m.w2v").params.init_range == 1.0
 
 
 def test_save_and_load_keep_gensims_vocabulary(tmp_path):

@@ -51,7 +51,8 @@ from w2vpy.text.sentences import SentenceCorpus, is_path, open_path, open_source
 from w2vpy.training.model_file import load_model, save_model
 from w2vpy.training.cpu_backend import TrainingState, TrainingTables, Weights, new_weights, train_epochs
 from w2vpy.training.progress import ProgressLine
-from w2vpy.training.weights import check_converged, check_trainable, input_lock_factors
+from w2vpy.training.weights import (WORD2VEC_C_INIT_RANGE, check_converged, check_trainable,
+                                    input_lock_factors)
 from w2vpy.training.gensim_models import gensim_model, gensim_parts
 from w2vpy.training.huffman import build_huffman_tree
 from w2vpy.training.scoring import output_word_probabilities, sentence_score
@@ -62,6 +63,9 @@ from w2vpy.text.vocab import (CountedWords, Vocabulary, count_words, gensim_prun
                               read_vocab_counts, save_vocab)
 from w2vpy.vectors.vector_files import has_vector_header
 from w2vpy.word_vectors import KEY_ENCODING, KEY_ERRORS, WordVectors
+
+#: gensim 4's input vectors start uniform in +-1 / vector_size (KeyedVectors.prep_vectors)
+GENSIM_INIT_RANGE = 1.0
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -1020,6 +1024,10 @@ class Word2Vec:
         training fail or exhaust memory."""
         if self.weights is None:
             check_trainable(self.vocab, self.params, self._vocab_name)
+            if self.params.init_range is None:
+                # decided once, and kept with the model: gensim's calls start as gensim's
+                self.params = replace(self.params, init_range=GENSIM_INIT_RANGE
+                                      if self.gensim_vocab else WORD2VEC_C_INIT_RANGE)
             self.weights = new_weights(self.vocab, self.params)
         return self.weights
 
@@ -1254,6 +1262,8 @@ class TrainingJob:
         if self.resumed:
             self.model = resumed_model(run, given, spelled)
         else:
+            if given.get("init_range") is None:  # train() and w2v-train start as word2vec.c
+                given = {**given, "init_range": WORD2VEC_C_INIT_RANGE}
             self.model = Word2Vec(backend=run["backend"], **given)
 
     def check_paths(self, corpus, corpus_name: str,

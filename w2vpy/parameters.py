@@ -245,6 +245,14 @@ class TrainingParams:
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
                           doc="Offset of every random stream; 0 reproduces word2vec.c's "
                           "streams.")
+    init_range: float | None = parameter(
+        None, "-init-range", "Input vectors start uniform in +-<float>/-size; default 0.5 "
+        "(word2vec.c's)", minimum=0, exclusive_minimum=True, maximum=1e6, optional=True,
+        addition=True,
+        doc="The input vectors start uniform in ``+-init_range / vector_size`` (drawn by "
+        "word2vec.c's generator). None means word2vec.c's 0.5, except for a ``Word2Vec`` built "
+        "from ``sentences`` or ``corpus_file=`` (gensim's calls), which starts at gensim 4's "
+        "1.0: with one epoch, gensim's wider start learns faster.")
     max_vocab_size: int = parameter(
         DEFAULT_MAX_VOCAB_SIZE, "-max-vocab-size", "Prune rare words while counting when more "
         "distinct words are seen", minimum=2, maximum=INT64_MAX, addition=True,
@@ -427,6 +435,7 @@ class TrainingKeywords(TypedDict, total=False):
     shrink_windows: bool
     batch_negatives: bool
     seed: int
+    init_range: float | None
     max_vocab_size: int
     sequential_dot: bool
     hot_rows: int | None

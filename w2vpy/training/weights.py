@@ -60,10 +60,20 @@ def check_trainable(vocab: Vocabulary, params: TrainingParams, source_name: str)
                      run=run_parts(params, vocab.counts, hot.hs_rows, hot.ns_rows))
 
 
+#: word2vec.c's InitNet: syn0 uniform in +-0.5 / vector_size
+WORD2VEC_C_INIT_RANGE = 0.5
+
+
 def initial_input_vectors(vocab: Vocabulary, params: TrainingParams) -> np.ndarray:
-    """word2vec.c's InitNet for syn0: its LCG seeded 1, shifted by the user seed."""
-    return run_stoppable(lambda stop: _core.init_input_vectors(
+    """word2vec.c's InitNet for syn0: its LCG seeded 1, shifted by the user
+    seed, the values widened to ``params.init_range`` (None: word2vec.c's)."""
+    syn0 = run_stoppable(lambda stop: _core.init_input_vectors(
         len(vocab), params.vector_size, 1 + params.seed, stop))
+    init_range = params.init_range
+    if init_range is not None and init_range != WORD2VEC_C_INIT_RANGE:
+        # one multiply per value: gensim's 1.0 is exactly twice word2vec.c's draws
+        syn0 *= np.float32(init_range / WORD2VEC_C_INIT_RANGE)
+    return syn0
 
 
 def check_converged(syn0: np.ndarray, params: TrainingParams) -> None:
