@@ -569,7 +569,7 @@ def main() -> None:
                      for threads in args.thread_list for impl in impls
                      if not (threads == 1 and impl.startswith(HOT_ROWS_IMPL))
                      and not (impl == CUDA_IMPL and threads != max(args.thread_list))
-                     and not (impl == BATCH_NEGATIVES_IMPL and mode not in ("sg-ns", "cbow-ns"))
+                     and not (impl == BATCH_NEGATIVES_IMPL and mode != "sg-ns")
                      and (impl.startswith("w2vpy") or threads in others_threads)]
             cells += group
             for rep in range(args.repeats):

@@ -1,6 +1,5 @@
-"""batch_negatives: negative sampling with one set of negatives per skip-gram
-window or per CBOW batch of windows, trained as small matrix products
-(trainer.c, train_skipgram_batched and train_cbow_batched)."""
+"""batch_negatives: skip-gram+NS with one set of negatives per window, trained
+as small matrix products (trainer.c, train_skipgram_batched)."""
 from pathlib import Path
 
 import numpy as np
@@ -97,109 +96,9 @@ def test_one_sentence_matches_the_numpy_reference(tmp_path: Path, vector_size: i
     assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
 
 
-# eleven words: two batches of four windows, then one cut short by the sentence's end
-CBOW_SENTENCE = "a b a c d b a e c a b"
-CBOW_BATCH = 4  # trainer.c's W2V_CBOW_BATCH
-
-
-def draw_negatives(r: int, noise, vocab_size: int, negative: int) -> tuple[int, list[int]]:
-    """word2vec.c's negative draws from the stream at r."""
-    drawn = []
-    for _ in range(negative):
-        r = lcg(r)
-        target = int(noise.lookup([(r >> 16) % noise.table_size])[0])
-        drawn.append(target if target != 0 else r % (vocab_size - 1) + 1)
-    return r, drawn
-
-
-def log_loss(f: float, label: int) -> float:
-    """-log P(label | f) in float64, as the trainer sums it."""
-    x = -f if label else f
-    return x + np.log1p(np.exp(-x)) if x > 0 else np.log1p(np.exp(x))
-
-
-def train_cbow_batch(syn0: np.ndarray, syn1neg: np.ndarray, batch: list, negatives: list[int],
-                     alpha: np.float32) -> float:
-    """One batch of windows (hidden vector, center word, context ids) by the
-    mode's definition: scores and errors from the output rows as the batch
-    found them; syn1neg += G^T H; syn0[contexts] += each window's error.
-    Returns the batch's loss (the skipped negatives' scores left out)."""
-    hidden = np.array([h for h, _, _ in batch])
-    updates, loss = [], 0.0
-    for h, word, contexts in batch:
-        targets = [word] + negatives
-        y = syn1neg[targets].copy()
-        labels = np.array([1] + [0] * len(negatives))
-        scores = (h @ y.T).astype(np.float32)
-        g = gradients(scores[None, :], labels, alpha)[0].astype(np.float64)
-        skipped = np.r_[False, np.array(negatives) == word]
-        g[skipped] = 0  # a negative that is the word is skipped
-        loss += sum(log_loss(float(f), int(l)) for f, l, s in zip(scores, labels, skipped) if not s)
-        updates.append((targets, g, g @ y, contexts))
-    for i, (targets, g, error, contexts) in enumerate(updates):
-        np.add.at(syn1neg, targets, np.outer(g, hidden[i]))
-    for _, _, error, contexts in updates:
-        np.add.at(syn0, contexts, np.broadcast_to(error, (len(contexts), len(error))))
-    return loss
-
-
-def reference_cbow_run(ids: list[int], counts: np.ndarray, syn0: np.ndarray,
-                       params: TrainingParams) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """One thread's epochs over one sentence, CBOW with shared negatives: per
-    position the shrink draw and the window's hidden vector (from syn0 as the
-    earlier batches left it); a batch's negatives are drawn after its first
-    window's shrink draw; the batch trains when it holds four windows or at
-    the sentence's last position.  Also returns each epoch's loss."""
-    syn0 = syn0.astype(np.float64)
-    syn1neg = np.zeros_like(syn0)
-    noise = build_noise_table(counts)
-    alpha = np.float32(params.starting_alpha)
-    r, batch, negatives, losses = 0, [], [], []
-    for _ in range(params.epochs):
-        losses.append(0.0)
-        for position, word in enumerate(ids):
-            r = lcg(r)
-            shrink = r % params.window
-            first = max(position - params.window + shrink, 0)
-            end = min(position + params.window - shrink + 1, len(ids))
-            contexts = [ids[c] for c in range(first, end) if c != position]
-            if contexts:
-                h = syn0[contexts].sum(axis=0)
-                if params.cbow_mean:
-                    h /= len(contexts)
-                if not batch:
-                    r, negatives = draw_negatives(r, noise, len(counts), params.negative)
-                batch.append((h, word, contexts))
-            if len(batch) == CBOW_BATCH or position == len(ids) - 1:
-                if batch:
-                    losses[-1] += train_cbow_batch(syn0, syn1neg, batch, negatives, alpha)
-                batch = []
-    return syn0, syn1neg, losses
-
-
-@pytest.mark.parametrize("vector_size, cbow_mean", [(28, True), (103, True), (28, False)])
-def test_cbow_matches_the_numpy_reference(tmp_path: Path, vector_size: int, cbow_mean: bool) -> None:
-    path = tmp_path / "one.txt"
-    path.write_text(CBOW_SENTENCE + "\n")
-    options = {**REFERENCE, "sg": False, "vector_size": vector_size, "cbow_mean": cbow_mean,
-               "alpha": 0.5 if cbow_mean else 0.1, "compute_loss": True}
-    model = Word2Vec(corpus_file=str(path), **options)
-    index = {w.decode(): i for i, w in enumerate(model.vocab.words)}
-    ids = [index[w] for w in CBOW_SENTENCE.split()]
-    start = initial_input_vectors(model.vocab, model.params)
-    syn0, syn1neg, losses = reference_cbow_run(ids, model.vocab.counts, start, model.params)
-    assert np.allclose(model.weights.syn1neg, syn1neg, rtol=1e-4, atol=1e-6)
-    assert np.allclose(model.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
-    assert np.allclose(model.loss_history, losses, rtol=1e-4)
-    # the reference tells the modes apart: word2vec.c's CBOW differs
-    default = Word2Vec(corpus_file=str(path), **{**options, "batch_negatives": False})
-    assert not np.allclose(default.weights.syn0, syn0, rtol=1e-4, atol=1e-6)
-
-
-@pytest.mark.parametrize("sg", [True, False])
-def test_batched_mode_learns_topics(topics, sg: bool) -> None:
+def test_batched_skipgram_learns_topics(topics) -> None:
     path, topic_of = topics
-    vectors = train(path, sg=sg, hs=False, negative=5, vector_size=24, min_count=1,
+    vectors = train(path, sg=True, hs=False, negative=5, vector_size=24, min_count=1,
                     workers=2, epochs=2, batch_negatives=True)
     assert np.isfinite(vectors.vectors).all()
     strays = 0
@@ -210,25 +109,20 @@ def test_batched_mode_learns_topics(topics, sg: bool) -> None:
     assert strays <= len(topic_of) // 10
 
 
-@pytest.mark.parametrize("mode", [dict(sg=False, hs=True, negative=0), dict(sg=False, hs=True, negative=5),
-                                  dict(sg=True, hs=True, negative=0), dict(sg=True, hs=True, negative=5)])
-def test_refused_outside_negative_sampling(mode: dict) -> None:
-    with pytest.raises(W2VError, match="batch_negatives=True .* needs negative > 0 and hs=False"):
+@pytest.mark.parametrize("mode", [dict(sg=False, negative=5), dict(sg=True, hs=True, negative=0),
+                                  dict(sg=True, hs=True, negative=5)])
+def test_refused_outside_skipgram_with_negative_sampling(mode: dict) -> None:
+    with pytest.raises(W2VError, match="batch_negatives=True .* needs sg=True"):
         TrainingParams(batch_negatives=True, **mode)
 
 
-@pytest.mark.parametrize("sg", [False, True])
-def test_accepted_with_negative_sampling(sg: bool) -> None:
-    assert TrainingParams(batch_negatives=True, sg=sg, hs=False, negative=5).batch_negatives
-
-
-def test_command_line_refuses_it_with_hierarchical_softmax(topics) -> None:
+def test_command_line_refuses_it_for_cbow(topics) -> None:
     path, _ = topics
-    done = run_cli("-train", str(path), "-output", str(path.with_suffix(".vec")), "-hs", "1",
-                   "-batch-negatives", "1", "-min-count", "1", "-threads", "1")
+    done = run_cli("-train", str(path), "-output", str(path.with_suffix(".vec")),
+                   "-cbow", "1", "-batch-negatives", "1", "-min-count", "1", "-threads", "1")
     assert done.returncode == 1
     lines = done.stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and "batch_negatives=True" in lines[0] and "-hs 0" in lines[0]
+    assert len(lines) == 1 and "batch_negatives=True" in lines[0] and "-cbow 0" in lines[0]
     assert not path.with_suffix(".vec").exists()
 
 
@@ -262,26 +156,25 @@ class StopAfterFirstEpoch:
         model.stop_training = True
 
 
-def first_epoch_checkpoint(path: Path, checkpoint: Path, sg: bool) -> None:
-    """The checkpoint of RESUME_ARGS's run at the end of epoch 1 of 2."""
-    model = Word2Vec(vector_size=12, window=3, min_count=1, workers=1, epochs=2, sg=sg, hs=False,
+def first_epoch_checkpoint(path: Path, checkpoint: Path) -> None:
+    """The checkpoint of RESUME_ARGS's skip-gram run at the end of epoch 1 of 2."""
+    model = Word2Vec(vector_size=12, window=3, min_count=1, workers=1, epochs=2, sg=True, hs=False,
                      negative=3, batch_negatives=True)
     model.build_vocab(path)
     model.train(path, checkpoint=checkpoint, callbacks=[StopAfterFirstEpoch()])
 
 
-@pytest.mark.parametrize("cbow", ["0", "1"])
-def test_resumed_run_keeps_the_mode_bit_identical(tmp_path: Path, topics, cbow: str) -> None:
+def test_resumed_run_keeps_the_mode_bit_identical(tmp_path: Path, topics) -> None:
     """The checkpoint records batch_negatives, and the resumed run (not given
     -batch-negatives) trains in it: it ends on the uninterrupted run's bytes,
     which the default mode's second epoch would not."""
     path, _ = topics
     whole = tmp_path / "whole.bin"
-    args = [*RESUME_ARGS, "-cbow", cbow]
+    args = [*RESUME_ARGS, "-cbow", "0"]
     assert run_cli("-train", str(path), "-output", str(whole), *args,
                    "-batch-negatives", "1").returncode == 0
     checkpoint = tmp_path / "ck.w2v"
-    first_epoch_checkpoint(path, checkpoint, sg=cbow == "0")
+    first_epoch_checkpoint(path, checkpoint)
     assert Word2Vec.load(checkpoint).params.batch_negatives is True
     resumed = tmp_path / "resumed.bin"
     done = run_cli("-train", str(path), "-output", str(resumed), "-resume", str(checkpoint), *args)
@@ -300,14 +193,14 @@ def test_resumed_run_keeps_the_mode_bit_identical(tmp_path: Path, topics, cbow: 
 
 
 @pytest.mark.parametrize("flag, given, saved", [("-batch-negatives", "0", "1"),
-                                                 ("-cbow", "0", "1")])  # sg=True is -cbow 0
+                                                 ("-cbow", "1", "0")])  # sg=True is -cbow 0
 def test_resume_refuses_the_other_mode_in_the_flags_words(tmp_path: Path, topics, flag: str,
                                                            given: str, saved: str) -> None:
-    """A CBOW checkpoint in the batched mode, resumed with the flag set the
-    other way: one line naming the flag and both values as flags write them."""
+    """A skip-gram checkpoint in the batched mode, resumed with the flag set
+    the other way: one line naming the flag and both values as flags write them."""
     path, _ = topics
     checkpoint = tmp_path / "ck.w2v"
-    first_epoch_checkpoint(path, checkpoint, sg=False)
+    first_epoch_checkpoint(path, checkpoint)
     done = run_cli("-train", str(path), "-output", str(tmp_path / "o.bin"), "-resume",
                    str(checkpoint), flag, given)
     assert done.returncode == 1

@@ -15,7 +15,6 @@ MODES = {
     "cbow-hs": dict(sg=0, hs=1, negative=0),
     "sg-hs": dict(sg=1, hs=1, negative=0),
     "sg-ns-batched": dict(sg=1, hs=0, negative=5, batch_negatives=True),
-    "cbow-ns-batched": dict(sg=0, hs=0, negative=5, batch_negatives=True),
 }
 SENTENCES = [[f"w{(i * 7 + j * 3) % 11}" for j in range(6)] for i in range(40)]
 

@@ -41,7 +41,6 @@ OBJECTIVES = {
     "sg-hs": dict(sg=True, hs=True, negative=0),
     "sg-ns-full-windows": dict(sg=True, hs=False, negative=5, shrink_windows=False),
     "sg-ns-batched-negatives": dict(sg=True, hs=False, negative=5, batch_negatives=True),
-    "cbow-ns-batched-negatives": dict(sg=False, hs=False, negative=5, batch_negatives=True),
 }
 #: None: the default (word2vec.c's 12)
 WORKERS = (1, 2, None)

@@ -163,9 +163,8 @@ class Parameter:
         if self.optional:
             kind += " or None"
         default = self.default[0] if self.listed and len(self.default) == 1 else self.default
-        # a hyphenated word ("skip-gram") is never split across lines
         body = textwrap.fill(self.doc, width=76, initial_indent="    ",
-                             subsequent_indent="    ", break_on_hyphens=False)
+                             subsequent_indent="    ")
         return f"{self.name} : {kind}, default {default!r}\n{body}\n"
 
 
@@ -233,14 +232,14 @@ class TrainingParams:
         "word2vec.c (and gensim's ``shrink_windows=True``); False takes the full ``window`` "
         "at every position.")
     batch_negatives: bool = parameter(
-        False, "-batch-negatives", "Negative sampling shares one set of negatives among a "
-        "skip-gram window's context words, or among a CBOW batch of up to 4 windows, and "
-        "updates them at once (pWord2Vec; faster, not word2vec.c's algorithm)", addition=True,
-        doc="Negative sampling draws one set of ``negative`` noise words per skip-gram "
-        "window, shared by all its context words, or per CBOW batch of up to 4 consecutive "
-        "windows of a sentence, and trains them as small matrix products with each output "
-        "row written back once (Ji et al.'s pWord2Vec): faster, not word2vec.c's algorithm "
-        "(docs/differences.md). Needs ``negative > 0`` and ``hs=False``.")
+        False, "-batch-negatives", "Skip-gram with negative sampling shares one set of negatives "
+        "among a window's context words and updates the window at once (pWord2Vec; faster, "
+        "not word2vec.c's algorithm)", addition=True,
+        doc="Skip-gram with negative sampling draws one set of ``negative`` noise words per "
+        "window, shared by all its context words, and trains the window as small matrix "
+        "products written back once (Ji et al.'s pWord2Vec): faster, not word2vec.c's "
+        "algorithm (docs/differences.md). Needs ``sg=True``, ``negative > 0`` and "
+        "``hs=False``.")
     seed: int = parameter(0, "-seed", "Offset of every random stream; 0 reproduces "
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
                           doc="Offset of every random stream; 0 reproduces word2vec.c's "
@@ -314,10 +313,11 @@ class TrainingParams:
         if not self.hs and self.negative == 0:
             raise W2VError("no training objective: hierarchical softmax is off (hs=0) "
                            "and negative=0")
-        if self.batch_negatives and not (self.negative > 0 and not self.hs):
-            raise W2VError(f"batch_negatives=True (-batch-negatives 1) trains with negative "
-                           f"sampling only: needs negative > 0 and hs=False (-hs 0), "
-                           f"got negative={self.negative}, hs={self.hs}")
+        if self.batch_negatives and not (self.sg and self.negative > 0 and not self.hs):
+            raise W2VError(f"batch_negatives=True (-batch-negatives 1) trains skip-gram with "
+                           f"negative sampling only: needs sg=True (-cbow 0), negative > 0 and hs=False "
+                           f"(-hs 0), "
+                           f"got sg={self.sg}, negative={self.negative}, hs={self.hs}")
 
     @property
     def starting_alpha(self) -> float:

@@ -166,13 +166,6 @@ typedef struct {
     float *out_block;
     float *grads;
     float **context_rows;
-    /* batch_negatives with CBOW: the windows waiting to be trained together
-     * (cbow_batch_add), their hidden vectors and their errors */
-    float *hidden;
-    float *errors;
-    w2v_context_span *spans;
-    int64_t *centers;
-    int64_t batch_count;
     uint64_t next_random;
     double loss;         /* this thread's sum over the current epoch (compute_loss) */
     int prefetchw;       /* fetch rows with x86's PREFETCHW (see prefetch_row) */
@@ -560,143 +553,6 @@ W2V_ALWAYS_INLINE static inline void train_skipgram_batched(thread_state *st, co
     }
 }
 
-/* ---- CBOW with shared negatives (batch_negatives) ------------------------ */
-
-/* How many consecutive windows of a sentence share one set of negatives:
- * larger batches save a little more work, but with several threads a batch
- * of 8 trained a small vocabulary measurably worse (bench/HISTORY.md). */
-#define W2V_CBOW_BATCH 4
-
-/* CBOW's form of the mode: up to W2V_CBOW_BATCH consecutive positions of a
- * sentence share ONE set of `negative` noise words, drawn after the batch's
- * first window's shrink draw (and only once a window of the batch has a
- * context word).  Each window's hidden vector h_i (its context rows' mean, or
- * sum with cbow_mean off) is taken at its own position, so from the input
- * rows as the previous batches left them.  When the batch is full or the
- * sentence ends, it trains at once:
- *   F: h_i against its own center word's output row and the shared
- *      negatives' rows, B x (1 + negative)
- *   G = (label - sigmoid(F)) * alpha, word2vec.c's clamps; a negative that is
- *      the window's own center word is skipped for that window
- *   e_i = G_i Y_i            with the output rows as the batch found them
- *   syn1neg[negatives] += G^T H,   syn1neg[center_i] += G_i0 h_i
- *   syn0[window i's contexts] += e_i   (unscaled, as word2vec.c's CBOW)
- * Each shared negative's row is written back once per batch, as a sum. */
-
-/* y += x, as add_to, with the 4-float tail in one vector (add_to, shared
- * with word2vec.c's path, takes it one float at a time).  Elementwise, so
- * the same floats either way. */
-W2V_ALWAYS_INLINE static inline void add_row(float *restrict y, const float *restrict x, int64_t n) {
-    int64_t c = 0;
-    for (; c + W2V_F8_LEN <= n; c += W2V_F8_LEN) store_f8(y + c, load_f8(y + c) + load_f8(x + c));
-    if (c + W2V_F4_LEN <= n) {
-        store_f4(y + c, load_f4(y + c) + load_f4(x + c));
-        c += W2V_F4_LEN;
-    }
-    for (; c < n; c++) y[c] += x[c];
-}
-
-/* The hidden vector of a window: its first context row copied, the others
- * added, then (cbow_mean) each float divided by their count, as
- * word2vec.c's h[c] /= cw, in vectors. */
-W2V_ALWAYS_INLINE static inline int64_t window_hidden(const w2v_train_config *cfg, const int64_t *sen,
-                                                      w2v_context_span span, int64_t center,
-                                                      float *restrict h) {
-    const int64_t size = cfg->vector_size;
-    int64_t cw = 0;
-    for (int64_t c = span.first; c < span.end; c++) {
-        if (c == center) continue;
-        const float *row = cfg->syn0 + sen[c] * size;
-        if (cw++ == 0) memcpy(h, row, size * sizeof(float));
-        else add_row(h, row, size);
-    }
-    if (!cw || !cfg->cbow_mean) return cw;
-    const float count = (float)cw;
-    int64_t c = 0;
-    for (; c + W2V_F8_LEN <= size; c += W2V_F8_LEN) store_f8(h + c, load_f8(h + c) / count);
-    for (; c < size; c++) h[c] /= count;
-    return cw;
-}
-
-/* Takes the window at sentence_position into the batch: its hidden vector
- * from the context rows as they are now.  A window without a context word
- * (a one-word sentence) trains nothing, as in word2vec.c. */
-W2V_ALWAYS_INLINE static inline void cbow_batch_add(thread_state *st, const int64_t *sen,
-                                                    int64_t sentence_length, int64_t sentence_position,
-                                                    int64_t b) {
-    const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->vector_size;
-    const w2v_context_span span = w2v_context(sentence_position, sentence_length, cfg->window, b);
-    float *restrict h = st->hidden + st->batch_count * size;
-    if (!window_hidden(cfg, sen, span, sentence_position, h)) return;
-    if (st->batch_count == 0) draw_negatives(st, st->negatives);
-    st->spans[st->batch_count] = span;
-    st->centers[st->batch_count++] = sentence_position;
-}
-
-/* The batch's scores turned into gradients (count x (1 + negative)), and
- * each window's error from the output rows before any is written. */
-W2V_ALWAYS_INLINE static inline void cbow_batch_gradients(thread_state *st, const int64_t *sen,
-                                                          const float *const *hidden, int64_t count,
-                                                          float alpha, const int with_loss) {
-    const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->vector_size, outputs = (int64_t)cfg->negative + 1;
-    const float *rows[outputs];
-    for (int64_t j = 1; j < outputs; j++) rows[j] = ns_row(st, st->negatives[j]);
-    for (int64_t i = 0; i < count; i++) {
-        const int64_t word = sen[st->centers[i]];
-        float *g = st->grads + i * outputs;
-        rows[0] = ns_row(st, word);
-        score_block(hidden[i], rows, outputs, size, g, NULL);
-        for (int64_t j = 0; j < outputs; j++) {
-            const int label = j == 0;
-            if (j > 0 && st->negatives[j] == word) {
-                g[j] = 0;
-                continue;
-            }
-            if (with_loss) st->loss += log_loss(g[j], label);
-            g[j] = ns_gradient(cfg, g[j], label, alpha);
-        }
-        float *e = st->errors + i * size;
-        memset(e, 0, size * sizeof(float));
-        add_combination(e, rows, g, 1, outputs, size);
-    }
-}
-
-/* Trains the windows the batch holds, and empties it. */
-W2V_ALWAYS_INLINE static inline void cbow_batch_train(thread_state *st, const int64_t *sen, float alpha,
-                                                      const int with_loss) {
-    const w2v_train_config *cfg = st->cfg;
-    const int64_t size = cfg->vector_size, outputs = (int64_t)cfg->negative + 1;
-    const int64_t count = st->batch_count;
-    if (count == 0) return;
-    st->batch_count = 0;
-    const float *hidden[W2V_CBOW_BATCH];
-    for (int64_t i = 0; i < count; i++) hidden[i] = st->hidden + i * size;
-    cbow_batch_gradients(st, sen, hidden, count, alpha, with_loss);
-    for (int64_t j = 1; j < outputs; j++)
-        add_combination(ns_row(st, st->negatives[j]), hidden, st->grads + j, outputs, count, size);
-    for (int64_t i = 0; i < count; i++)
-        add_combination(ns_row(st, sen[st->centers[i]]), hidden + i, st->grads + i * outputs, 1, 1, size);
-    for (int64_t i = 0; i < count; i++) {
-        const float *e = st->errors + i * size;
-        for (int64_t c = st->spans[i].first; c < st->spans[i].end; c++)
-            if (c != st->centers[i]) update_input_row(cfg, sen[c], e);  /* its lock factor too */
-    }
-}
-
-/* The position's window joins the batch, which trains when full or at the
- * sentence's last position (so no window outlives its sentence, and an epoch
- * ends with its batch trained; a stop requested mid-sentence drops the
- * windows not yet trained, as it drops the sentence's remaining positions). */
-W2V_ALWAYS_INLINE static inline void train_cbow_batched(thread_state *st, const int64_t *sen,
-                                                        int64_t sentence_length, int64_t sentence_position,
-                                                        int64_t b, float alpha, const int with_loss) {
-    cbow_batch_add(st, sen, sentence_length, sentence_position, b);
-    if (st->batch_count == W2V_CBOW_BATCH || sentence_position + 1 == sentence_length)
-        cbow_batch_train(st, sen, alpha, with_loss);
-}
-
 /* ---- the thread ----------------------------------------------------------- */
 
 /* The smallest piece a thread takes over from another: an eighth of a read
@@ -817,13 +673,10 @@ static int thread_open(thread_state *st, id_reader *rd, w2v_trainer *tr, int id)
     st->neu1 = calloc((size_t)cfg->vector_size, sizeof(float));
     st->neu1e = calloc((size_t)cfg->vector_size, sizeof(float));
     st->negatives = calloc(2 * ((size_t)cfg->negative + 1), sizeof(int64_t));
-    st->out_block = st->grads = st->hidden = st->errors = NULL;
+    st->out_block = st->grads = NULL;
     st->context_rows = NULL;
-    st->spans = NULL;
-    st->centers = NULL;
-    st->batch_count = 0;
     int batch_failed = 0;
-    if (cfg->batch_negatives && cfg->sg) {
+    if (cfg->batch_negatives) {
         /* a window holds at most 2 * window context words, and no more than a sentence */
         const size_t contexts = (size_t)(cfg->window < W2V_MAX_SENTENCE_LENGTH ? 2 * cfg->window
                                                                                 : W2V_MAX_SENTENCE_LENGTH);
@@ -832,14 +685,6 @@ static int thread_open(thread_state *st, id_reader *rd, w2v_trainer *tr, int id)
         st->grads = malloc(contexts * outputs * sizeof(float));
         st->context_rows = malloc(contexts * sizeof(float *));
         batch_failed = !st->out_block || !st->grads || !st->context_rows;
-    } else if (cfg->batch_negatives) {
-        const size_t outputs = (size_t)cfg->negative + 1, rows = W2V_CBOW_BATCH * (size_t)cfg->vector_size;
-        st->grads = malloc(W2V_CBOW_BATCH * outputs * sizeof(float));
-        st->hidden = malloc(rows * sizeof(float));
-        st->errors = malloc(rows * sizeof(float));
-        st->spans = malloc(W2V_CBOW_BATCH * sizeof(w2v_context_span));
-        st->centers = malloc(W2V_CBOW_BATCH * sizeof(int64_t));
-        batch_failed = !st->grads || !st->hidden || !st->errors || !st->spans || !st->centers;
     }
     rd->fd = cfg->corpus_fd;
     rd->block = malloc(W2V_READ_BLOCK * sizeof(int32_t));
@@ -859,10 +704,6 @@ static void thread_close(thread_state *st, id_reader *rd, w2v_trainer *tr) {
     free(st->out_block);
     free(st->grads);
     free(st->context_rows);
-    free(st->hidden);
-    free(st->errors);
-    free(st->spans);
-    free(st->centers);
     free(rd->block);
     pthread_mutex_lock(&tr->done_lock);
     tr->threads_done++;
@@ -937,7 +778,6 @@ W2V_ALWAYS_INLINE static inline void train_position(thread_state *st, const int6
         prefetch_row(st, cfg->syn0 + sen[sentence_position + cfg->window + 1] * cfg->vector_size, cfg->vector_size);
     if (cfg->sg && cfg->batch_negatives)
         train_skipgram_batched(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
-    else if (cfg->batch_negatives) train_cbow_batched(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
     else if (cfg->sg) train_skipgram(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
     else train_cbow(st, sen, sentence_length, sentence_position, b, alpha, with_loss);
 }

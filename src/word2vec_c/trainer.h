@@ -51,7 +51,7 @@
     X(int, sg, INT)              /* 1: skip-gram, 0: CBOW */                    \
     X(int, cbow_mean, INT)       /* 1: CBOW averages its context (word2vec.c) */\
     X(int, shrink_windows, INT)  /* 1: a window of 1..window words (word2vec.c) */\
-    X(int, batch_negatives, INT) /* 1: shared negatives (a window, a CBOW batch) */\
+    X(int, batch_negatives, INT) /* 1: skip-gram shares a window's negatives */  \
     X(int, sequential_dot, INT)  /* 1: word2vec.c's summation order */          \
     X(int, compute_loss, INT)    /* 1: sum each epoch's loss into epoch_loss */
 

@@ -255,9 +255,9 @@ def train_weights_cuda(vocab: Vocabulary, corpus_file, corpus_tokens: int,
         raise W2VError(f"the cuda backend supports vector sizes up to {MAX_VECTOR_SIZE}, "
                        f"got {params.vector_size}")
     if params.batch_negatives:
-        # the kernel trains word2vec.c's negatives; sharing them is the CPU threads' mode
+        # the kernel trains word2vec.c's pairs; sharing negatives is the CPU threads' mode
         raise W2VError("batch_negatives=True (-batch-negatives 1) is a mode of the cpu backend: "
-                       "the cuda backend draws word2vec.c's negatives for every pair or window")
+                       "the cuda backend trains word2vec.c's per-pair negatives")
     if kernel is None:
         kernel = CupyKernel(kernel_vector_size(params.vector_size))
     signature = kernel_signature()
