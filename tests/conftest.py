@@ -25,7 +25,7 @@ def one_blas_thread() -> None:
     waiting for each other, and a call took many times its own work.  The
     values do not depend on it (OpenBLAS shares a product out by rows and
     columns of the result, each sum stays in one thread).  Without
-    threadpoolctl (not a test dependency) nothing changes but the time;
+    threadpoolctl (in the test extra) nothing changes but the time;
     subprocesses keep their own BLAS defaults."""
     try:
         from threadpoolctl import threadpool_limits
