@@ -39,7 +39,7 @@ import warnings
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TextIO
 
-from w2vpy.text.word_ids import EncodedCorpus, encode_corpus
+from w2vpy.text.word_ids import EncodedCorpus, dealt_in_blocks, encode_corpus
 from w2vpy.errors import CorruptInputError, NotTrainable, W2VError, W2VWarning, WrongKind
 from w2vpy.training.hot_rows import NONE as NO_HOT_ROWS, HotRows
 from w2vpy.parameters import (RUN_OPTIONS, TRAINING_PARAMETERS, Parameter, TrainingParams,
@@ -1024,12 +1024,22 @@ class Word2Vec:
         training fail or exhaust memory."""
         if self.weights is None:
             check_trainable(self.vocab, self.params, self._vocab_name)
-            if self.params.init_range is None:
-                # decided once, and kept with the model: gensim's calls start as gensim's
-                self.params = replace(self.params, init_range=GENSIM_INIT_RANGE
-                                      if self.gensim_vocab else WORD2VEC_C_INIT_RANGE)
+            self._settle_entry_defaults()
             self.weights = new_weights(self.vocab, self.params)
         return self.weights
+
+    def _settle_entry_defaults(self) -> None:
+        """The parameters whose None means "by the way in", decided once and
+        kept with the model: gensim's calls start and share the text as
+        gensim's, w2vpy's own (a path given positionally) as word2vec.c's."""
+        gensim = self.gensim_vocab
+        settled = {}
+        if self.params.init_range is None:
+            settled["init_range"] = GENSIM_INIT_RANGE if gensim else WORD2VEC_C_INIT_RANGE
+        if self.params.thread_split is None:
+            settled["thread_split"] = "blocks" if gensim else "parts"
+        if settled:
+            self.params = replace(self.params, **settled)
 
     def _train(self, corpus, epochs: int | None = None, compute_loss: bool | None = None,
                callbacks: tuple = (), alpha: float | None = None, progress: bool = False,
@@ -1123,6 +1133,8 @@ class Word2Vec:
             encoded = corpus.encoded()
         else:
             encoded = encode_corpus(corpus, self.vocab, read_ahead=params.workers > 1)
+            if params.thread_split == "blocks" and params.workers > 1 and self.backend == "cpu":
+                encoded = dealt_in_blocks(encoded, params.workers)
         # The hash table is as big as the rest of the vocabulary: free it until
         # more text comes (vocab.encoder() makes it again then).
         self.vocab.release_encoder()
@@ -1262,8 +1274,9 @@ class TrainingJob:
         if self.resumed:
             self.model = resumed_model(run, given, spelled)
         else:
-            if given.get("init_range") is None:  # train() and w2v-train start as word2vec.c
-                given = {**given, "init_range": WORD2VEC_C_INIT_RANGE}
+            # train() and w2v-train start and share the text as word2vec.c
+            given = {"init_range": WORD2VEC_C_INIT_RANGE, "thread_split": "parts"} | {
+                name: value for name, value in given.items() if value is not None}
             self.model = Word2Vec(backend=run["backend"], **given)
 
     def check_paths(self, corpus, corpus_name: str,

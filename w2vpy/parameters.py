@@ -244,6 +244,17 @@ class TrainingParams:
                           "word2vec.c's", minimum=0, maximum=INT64_MAX, addition=True,
                           doc="Offset of every random stream; 0 reproduces word2vec.c's "
                           "streams.")
+    thread_split: str | None = parameter(
+        None, "-thread-split", "How the threads share the text: parts (each thread its part, "
+        "word2vec.c's; the default) or blocks (blocks of sentences dealt in turn, so the threads "
+        "move through the text together, as gensim's)", choices=("parts", "blocks"),
+        optional=True, addition=True,
+        doc="How the threads share the text: ``'parts'`` gives each thread its own part of it "
+        "(word2vec.c's), ``'blocks'`` cuts it into blocks of whole sentences of about 10000 "
+        "words dealt to the threads in turn, so that the threads move through the text "
+        "together, as gensim's threads take the next job. None means ``'parts'``, except for "
+        "a ``Word2Vec`` built from ``sentences`` or ``corpus_file=`` (gensim's calls), which "
+        "takes ``'blocks'``. One worker reads the text in order either way.")
     init_range: float | None = parameter(
         None, "-init-range", "Input vectors start uniform in +-<float>/-size; default 0.5 "
         "(word2vec.c's)", minimum=0, exclusive_minimum=True, maximum=1e6, optional=True,
@@ -367,7 +378,7 @@ class PhraseParams:
 
 def _declared(dataclass_field) -> Parameter:
     kinds = {"int": int, "float": float, "bool": bool, "float | None": float,
-             "int | None": int, "tuple[float, ...]": float}
+             "int | None": int, "tuple[float, ...]": float, "str | None": str}
     return Parameter(name=dataclass_field.name, kind=kinds[dataclass_field.type],
                      default=dataclass_field.default, **dataclass_field.metadata["declaration"])
 
@@ -435,6 +446,7 @@ class TrainingKeywords(TypedDict, total=False):
     shrink_windows: bool
     batch_negatives: bool
     seed: int
+    thread_split: str | None
     init_range: float | None
     max_vocab_size: int
     sequential_dot: bool

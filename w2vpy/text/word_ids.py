@@ -88,6 +88,48 @@ def _remap_in_place(file: BinaryIO, entries: int, remap: np.ndarray,
     return written
 
 
+#: the words of a block of sentences that thread_split='blocks' deals to the
+#: threads in turn (gensim's job size, MAX_WORDS_IN_BATCH)
+BLOCK_TOKENS = 10000
+
+
+def block_starts(file: BinaryIO, tokens: int, block_tokens: int = BLOCK_TOKENS) -> list[int]:
+    """Where each block begins: a block ends at the first sentence end (id 0,
+    word2vec.c's ``</s>``) once it holds ``block_tokens`` ids; where no
+    sentence ends within twice that (a text without line ends), it ends after
+    ``block_tokens`` ids."""
+    starts, fd, at = [0], file.fileno(), 0
+    while at < tokens:
+        ids = read_ids(fd, at, min(REMAP_BLOCK_IDS, tokens - at))
+        for end in np.flatnonzero(ids == 0) + at + 1:
+            while end - starts[-1] > 2 * block_tokens:  # a sentence longer than a block
+                starts.append(starts[-1] + block_tokens)
+            if end - starts[-1] >= block_tokens and end < tokens:
+                starts.append(int(end))
+        at += len(ids)
+    while tokens - starts[-1] > 2 * block_tokens:
+        starts.append(starts[-1] + block_tokens)
+    return starts
+
+
+def dealt_in_blocks(encoded: EncodedCorpus, workers: int, spool_dir: str | None = None,
+                    block_tokens: int = BLOCK_TOKENS) -> EncodedCorpus:
+    """The ids reordered so that each thread's equal part of the file holds
+    every ``workers``-th block of sentences, in text order (thread_split
+    'blocks'): the threads move through the text together, as gensim's
+    threads take the next job, where word2vec.c's each train their own part
+    of it from the start of the schedule to its end."""
+    starts = block_starts(encoded.file, encoded.tokens, block_tokens) + [encoded.tokens]
+    order = [b for first in range(workers) for b in range(first, len(starts) - 1, workers)]
+    spool, fd = open_spool(ENCODED_CORPUS, spool_dir), encoded.file.fileno()
+    with closed_on_error(spool), encoded:
+        for b in order:
+            write_spool(spool, read_ids(fd, starts[b], starts[b + 1] - starts[b]),
+                        ENCODED_CORPUS, spool_dir)
+        flush_spool(spool, ENCODED_CORPUS, spool_dir)
+    return EncodedCorpus(spool, encoded.tokens, encoded.skipped)
+
+
 def read_ids(fd: int, first: int, count: int) -> np.ndarray:
     """ids [first, first + count) of an encoded corpus file, as int32."""
     ids = np.empty(count, dtype=np.int32)
