@@ -44,7 +44,7 @@ EXPECTED_FAILURES: dict[str, dict[str, str]] = {
             "without them)",
         "TestWord2VecModel.test_compute_training_loss": "9 sentences of 29 words, sample=1e-3 "
             "(word2vec.c's subsampling keeps about one word in ten) and word2vec.c's 12 "
-            "workers, each on its piece of the text: no pair is trained, so the loss is 0 "
+            "workers, each training a twelfth of the words: no pair is trained, so the loss is 0 "
             "(with 3 workers or sample=0 it is above 0)",
     },
 }
