@@ -140,6 +140,9 @@ def load_redirected(suite: str) -> types.ModuleType:
     sys.modules.update(stand_ins)
     try:
         spec.loader.exec_module(module)
+    except ModuleNotFoundError as exc:
+        raise ImportError(f"gensim's {suite}.py needs {exc.name}, which gensim's test extra "
+                          f"installs: pip install {exc.name} (or pip install -e '.[test]')") from None
     finally:
         for name, real in saved.items():
             if real is None:
@@ -258,7 +261,11 @@ def main(argv: list[str]) -> int:
         return 2
     status = 0
     for suite in suites:
-        result = run_suite(suite)
+        try:
+            result = run_suite(suite)
+        except ImportError as exc:
+            print(f"gensim_suite: error: {exc}", file=sys.stderr)
+            return 2
         print(report(result))
         if (result.unexpected_failures() or result.unexpected_passes()
                 or result.too_few_passed()):
