@@ -1,3 +1,4 @@
+import gzip
 import logging
 import os
 import random
@@ -165,3 +166,27 @@ def run_cli_here(capfd, *args: str) -> subprocess.CompletedProcess:
     err += "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)
                    for w in caught)
     return subprocess.CompletedProcess(["w2v-train", *args], status, out.encode(), err.encode())
+
+
+def demo_corpus_head(tokens: int) -> str:
+    """The bundled corpus's first lines, ``tokens`` tokens or a few more."""
+    lines, seen = [], 0
+    with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as corpus:
+        for line in corpus:
+            lines.append(line)
+            seen += len(line.split())
+            if seen >= tokens:
+                break
+    return "".join(lines)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A Dask client of a LocalCluster of two worker processes of one thread,
+    for a module's prepare tests (skipped where Dask is not installed)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster) as client:
+        yield client
+

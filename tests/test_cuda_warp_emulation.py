@@ -17,13 +17,12 @@ comparison requires none, and holds each score to the error bound of its two
 orders, derived from the products' magnitudes."""
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import DEMO_CORPUS
+from conftest import DEMO_CORPUS, demo_corpus_head
 from host_kernel import DOT_RECORD, EmulatedWarp, HostKernel, build_emulated_warp
 from test_cuda_on_host import launch_batch, train_with_kernel
 from test_training import MODES
@@ -263,15 +262,8 @@ def neighbour_overlap(a, b, words: list[str]) -> float:
 def demo_slice(tmp_path_factory) -> Path:
     if not DEMO_CORPUS.exists():
         pytest.skip("bundled demo corpus missing")
-    lines, tokens = [], 0
-    with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as corpus:
-        for line in corpus:
-            lines.append(line)
-            tokens += len(line.split())
-            if tokens >= DEMO_SLICE_TOKENS:
-                break
     path = tmp_path_factory.mktemp("demo") / "slice.txt"
-    path.write_text("".join(lines), encoding="utf-8")
+    path.write_text(demo_corpus_head(DEMO_SLICE_TOKENS), encoding="utf-8")
     return path
 
 

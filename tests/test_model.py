@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import w2vpy
-from conftest import DEMO_CORPUS, requires_gensim, run_cli, run_cli_here, topic_corpus
+from conftest import DEMO_CORPUS, demo_corpus_head, requires_gensim, run_cli, run_cli_here, topic_corpus
 from w2vpy import W2VError, Word2Vec
 from w2vpy.errors import W2VWarning
 from w2vpy.training.huffman import build_huffman_tree
@@ -288,17 +288,10 @@ DEMO_HEAD_TOKENS = 400_000
 
 @pytest.fixture(scope="module")
 def demo_head(tmp_path_factory) -> Path:
-    """The bundled corpus's first lines, DEMO_HEAD_TOKENS tokens or a few more,
-    gzipped as the corpus is."""
-    lines, tokens = [], 0
-    with gzip.open(DEMO_CORPUS, "rt", encoding="utf-8") as corpus:
-        for line in corpus:
-            lines.append(line)
-            tokens += len(line.split())
-            if tokens >= DEMO_HEAD_TOKENS:
-                break
+    """The bundled corpus's first DEMO_HEAD_TOKENS tokens, gzipped as the corpus is."""
     path = tmp_path_factory.mktemp("demo") / "head.txt.gz"
-    path.write_bytes(gzip.compress("".join(lines).encode("utf-8"), compresslevel=1))
+    path.write_bytes(gzip.compress(demo_corpus_head(DEMO_HEAD_TOKENS).encode("utf-8"),
+                                   compresslevel=1))
     return path
 
 

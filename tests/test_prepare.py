@@ -10,7 +10,6 @@ import gzip
 import importlib
 import io
 import json
-import logging
 import os
 import random
 import signal
@@ -38,14 +37,6 @@ from w2vpy.training.cpu_backend import (TrainingState, TrainingTables, new_weigh
 # the kill-once plugin below is sent to the workers by value: they cannot
 # import this test module
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
-            distributed.Client(cluster) as c:
-        yield c
 
 
 def _lines(rng: random.Random, n: int, vocabulary: int) -> str:

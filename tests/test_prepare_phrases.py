@@ -6,7 +6,6 @@ is the documented difference."""
 from __future__ import annotations
 
 import gzip
-import logging
 import random
 import re
 from pathlib import Path
@@ -26,14 +25,6 @@ from w2vpy.text.prepared import open_prepared  # noqa: E402
 from w2vpy.text.text_files import Corpus  # noqa: E402
 from w2vpy.text.vocab import build_vocab  # noqa: E402
 from w2vpy.text.word_ids import encode_corpus  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
-            distributed.Client(cluster) as c:
-        yield c
 
 
 def _phrasy_lines(rng: random.Random, n: int) -> str:
