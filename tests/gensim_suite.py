@@ -20,9 +20,12 @@ passes (the list is out of date), or fewer than ``AT_LEAST_PASSING`` pass.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import os
 import sys
+import tempfile
 import types
 import unittest
 from dataclasses import dataclass, field
@@ -220,14 +223,30 @@ def run_suite(suite: str, select: Callable[[str], bool] = lambda test: True) -> 
     """Run gensim's ``suite`` redirected to w2vpy, each selected test once."""
     module = load_redirected(suite)
     result = SuiteResult(suite)
-    for test in _tests(unittest.defaultTestLoader.loadTestsFromModule(module)):
-        name = _Recorder._name(test)
-        if not select(name):
-            continue
-        recorder = _Recorder()
-        test.run(recorder)
-        result.outcomes.append(recorder.outcomes.get(name, Outcome(name, False, "did not run")))
+    with _in_scratch_directory():
+        for test in _tests(unittest.defaultTestLoader.loadTestsFromModule(module)):
+            name = _Recorder._name(test)
+            if not select(name):
+                continue
+            recorder = _Recorder()
+            test.run(recorder)
+            result.outcomes.append(recorder.outcomes.get(name, Outcome(name, False,
+                                                                       "did not run")))
     return result
+
+
+@contextlib.contextmanager
+def _in_scratch_directory() -> Iterator[None]:
+    """The tests run in an empty temporary directory: some of gensim's write
+    into the working directory (its standalone-script test writes vec.txt),
+    which would otherwise be the caller's, often this repository."""
+    before = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="w2vpy-gensim-suite-") as scratch:
+        os.chdir(scratch)
+        try:
+            yield
+        finally:
+            os.chdir(before)
 
 
 def report(result: SuiteResult) -> str:
