@@ -545,6 +545,21 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path):
         alive.wait(10)
 
 
+def test_an_output_reaches_the_disk_before_its_name_and_a_scratch_file_need_not(
+        tmp_path, monkeypatch):
+    """What prepare's manifest vouches for is synced before it is named; the
+    job's scratch files (remade by a rerun) are renamed without waiting."""
+    from w2vpy.system import atomic
+    synced = []
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: synced.append(os.readlink(
+        f"/proc/self/fd/{fd}")))
+    for name, durable in (("output", True), ("scratch", False)):
+        with atomic.atomic_write(tmp_path / name, durable) as f:
+            f.write(name.encode())
+        assert (tmp_path / name).read_bytes() == name.encode()
+    assert len(synced) == 1 and "/.output." in synced[0]
+
+
 def test_closed_standard_input_is_one_line(tmp_path):
     out = tmp_path / "v.txt"
     r = subprocess.run(["w2v-train", "-train", "-", "-output", str(out), *FAST],

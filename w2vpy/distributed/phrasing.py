@@ -96,7 +96,7 @@ def write_table(location: str, keys: bytes, lengths: np.ndarray, counts: np.ndar
     out = io.BytesIO()
     np.savez(out, keys=np.frombuffer(keys, dtype=np.uint8), lengths=lengths, counts=counts)
     data = out.getvalue()
-    write_atomically(location, data)
+    write_atomically(location, data, durable=False)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -158,5 +158,5 @@ def rewrite_piece(piece: Piece, work: str, table: str, sha256: str, min_count: i
         yield out
 
     name = rewritten_name(work, piece.index)
-    write_atomically(name, blocks())
+    write_atomically(name, blocks(), durable=False)
     return Rewritten(Piece(piece.index, name, "text", 0, size), writer.pairs_joined)

@@ -20,12 +20,13 @@ def is_local(location: str) -> bool:
     return not is_url(location) or location.startswith("file://")
 
 
-def write_atomically(location: str, data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` (bytes, or blocks of them) as the file ``location``."""
+def write_atomically(location: str, data: bytes | Iterable[bytes], durable: bool = True) -> None:
+    """Write ``data`` (bytes, or blocks of them) as the file ``location``;
+    ``durable=False`` for the job's scratch files (``atomic_write``)."""
     blocks = [data] if isinstance(data, (bytes, bytearray, memoryview)) else data
     if is_local(location):
         fs, path = storage(location)
-        with atomic_write(path) as f:
+        with atomic_write(path, durable) as f:
             for block in blocks:
                 f.write(block)
         return
@@ -53,6 +54,11 @@ def open_read(location: str) -> Iterator[BinaryIO]:
 def make_directory(location: str) -> None:
     fs, path = storage(location)
     fs.makedirs(path, exist_ok=True)
+
+
+def exists(location: str) -> bool:
+    fs, path = storage(location)
+    return bool(fs.exists(path))
 
 
 def remove(location: str, recursive: bool = False) -> None:

@@ -28,9 +28,13 @@ WRITE_BUFFER_BYTES = 1 << 20
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+def atomic_write(path: str | os.PathLike[str], durable: bool = True) -> Iterator[BinaryIO]:
     """A binary file to write; on success it becomes ``path``.  Any OSError
-    while writing becomes a W2VError naming the path (a full disk, say)."""
+    while writing becomes a W2VError naming the path (a full disk, say).
+    ``durable`` (the default) also waits for the bytes to reach the disk
+    before the name appears, so that a file named is whole after a power
+    cut too; a job's scratch file, made again by rerunning the job, need not
+    wait."""
     target = output_target(path)
     try:
         if target.mode == IN_PLACE:
@@ -38,7 +42,7 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
                 yield f
                 f.flush()
         else:
-            with _replacing(target) as f:
+            with _replacing(target, durable) as f:
                 yield f
     except OSError as exc:
         raise W2VError(f"cannot write {target.named}: {exc.strerror or exc}") from None
@@ -121,7 +125,7 @@ def _create_temporary(final: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def _replacing(target: OutputTarget) -> Iterator[BinaryIO]:
+def _replacing(target: OutputTarget, durable: bool = True) -> Iterator[BinaryIO]:
     final = target.resolved
     remove_stale_temporaries(final.parent)
     tmp_name: str | None = None
@@ -135,7 +139,8 @@ def _replacing(target: OutputTarget) -> Iterator[BinaryIO]:
         with f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
