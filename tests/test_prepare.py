@@ -7,6 +7,7 @@ from __future__ import annotations
 import bz2
 import contextlib
 import gzip
+import hashlib
 import importlib
 import io
 import json
@@ -29,7 +30,7 @@ from w2vpy.errors import CorruptInputError  # noqa: E402
 from w2vpy.preparation import WORK_DIRECTORY, prepare  # noqa: E402
 from w2vpy.text.prepared import MANIFEST_NAME, is_prepared, open_prepared  # noqa: E402
 from w2vpy.text.text_files import Corpus  # noqa: E402
-from w2vpy.text.vocab import build_vocab  # noqa: E402
+from w2vpy.text.vocab import build_vocab, read_vocab, save_vocab  # noqa: E402
 from w2vpy.text.word_ids import encode_corpus  # noqa: E402
 from w2vpy.training.cpu_backend import (TrainingState, TrainingTables, new_weights,  # noqa: E402
                                         train_epochs)
@@ -229,6 +230,71 @@ def test_a_whole_vocabulary_past_max_vocab_size_that_no_piece_reaches_is_counted
     pruned, _ = _reference(source, 1, tmp_path, max_vocab_size=100)
     assert (out / "vocab.txt").read_bytes() == exact != pruned
     assert prepared.manifest["counting"]["prune_events"] == 0
+
+
+def test_a_piece_that_prunes_is_encoded_from_its_text(client, tmp_path):
+    """Pruning renumbers a piece's counter, so its recorded entries are
+    useless: that piece is counted again and encoded from its text, its
+    neighbours from their records; the ids are the text's, encoded with the
+    prepared vocabulary either way."""
+    source = tmp_path / "text"
+    source.mkdir()
+    lines = [" ".join(["common"] * 5) + "\n"] * 100  # pieces that stay under the bound
+    lines += [f"rare{i} common\n" for i in range(300)]  # pieces that pass it
+    (source / "t.txt").write_text("".join(lines))
+    out = tmp_path / "prepared"
+    prepared = prepare(source, out, client=client, min_count=1, max_vocab_size=50,
+                       piece_bytes=1500)
+    assert prepared.manifest["counting"]["prune_events"] > 0
+    from w2vpy.distributed.counting import count_piece
+    from w2vpy.distributed.pieces import plan_pieces
+    (tmp_path / "work").mkdir()
+    recorded = {count_piece(piece, 50, 2, str(tmp_path / "work")).recorded
+                for piece in plan_pieces([str(source / "t.txt")], 1500, None)}
+    assert recorded == {True, False}  # both ways of encoding are taken
+    vocabulary, ids = _prepared(out)
+    with Corpus(source) as corpus:
+        with encode_corpus(corpus, read_vocab(out / "vocab.txt", min_count=1)) as encoded:
+            encoded.file.seek(0)
+            assert ids == encoded.file.read()
+    assert len(ids) // 4 == prepared.manifest["counting"]["tokens"] - _skipped(prepared)
+
+
+def _skipped(prepared) -> int:
+    return sum(p["skipped"] for p in prepared.manifest["pieces"])
+
+
+def test_a_rerun_encoding_whose_record_is_gone_reads_the_text(tmp_path):
+    """An encoding task removes its piece's record once the shard is whole;
+    run again (its result lost with a worker), it reads the text instead, to
+    the same shard."""
+    from w2vpy.distributed.counting import count_piece, entries_name
+    from w2vpy.distributed.encoding import encode_piece
+    from w2vpy.distributed.pieces import plan_pieces
+    from w2vpy.text.prepared import SHARD_DIRECTORY
+
+    source = tmp_path / "t.txt"
+    source.write_text(_lines(random.Random(5), 200, 80))
+    out, work = tmp_path / "out", tmp_path / "out" / "work"
+    (out / SHARD_DIRECTORY).mkdir(parents=True)
+    work.mkdir()
+    piece = plan_pieces([str(source)], 10**6, None)[0]
+    counted = count_piece(piece, 10**6, 2, str(work))
+    assert counted.recorded and Path(entries_name(str(work), 0)).exists()
+    with Corpus(source) as corpus:
+        vocab = build_vocab(corpus, 3)
+        save_vocab(vocab, out / "vocab.txt")
+        with encode_corpus(corpus, vocab) as encoded:
+            encoded.file.seek(0)
+            expected = encoded.file.read()
+    sha256 = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
+    from_record = encode_piece(counted, str(out), sha256, str(work))
+    assert not Path(entries_name(str(work), 0)).exists()
+    shard = (out / from_record.shard).read_bytes()
+    from_text = encode_piece(counted, str(out), sha256, str(work))
+    assert from_text == from_record
+    assert shard == (out / from_text.shard).read_bytes() == expected
+    assert from_record.skipped == counted.tokens - len(expected) // 4 > 0
 
 
 def test_parquet_rows_are_lines(client, tmp_path):

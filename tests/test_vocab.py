@@ -238,6 +238,26 @@ def test_remap_entries_refuses_an_entry_outside_the_counter():
         _core.remap_entries(np.array([0, 5], dtype=np.int32), np.arange(3, dtype=np.int32))
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"bb", b"</s>", b"w" * 99, b"\xc3\xa9", b"zz"]),
+                max_size=30), st.lists(st.sampled_from([b"a", b"bb", b"x", b"w" * 99, b"zz",
+                                                        b"\xc3"]), max_size=12))
+def test_find_keys_is_each_keys_entry_or_minus_one(counted, asked):
+    """Packed keys looked up at once: each key's entry (count_of says it is
+    there), -1 for a key the counter lacks, and the counter unchanged."""
+    counter = _core.WordCounter(1000)
+    counter.feed(b" ".join(counted) + b" ")
+    counter.finish()
+    before = counter.words()
+    keys, lengths = b"".join(asked), np.array([len(k) for k in asked], dtype=np.uint8)
+    entries = counter.find_keys(keys, lengths)
+    assert entries.tolist() == [before.index(k) if k in before else -1 for k in asked]
+    assert [counter.count_of(k) >= 0 for k in asked] == [e >= 0 for e in entries.tolist()]
+    assert counter.words() == before
+    with pytest.raises(ValueError, match="key bytes"):
+        counter.find_keys(keys + b"!", lengths)
+
+
 counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
                                            b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
                           max_size=300).map(b"".join)

@@ -6,12 +6,14 @@ The job (see ``w2vpy.distributed`` for each step):
 1. the sources are listed and cut into pieces (plain text at line ends,
    a compressed file whole, a Parquet row group);
 2. each piece is counted by the C counter; its words go, split by a hash of
-   the word, into a file in the output's work directory;
+   the word, into a file in the output's work directory, and its tokens'
+   entries in that counter into another;
 3. each hash partition merges its words from every piece and drops those
    under ``min_count`` (a shuffle, not a tree reduction: see ``merging``);
    the client orders the kept words as word2vec.c does and writes
    ``vocab.txt``;
-4. each piece is encoded as int32 ids of that vocabulary, a shard each;
+4. each piece is encoded as int32 ids of that vocabulary, a shard each
+   (its recorded entries mapped to ids, without reading the text again);
 5. ``manifest.json`` is written last, atomically.
 
 With ``phrases``, word2phrase's passes come first (``phrasing``): each
@@ -263,8 +265,9 @@ class _Job:
         kept: list[KeptWords] = self._each("merging", merge_partition, list(range(partitions)),
                                            self.work, indices, min_count)
         vocabulary = self._write_vocabulary(kept)
-        shards: list[Shard] = self._each("encoding", encode_piece, pieces, self.output,
-                                         vocabulary["sha256"], words=lambda s: s.tokens)
+        shards: list[Shard] = self._each("encoding", encode_piece, counted, self.output,
+                                         vocabulary["sha256"], self.work,
+                                         words=lambda s: s.tokens)
         counting = {"tokens": sum(c.tokens for c in counted),
                     "distinct_words": sum(k.distinct for k in kept),
                     "prune_events": sum(c.prune_events for c in counted),

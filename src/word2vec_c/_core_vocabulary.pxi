@@ -114,6 +114,23 @@ cdef class WordCounter:
             raise MemoryError("out of memory while counting words")
         return grown
 
+    def find_keys(self, const unsigned char[::1] keys, const uint8_t[::1] lengths):
+        """The entry of each packed key (keys_since's form), -1 where the
+        counter has no such key (int32); the counter is left as it was."""
+        cdef int64_t total = 0, n = lengths.shape[0]
+        cdef Py_ssize_t i
+        for i in range(n):
+            total += lengths[i]
+        if total != keys.shape[0]:
+            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        entries = np.empty(n, dtype=np.int32)
+        cdef int32_t[::1] e = entries
+        if n:
+            with nogil:
+                w2v_counter_find_keys(self.counter, &keys[0] if total else NULL, &lengths[0], n,
+                                      &e[0])
+        return entries
+
     def absorb(self, WordCounter part, part_to_whole):
         """Adds part's counts and tokens, through adopt's map."""
         grown = _part_map(part_to_whole, part.counter.size)

@@ -362,6 +362,16 @@ int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const
     return 0;
 }
 
+void w2v_counter_find_keys(const w2v_vocab_counter *c, const unsigned char *keys,
+                           const uint8_t *lengths, int64_t n, int32_t *entries) {
+    for (int64_t k = 0; k < n; k++) {
+        uint64_t slot;
+        const int64_t e = find_hashed(c, keys, lengths[k], hash_word(keys, lengths[k]), &slot);
+        entries[k] = e < 0 || e > INT32_MAX ? -1 : (int32_t)e;
+        keys += lengths[k];
+    }
+}
+
 int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                        const int32_t *part_to_whole) {
     for (int64_t local = 0; local < part->size; local++) {

@@ -132,6 +132,11 @@ void w2v_counter_pack_keys(const w2v_vocab_counter *counter, int64_t first, unsi
  * new ones); 0, or -1 on ENOMEM. */
 int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const uint8_t *lengths,
                       int64_t n, int32_t *whole_entries);
+/* The entry of each of n packed keys into entries, -1 for a key not in the
+ * table; the table is not changed (a prepared corpus's pieces looked up in
+ * the merged vocabulary, w2vpy/distributed/encoding.py). */
+void w2v_counter_find_keys(const w2v_vocab_counter *counter, const unsigned char *keys,
+                           const uint8_t *lengths, int64_t n, int32_t *entries);
 /* Adds each word's count and the token total of a part to the whole, through
  * part_to_whole (part->size entries, -1 for a word never adopted).  0, or -1
  * on ENOMEM. */

@@ -29,6 +29,8 @@ cdef extern from "vocab_counter.h":
                                unsigned char *keys, uint8_t *lengths) nogil
     int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys,
                           const uint8_t *lengths, int64_t n, int32_t *whole_entries) nogil
+    void w2v_counter_find_keys(const w2v_vocab_counter *counter, const unsigned char *keys,
+                               const uint8_t *lengths, int64_t n, int32_t *entries) nogil
     int w2v_counter_absorb(w2v_vocab_counter *whole, const w2v_vocab_counter *part,
                            const int32_t *part_to_whole) nogil
     int64_t w2v_counter_count_of(const w2v_vocab_counter *counter, const unsigned char *key,

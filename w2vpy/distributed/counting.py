@@ -7,11 +7,19 @@ piece's index in text order and the word's entry in the piece's counter,
 which numbers words in first-seen order.  The smallest position of a word
 over all pieces is its first appearance in the whole text, so the merge can
 order ties as counting the text alone does.
+
+While it counts, the task records each token's entry (as ``w2v-train``'s
+counting does), into a second file of the work directory, so that encoding
+the piece only maps entries to the merged vocabulary's ids instead of
+reading and tokenizing the text again.  Pruning renumbers a counter's
+entries: a piece that prunes is counted again without a record, and its
+encoding reads the text.
 """
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -21,6 +29,7 @@ from w2vpy.distributed.storage import open_read, write_atomically
 
 #: a position is piece << ENTRY_BITS | entry
 ENTRY_BITS = 32
+ENTRY_MASK = (1 << ENTRY_BITS) - 1
 _HASH_BASE = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -28,26 +37,61 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 @dataclass(frozen=True)
 class PieceCount:
     """What a counting task returns (the words themselves are in its file)."""
-    index: int
+    piece: Piece
     tokens: int
     words: int
     prune_events: int
     pruned_words: int
+    #: whether the entries file holds every token's entry (no pruning)
+    recorded: bool
+
+    @property
+    def index(self) -> int:
+        return self.piece.index
 
 
 def counts_name(work: str, index: int) -> str:
     return f"{work}/counts-{index:08d}.npz"
 
 
+def entries_name(work: str, index: int) -> str:
+    """The piece's tokens as its counter's entries, int32 little-endian."""
+    return f"{work}/entries-{index:08d}.i32"
+
+
+class _Pruned(Exception):
+    """Pruning renumbered the entries recorded so far."""
+
+
 def count_piece(piece: Piece, max_vocab_size: int, partitions: int, work: str) -> PieceCount:
-    """Count ``piece`` and write its words, by partition, to its counts file."""
+    """Count ``piece``, record its tokens' entries, and write its words, by
+    partition, to its counts file."""
     counter = _core.WordCounter(max_vocab_size)
-    for chunk in piece_chunks(piece):
-        counter.feed(chunk)
-    counter.finish()
+    try:
+        write_atomically(entries_name(work, piece.index), _recorded_entries(counter, piece),
+                         durable=False)
+        recorded = True
+    except _Pruned:
+        counter, recorded = _core.WordCounter(max_vocab_size), False
+        for chunk in piece_chunks(piece):
+            counter.feed(chunk)
+        counter.finish()
     write_counts(counter, piece.index, partitions, work)
-    return PieceCount(piece.index, counter.tokens, len(counter), counter.prune_events,
-                      counter.pruned_words)
+    return PieceCount(piece, counter.tokens, len(counter), counter.prune_events,
+                      counter.pruned_words, recorded)
+
+
+def _recorded_entries(counter: _core.WordCounter, piece: Piece) -> Iterator[np.ndarray]:
+    """Count the piece, yielding its tokens' entries as they come."""
+    for chunk in piece_chunks(piece):
+        yield _valid(counter, counter.feed_recording(chunk))
+    yield _valid(counter, counter.finish_recording())
+
+
+def _valid(counter: _core.WordCounter, entries: np.ndarray) -> np.ndarray:
+    if not counter.entries_valid:
+        raise _Pruned
+    return entries.astype("<i4", copy=False)
 
 
 def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: str) -> None:
@@ -68,7 +112,7 @@ def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: 
         arrays[f"positions{j}"] = positions[mine]
     out = io.BytesIO()
     np.savez(out, **arrays)
-    write_atomically(counts_name(work, index), out.getvalue())
+    write_atomically(counts_name(work, index), out.getvalue(), durable=False)
 
 
 def partition_of(keys: bytearray, lengths: np.ndarray, partitions: int) -> np.ndarray:

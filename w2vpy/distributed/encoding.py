@@ -2,6 +2,13 @@
 training from the text would number them (``w2vpy.text.word_ids``), written
 as the piece's shard.
 
+A piece whose counting recorded its tokens' entries (``counting``) is
+encoded from that record: each of the piece's words (its counts file, by
+entry) is looked up once in the vocabulary, and the entries are mapped
+through that, as ``w2v-train`` remaps its own record.  A piece that pruned,
+or whose record is gone (a rerun of a task whose shard was written, after
+the record was removed), is encoded from its text, to the same ids.
+
 Each worker reads the vocabulary file once per job (the file the job wrote
 before encoding, known by its checksum) into the C counter the encoder
 looks words up in; the kept vocabulary is small beside the text, so every
@@ -12,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
 from w2vpy import _core
+from w2vpy.distributed.counting import ENTRY_MASK, PieceCount, counts_name, entries_name
 from w2vpy.distributed.pieces import Piece, piece_chunks
-from w2vpy.distributed.storage import open_read, write_atomically
+from w2vpy.distributed.storage import exists, open_read, remove, write_atomically
 from w2vpy.errors import CorruptInputError
 from w2vpy.text.prepared import SHARD_DIRECTORY, VOCAB_NAME
 from w2vpy.text.vocab import unpruned_counter
@@ -32,6 +40,10 @@ class Shard:
     tokens: int
     skipped: int
     sha256: str
+
+
+#: bytes of a piece's record read at a time
+RECORD_BLOCK_BYTES = 4 << 20
 
 
 def shard_name(index: int) -> str:
@@ -58,33 +70,83 @@ def _read_vocabulary(location: str, sha256: str) -> tuple[_core.WordCounter, np.
     if hashlib.sha256(data).hexdigest() != sha256:
         raise CorruptInputError(f"{location} changed while the corpus was being prepared")
     counter = unpruned_counter()
-    for line in data.split(b"\n")[:-1]:
-        word, _, count = line.rpartition(b" ")  # words hold no space
-        counter.append(word, int(count))
+    status, at = _core.VocabFileReader(counter).feed(data)
+    if status:
+        raise CorruptInputError(f"{location}: not a vocabulary file at byte {at}")
     return counter, np.arange(len(counter), dtype=np.int32)
 
 
-def encode_piece(piece: Piece, output: str, vocab_sha256: str) -> Shard:
-    """Encode ``piece`` with the job's vocabulary and write its shard."""
+def encode_piece(counted: PieceCount, output: str, vocab_sha256: str, work: str) -> Shard:
+    """Encode the piece that ``counted`` describes with the job's vocabulary
+    and write its shard."""
+    piece = counted.piece
     counter, identity = vocabulary_counter(output, vocab_sha256)
-    encoder = _core.Encoder(counter, identity)
+    record = entries_name(work, piece.index)
+    if counted.recorded and exists(record):
+        blocks, skipped = _from_record(record, counted, counter, work)
+    else:
+        blocks, skipped = _from_text(piece, counter, identity)
     digest = hashlib.sha256()
     tokens = 0
 
-    def blocks() -> Iterator[bytes]:
+    def hashed() -> Iterator[np.ndarray]:
         nonlocal tokens
-        for chunk in piece_chunks(piece):
-            yield from _hashed(encoder.feed(chunk))
-        yield from _hashed(encoder.finish())
-
-    def _hashed(ids: np.ndarray) -> Iterator[bytes]:
-        nonlocal tokens
-        if len(ids):
-            data = ids.astype("<i4", copy=False).tobytes()
-            digest.update(data)
-            tokens += len(ids)
-            yield data
+        for ids in blocks:
+            if len(ids):
+                ids = ids.astype("<i4", copy=False)
+                digest.update(ids)
+                tokens += len(ids)
+                yield ids
 
     name = shard_name(piece.index)
-    write_atomically(f"{output}/{name}", blocks())
-    return Shard(piece.index, name, tokens, encoder.skipped, digest.hexdigest())
+    write_atomically(f"{output}/{name}", hashed())
+    remove(record)  # read whole into the shard: a rerun of this task reads the text
+    return Shard(piece.index, name, tokens, skipped(), digest.hexdigest())
+
+
+def _from_text(piece: Piece, counter: _core.WordCounter,
+               identity: np.ndarray) -> tuple[Iterator[np.ndarray], Callable[[], int]]:
+    """The piece's ids, read and tokenized from its text; and their skipped count."""
+    encoder = _core.Encoder(counter, identity)
+
+    def blocks() -> Iterator[np.ndarray]:
+        for chunk in piece_chunks(piece):
+            yield encoder.feed(chunk)
+        yield encoder.finish()
+
+    return blocks(), lambda: encoder.skipped
+
+
+def _from_record(record: str, counted: PieceCount, counter: _core.WordCounter,
+                 work: str) -> tuple[Iterator[np.ndarray], Callable[[], int]]:
+    """The piece's ids, its recorded entries mapped through the vocabulary;
+    and their skipped count."""
+    to_id = _entry_ids(counted, counter, work)
+    skipped = 0
+
+    def blocks() -> Iterator[np.ndarray]:
+        nonlocal skipped
+        read = 0
+        with open_read(record) as f:
+            while data := f.read(RECORD_BLOCK_BYTES):
+                entries = np.frombuffer(data, dtype="<i4").astype(np.int32)
+                kept = _core.remap_entries(entries, to_id)
+                read += len(entries)
+                skipped += len(entries) - kept
+                yield entries[:kept]
+        if read != counted.tokens:
+            raise CorruptInputError(f"{record} holds {read} tokens; counting recorded "
+                                    f"{counted.tokens}")
+
+    return blocks(), lambda: skipped
+
+
+def _entry_ids(counted: PieceCount, counter: _core.WordCounter, work: str) -> np.ndarray:
+    """Each of the piece counter's entries as a vocabulary id (-1: not in it)."""
+    to_id = np.full(counted.words, -1, dtype=np.int32)
+    with open_read(counts_name(work, counted.index)) as f, np.load(f) as saved:
+        for j in range(len(saved.files) // 4):
+            keys, lengths = saved[f"keys{j}"], saved[f"lengths{j}"]
+            entries = saved[f"positions{j}"] & ENTRY_MASK
+            to_id[entries] = counter.find_keys(keys, lengths)
+    return to_id
