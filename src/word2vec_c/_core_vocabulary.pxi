@@ -184,6 +184,15 @@ cdef class WordCounter:
         return [(<const char *>w2v_counter_key(self.counter, i))[
                     :w2v_counter_key_length(self.counter, i)] for i in which]
 
+    def hashes(self):
+        """Each entry's hash of its key (uint64), the same in every process:
+        prepare's shuffle partitions words by it (w2vpy/distributed)."""
+        out = np.empty(self.counter.size, dtype=np.uint64)
+        cdef uint64_t[::1] view = out
+        if self.counter.size:
+            memcpy(&view[0], self.counter.hashes, self.counter.size * sizeof(uint64_t))
+        return out
+
     def counts(self):
         out = np.empty(self.counter.size, dtype=np.int64)
         cdef int64_t[::1] view = out

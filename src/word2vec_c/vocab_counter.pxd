@@ -1,6 +1,6 @@
 # What vocab_counter.h gives the binding: counting words in chunks, alone or
 # in parallel parts.  The structs name only the fields the binding reads.
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint64_t
 
 cdef extern from "vocab_counter.h":
     ctypedef struct w2v_counter_entry:
@@ -8,6 +8,7 @@ cdef extern from "vocab_counter.h":
     ctypedef struct w2v_vocab_counter:
         int64_t size
         w2v_counter_entry *entries
+        uint64_t *hashes
         unsigned char *arena
         int64_t prune_events
         int64_t pruned_words

@@ -30,7 +30,6 @@ from w2vpy.distributed.storage import open_read, write_atomically
 #: a position is piece << ENTRY_BITS | entry
 ENTRY_BITS = 32
 ENTRY_MASK = (1 << ENTRY_BITS) - 1
-_HASH_BASE = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -100,7 +99,7 @@ def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: 
     keys, lengths = counter.keys_since(0)
     counts = counter.counts()
     positions = (np.int64(index) << ENTRY_BITS) + np.arange(len(counts), dtype=np.int64)
-    part = partition_of(keys, lengths, partitions)
+    part = partition_of(counter.hashes(), partitions)
     arrays = {}
     key_part = np.repeat(part, lengths)
     key_bytes = np.frombuffer(bytes(keys), dtype=np.uint8)
@@ -115,20 +114,12 @@ def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: 
     write_atomically(counts_name(work, index), out.getvalue(), durable=False)
 
 
-def partition_of(keys: bytearray, lengths: np.ndarray, partitions: int) -> np.ndarray:
-    """Each word's partition, by a hash of its bytes that every process
-    computes alike (Python's hash of bytes is salted per process)."""
-    if len(lengths) == 0:
-        return np.zeros(0, dtype=np.int64)
-    data = np.frombuffer(bytes(keys), dtype=np.uint8).astype(np.uint64)
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    offset = np.arange(len(data), dtype=np.int64) - np.repeat(starts, lengths)
+def partition_of(hashes: np.ndarray, partitions: int) -> np.ndarray:
+    """Each word's partition, by the counter's hash of its bytes, which every
+    process computes alike (Python's hash of bytes is salted per process)."""
     with np.errstate(over="ignore"):
-        powers = _HASH_BASE ** np.arange(int(lengths.max()), dtype=np.uint64)
-        hashed = np.add.reduceat((data + np.uint64(1)) * powers[offset], starts)
-        hashed = (hashed * _MIX) >> np.uint64(33)
-    return (hashed % np.uint64(partitions)).astype(np.int64)
+        mixed = (hashes * _MIX) >> np.uint64(33)
+    return (mixed % np.uint64(partitions)).astype(np.int64)
 
 
 def read_partition(work: str, index: int, j: int) -> tuple[bytes, np.ndarray, np.ndarray,
