@@ -57,10 +57,17 @@ cdef class WordCounter:
         if w2v_counter_finish(self.counter) != 0:
             raise MemoryError("out of memory while counting words")
 
-    def feed_recording(self, const unsigned char[::1] data):
+    def feed_recording(self, const unsigned char[::1] data, out=None):
         """Count a chunk and return the entry index of each token it ends
-        (int32), so that encoding needs no second pass over the text."""
-        out = _token_ids_buffer(data.shape[0])
+        (int32), so that encoding needs no second pass over the text.  With
+        ``out`` (int32, room for a byte of the chunk each and two more), the
+        entries are written there, a buffer the caller reuses from chunk to
+        chunk, and a view of it is returned."""
+        if out is None:
+            out = _token_ids_buffer(data.shape[0])
+        elif out.shape[0] < data.shape[0] + 2:
+            raise ValueError(f"room for {out.shape[0]} entries; a chunk of {data.shape[0]} "
+                             f"bytes needs {data.shape[0] + 2}")
         cdef int32_t[::1] o = out
         cdef int64_t n = 0
         if data.shape[0] == 0:

@@ -26,6 +26,7 @@ import numpy as np
 from w2vpy import _core
 from w2vpy.distributed.pieces import Piece, piece_chunks
 from w2vpy.distributed.storage import open_read, write_atomically
+from w2vpy.text.text_files import CHUNK_BYTES
 
 #: a position is piece << ENTRY_BITS | entry
 ENTRY_BITS = 32
@@ -81,9 +82,13 @@ def count_piece(piece: Piece, max_vocab_size: int, partitions: int, work: str) -
 
 
 def _recorded_entries(counter: _core.WordCounter, piece: Piece) -> Iterator[np.ndarray]:
-    """Count the piece, yielding its tokens' entries as they come."""
+    """Count the piece, yielding its tokens' entries as they come (each block
+    good until the next is asked for: see ``piece_chunks``)."""
+    out = np.empty(CHUNK_BYTES + 2, dtype=np.int32)
     for chunk in piece_chunks(piece):
-        yield _valid(counter, counter.feed_recording(chunk))
+        if len(chunk) + 2 > len(out):  # a chunk need not be held to CHUNK_BYTES (Parquet)
+            out = np.empty(len(chunk) + 2, dtype=np.int32)
+        yield _valid(counter, counter.feed_recording(chunk, out))
     yield _valid(counter, counter.finish_recording())
 
 

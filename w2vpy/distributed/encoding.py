@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import numpy as np
 
@@ -127,9 +127,13 @@ def _from_record(record: str, counted: PieceCount, counter: _core.WordCounter,
     def blocks() -> Iterator[np.ndarray]:
         nonlocal skipped
         read = 0
+        # one buffer, each block written out before the next is read (see piece_chunks)
+        block = np.empty(RECORD_BLOCK_BYTES // 4, dtype="<i4")
         with open_read(record) as f:
-            while data := f.read(RECORD_BLOCK_BYTES):
-                entries = np.frombuffer(data, dtype="<i4").astype(np.int32)
+            while size := _read_into(f, memoryview(block).cast("B")):
+                if size % 4:
+                    raise CorruptInputError(f"{record} ends inside an entry")
+                entries = block[:size // 4].astype(np.int32, copy=False)  # a copy if big-endian
                 kept = _core.remap_entries(entries, to_id)
                 read += len(entries)
                 skipped += len(entries) - kept
@@ -139,6 +143,14 @@ def _from_record(record: str, counted: PieceCount, counter: _core.WordCounter,
                                     f"{counted.tokens}")
 
     return blocks(), lambda: skipped
+
+
+def _read_into(f: BinaryIO, buffer: memoryview) -> int:
+    """Fill ``buffer`` from ``f`` as far as the file goes; the bytes read."""
+    size = 0
+    while size < len(buffer) and (read := f.readinto(buffer[size:])):
+        size += read
+    return size
 
 
 def _entry_ids(counted: PieceCount, counter: _core.WordCounter, work: str) -> np.ndarray:

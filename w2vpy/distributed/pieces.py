@@ -128,13 +128,16 @@ def _sniff(fs: Any, path: str, name: str) -> str:
     return compression_of(head, name) or "text"
 
 
-def piece_chunks(piece: Piece) -> Iterator[bytes]:
+def piece_chunks(piece: Piece) -> Iterator[bytes | memoryview]:
     """The piece's text, in chunks of at most CHUNK_BYTES (plus the newline
-    that ends a file's text where the file has none)."""
+    that ends a file's text where the file has none).  A chunk is good until
+    the next one is asked for: plain text is read into one buffer, because
+    a fresh chunk each time costs a fresh mapping of zeroed pages where the
+    allocator returns freed memory at once (as Dask's workers have it)."""
     last = b"\n"
     for chunk in _raw_chunks(piece):
         if chunk:
-            last = chunk[-1:]
+            last = bytes(chunk[-1:])
             yield chunk
     if piece.newline_at_file_end and last != b"\n" and _holds_file_end(piece):
         yield b"\n"
@@ -168,16 +171,17 @@ def _raw_chunks(piece: Piece) -> Iterator[bytes]:
                                 f"({exc})") from None
 
 
-def _range_chunks(f: Any, piece: Piece, size: int) -> Iterator[bytes]:
+def _range_chunks(f: Any, piece: Piece, size: int) -> Iterator[memoryview]:
     start, end = _line_start(f, piece.start, size), _line_start(f, piece.end, size)
     f.seek(start)
+    buffer = memoryview(bytearray(min(CHUNK_BYTES, max(end - start, 0))))
     while start < end:
-        chunk = f.read(min(CHUNK_BYTES, end - start))
-        if not chunk:
+        read = f.readinto(buffer[:min(CHUNK_BYTES, end - start)])
+        if not read:
             raise CorruptInputError(f"{piece.url} ended at byte {start}, before the {size} "
                                     "bytes it had when the pieces were planned")
-        start += len(chunk)
-        yield chunk
+        start += read
+        yield buffer[:read]
 
 
 def _line_start(f: Any, offset: int, size: int) -> int:
