@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -295,6 +296,29 @@ def test_a_rerun_encoding_whose_record_is_gone_reads_the_text(tmp_path):
     assert from_text == from_record
     assert shard == (out / from_text.shard).read_bytes() == expected
     assert from_record.skipped == counted.tokens - len(expected) // 4 > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([b"</s>", b"a", b"bb", b"</t>", b"\xc3\xa9", b"w" * 99,
+                                           b"x", b"yz"]),
+                          st.integers(0, 10**12), st.integers(0, 2**40)),
+                max_size=40, unique_by=(lambda w: w[0], lambda w: w[2])),  # as real ones
+       st.integers(1, 4))
+def test_the_vocabulary_file_is_word2vec_c_order_written_line_by_line(words, partitions):
+    """vocabulary_file against plain Python: </s> first, then count
+    descending, ties by first position; ``word count`` lines."""
+    from w2vpy.distributed.merging import KeptWords, vocabulary_file
+
+    parts = []
+    for j in range(partitions):
+        mine = words[j::partitions]
+        parts.append(KeptWords(b"".join(w for w, _, _ in mine),
+                               np.array([len(w) for w, _, _ in mine], dtype=np.uint8),
+                               np.array([c for _, c, _ in mine], dtype=np.int64),
+                               np.array([p for _, _, p in mine], dtype=np.int64), len(mine)))
+    ranked = sorted(words, key=lambda w: (w[0] != b"</s>", -w[1], w[2]))
+    expected = b"".join(b"%s %d\n" % (w, c) for w, c, _ in ranked)
+    assert vocabulary_file(parts) == (expected, len(words), sum(c for _, c, _ in words))
 
 
 def test_parquet_rows_are_lines(client, tmp_path):

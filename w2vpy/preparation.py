@@ -51,7 +51,7 @@ from w2vpy.distributed.counting import PieceCount, count_piece
 from w2vpy.distributed.encoding import Shard, encode_piece
 from w2vpy.distributed.manifest import (manifest, remove_manifest, remove_stale_shards,
                                         write_manifest)
-from w2vpy.distributed.merging import KeptWords, final_order, merge_partition
+from w2vpy.distributed.merging import KeptWords, merge_partition, vocabulary_file
 from w2vpy.distributed.phrasing import (TABLE_NAME, PhraseCount, Rewritten, boundary_pairs,
                                         count_phrase_piece, rewrite_piece,
                                         write_boundary_counts, write_table)
@@ -342,10 +342,9 @@ class _Job:
             self.log.write(f"prepare: {len(self.pieces)} pieces; Dask dashboard: {link}\n")
 
     def _write_vocabulary(self, kept: list[KeptWords]) -> dict[str, Any]:
-        words, counts = final_order(kept)
-        data = b"".join(b"%s %d\n" % (w, c) for w, c in zip(words, counts.tolist()))
+        data, words, train_words = vocabulary_file(kept)
         write_atomically(f"{self.output}/{VOCAB_NAME}", data)
-        return {"file": VOCAB_NAME, "words": len(words), "train_words": int(counts.sum()),
+        return {"file": VOCAB_NAME, "words": words, "train_words": train_words,
                 "sha256": hashlib.sha256(data).hexdigest()}
 
     def _each(self, stage: str, task: Callable[..., Any], items: list[Any], *args: Any,

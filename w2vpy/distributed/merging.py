@@ -74,17 +74,54 @@ def _grown(counts: np.ndarray, positions: np.ndarray, size: int) -> tuple[np.nda
             np.concatenate([positions, np.full(more, _NO_POSITION, dtype=np.int64)]))
 
 
-def final_order(parts: list[KeptWords]) -> tuple[list[bytes], np.ndarray]:
-    """The vocabulary (words, counts) of the partitions' kept words, in
-    word2vec.c's order."""
-    words: list[bytes] = []
-    for part in parts:
-        offsets = np.zeros(len(part.lengths) + 1, dtype=np.int64)
-        np.cumsum(part.lengths, out=offsets[1:])
-        words.extend(part.keys[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist()))
-    counts = np.concatenate([p.counts for p in parts]) if parts else np.zeros(0, np.int64)
-    positions = np.concatenate([p.positions for p in parts]) if parts else np.zeros(0, np.int64)
-    first = np.array([w == SENTENCE_END for w in words], dtype=bool)
+def vocabulary_file(parts: list[KeptWords]) -> tuple[bytes, int, int]:
+    """The partitions' kept words in word2vec.c's order as a ``-save-vocab``
+    file (``word count`` lines); with its number of words and their total
+    count.  Built with array operations, not a line at a time, because the
+    vocabulary of a web corpus has millions of words."""
+    keys = np.frombuffer(b"".join(p.keys for p in parts), dtype=np.uint8)
+    lengths = _joined([p.lengths for p in parts]).astype(np.int64)
+    counts, positions = _joined([p.counts for p in parts]), _joined([p.positions for p in parts])
+    starts = _starts(lengths)
     # lexsort's last key sorts first: </s>, then count descending, then position
-    order = np.lexsort((positions, -counts, ~first))
-    return [words[i] for i in order.tolist()], counts[order]
+    order = np.lexsort((positions, -counts, ~_is_sentence_end(keys, starts, lengths)))
+    lengths, starts, counts = lengths[order], starts[order], counts[order]
+    digits = counts.astype("S20")  # a count's decimal digits, as word2vec.c prints it
+    digit_lengths = np.char.str_len(digits).astype(np.int64)
+    line_starts = _starts(lengths + digit_lengths + 2)
+    out = np.empty(int((lengths + digit_lengths + 2).sum()), dtype=np.uint8)
+    _copy_segments(out, line_starts, keys, starts, lengths)
+    out[line_starts + lengths] = ord(" ")
+    digit_table = digits.view(np.uint8).reshape(len(digits), -1) if len(digits) else keys[:0]
+    _copy_segments(out, line_starts + lengths + 1, digit_table.reshape(-1),
+                   np.arange(len(digits), dtype=np.int64) * digits.itemsize, digit_lengths)
+    out[line_starts + lengths + digit_lengths + 1] = ord("\n")
+    return out.tobytes(), len(lengths), int(counts.sum())
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each of segments of these lengths, laid end to end, starts."""
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return starts
+
+
+def _is_sentence_end(keys: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    token = np.frombuffer(SENTENCE_END, dtype=np.uint8)
+    maybe = np.flatnonzero(lengths == len(token))
+    first = np.zeros(len(lengths), dtype=bool)
+    if len(maybe):
+        first[maybe] = (keys[starts[maybe, None] + np.arange(len(token))] == token).all(axis=1)
+    return first
+
+
+def _copy_segments(out: np.ndarray, out_starts: np.ndarray, source: np.ndarray,
+                   source_starts: np.ndarray, lengths: np.ndarray) -> None:
+    """out[out_starts[i]:+lengths[i]] = source[source_starts[i]:+lengths[i]], for every i."""
+    segment = np.repeat(np.arange(len(lengths)), lengths)
+    within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(_starts(lengths), lengths)
+    out[out_starts[segment] + within] = source[source_starts[segment] + within]
