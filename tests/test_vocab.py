@@ -258,6 +258,17 @@ def test_find_keys_is_each_keys_entry_or_minus_one(counted, asked):
         counter.find_keys(keys + b"!", lengths)
 
 
+def test_feed_recording_into_a_reused_buffer_records_the_same_entries():
+    chunks = [b"a bb a\nccc d", b"d a bb\n", b"", b"e"]
+    fresh, reused = _core.WordCounter(100), _core.WordCounter(100)
+    out = np.full(16, -7, dtype=np.int32)
+    for chunk in chunks:
+        assert fresh.feed_recording(chunk).tolist() == reused.feed_recording(chunk, out).tolist()
+    assert fresh.finish_recording().tolist() == reused.finish_recording().tolist()
+    with pytest.raises(ValueError, match="a chunk of 15 bytes needs 17"):
+        reused.feed_recording(b"x" * 15, out)
+
+
 counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
                                            b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
                           max_size=300).map(b"".join)
