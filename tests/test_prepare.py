@@ -321,6 +321,55 @@ def test_the_vocabulary_file_is_word2vec_c_order_written_line_by_line(words, par
     assert vocabulary_file(parts) == (expected, len(words), sum(c for _, c, _ in words))
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"bb", b"ccc", b"\xc3\xa9", b"w" * 99, b"\n", b"d e"]),
+                max_size=60).map(b" ".join), st.integers(1, 5), st.integers(0, 9))
+def test_a_counts_file_holds_each_word_once_in_its_partition(tmp_path_factory, text,
+                                                             partitions, index):
+    """write_counts, then read_partition and read_partitions: every word of
+    the counter once, in the partition its hash names, with its count and its
+    position (piece, entry); the words of a partition in entry order."""
+    from w2vpy import _core
+    from w2vpy.distributed.counting import (ENTRY_BITS, partition_of, read_partition,
+                                            read_partitions, write_counts)
+
+    work = str(tmp_path_factory.mktemp("work"))
+    counter = _core.WordCounter(1000)
+    counter.feed(text)
+    counter.finish()
+    write_counts(counter, index, partitions, work)
+    words, counts = counter.words(), counter.counts().tolist()
+    part = partition_of(counter.hashes(), partitions).tolist()
+    whole = list(read_partitions(work, index))
+    assert len(whole) == partitions
+    for j, (keys, lengths, part_counts, positions) in enumerate(whole):
+        entries = [e for e in range(len(words)) if part[e] == j]
+        assert keys == b"".join(words[e] for e in entries)
+        assert lengths.tolist() == [len(words[e]) for e in entries]
+        assert part_counts.tolist() == [counts[e] for e in entries]
+        assert positions.tolist() == [(index << ENTRY_BITS) + e for e in entries]
+        one = read_partition(work, index, j)
+        assert one[0] == keys and all((x == y).all() for x, y in zip(one[1:], whole[j][1:]))
+
+
+def test_a_damaged_counts_file_is_refused(tmp_path):
+    from w2vpy import _core
+    from w2vpy.distributed.counting import counts_name, read_partition, write_counts
+
+    counter = _core.WordCounter(100)
+    counter.feed(b"a b c a\n")
+    counter.finish()
+    write_counts(counter, 0, 2, str(tmp_path))
+    name = Path(counts_name(str(tmp_path), 0))
+    whole = name.read_bytes()
+    name.write_bytes(whole[:-1])
+    with pytest.raises(CorruptInputError, match="ends early"):
+        read_partition(str(tmp_path), 0, 1)
+    name.write_bytes(b"PK" + whole[2:])
+    with pytest.raises(CorruptInputError, match="not a counts file"):
+        read_partition(str(tmp_path), 0, 0)
+
+
 def test_parquet_rows_are_lines(client, tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

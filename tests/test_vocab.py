@@ -269,6 +269,19 @@ def test_feed_recording_into_a_reused_buffer_records_the_same_entries():
         reused.feed_recording(b"x" * 15, out)
 
 
+def test_keys_of_packs_the_entries_asked_for_in_that_order():
+    counter = _core.WordCounter(100)
+    counter.feed(b"a bb ccc a \xc3\xa9\n")
+    counter.finish()
+    words = counter.words()
+    keys, lengths = counter.keys_of(np.array([3, 0, 3, 1]))
+    assert bytes(keys) == words[3] + words[0] + words[3] + words[1]
+    assert lengths.tolist() == [len(words[3]), len(words[0]), len(words[3]), len(words[1])]
+    assert [bytes(k) for k in counter.keys_of(np.zeros(0, dtype=np.int64))[:1]] == [b""]
+    with pytest.raises(IndexError, match="outside the counter's 5"):
+        counter.keys_of([5])
+
+
 counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
                                            b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
                           max_size=300).map(b"".join)

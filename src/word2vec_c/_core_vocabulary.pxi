@@ -99,6 +99,24 @@ cdef class WordCounter:
             w2v_counter_pack_keys(self.counter, first, &k[0] if k.shape[0] else NULL, &n[0])
         return keys, lengths
 
+    def keys_of(self, entries):
+        """The keys of the given entries, in that order, packed as
+        keys_since packs them: (bytearray, uint8 lengths)."""
+        which = np.ascontiguousarray(entries, dtype=np.int64)
+        cdef const int64_t[::1] e = which
+        cdef int64_t n = which.shape[0]
+        if n and (which.min() < 0 or which.max() >= self.counter.size):
+            raise IndexError(f"an entry outside the counter's {self.counter.size}")
+        keys = bytearray(w2v_counter_entries_key_bytes(self.counter, &e[0], n) if n else 0)
+        lengths = np.empty(n, dtype=np.uint8)
+        cdef unsigned char[::1] k = keys
+        cdef uint8_t[::1] l = lengths
+        if n:
+            with nogil:
+                w2v_counter_pack_entries(self.counter, &e[0], n, &k[0] if k.shape[0] else NULL,
+                                         &l[0])
+        return keys, lengths
+
     def adopt(self, const unsigned char[::1] keys, const uint8_t[::1] lengths, part_to_whole,
               int64_t first):
         """Counting in parallel: a part's keys_since(first) become this

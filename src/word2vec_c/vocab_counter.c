@@ -351,6 +351,23 @@ void w2v_counter_pack_keys(const w2v_vocab_counter *c, int64_t first, unsigned c
     for (int64_t e = first; e < c->size; e++) lengths[e - first] = (uint8_t)w2v_counter_key_length(c, e);
 }
 
+int64_t w2v_counter_entries_key_bytes(const w2v_vocab_counter *c, const int64_t *entries,
+                                      int64_t n) {
+    int64_t total = 0;
+    for (int64_t k = 0; k < n; k++) total += (int64_t)w2v_counter_key_length(c, entries[k]);
+    return total;
+}
+
+void w2v_counter_pack_entries(const w2v_vocab_counter *c, const int64_t *entries, int64_t n,
+                              unsigned char *keys, uint8_t *lengths) {
+    for (int64_t k = 0; k < n; k++) {
+        const size_t len = w2v_counter_key_length(c, entries[k]);
+        memcpy(keys, w2v_counter_key(c, entries[k]), len);
+        keys += len;
+        lengths[k] = (uint8_t)len;
+    }
+}
+
 int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const uint8_t *lengths,
                       int64_t n, int32_t *whole_entries) {
     for (int64_t k = 0; k < n; k++) {

@@ -128,6 +128,12 @@ int64_t w2v_counter_key_bytes(const w2v_vocab_counter *counter, int64_t first);
 /* Those keys end to end into keys, their lengths into lengths. */
 void w2v_counter_pack_keys(const w2v_vocab_counter *counter, int64_t first, unsigned char *keys,
                            uint8_t *lengths);
+/* The same for the given entries (each in [0, size)), in the order given: a
+ * prepare task's words grouped by partition (w2vpy/distributed/counting.py). */
+int64_t w2v_counter_entries_key_bytes(const w2v_vocab_counter *counter, const int64_t *entries,
+                                      int64_t n);
+void w2v_counter_pack_entries(const w2v_vocab_counter *counter, const int64_t *entries, int64_t n,
+                              unsigned char *keys, uint8_t *lengths);
 /* The whole's entry of each of n packed keys into whole_entries (appending the
  * new ones); 0, or -1 on ENOMEM. */
 int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys, const uint8_t *lengths,

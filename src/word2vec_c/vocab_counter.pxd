@@ -28,6 +28,10 @@ cdef extern from "vocab_counter.h":
     int64_t w2v_counter_key_bytes(const w2v_vocab_counter *counter, int64_t first) nogil
     void w2v_counter_pack_keys(const w2v_vocab_counter *counter, int64_t first,
                                unsigned char *keys, uint8_t *lengths) nogil
+    int64_t w2v_counter_entries_key_bytes(const w2v_vocab_counter *counter,
+                                          const int64_t *entries, int64_t n) nogil
+    void w2v_counter_pack_entries(const w2v_vocab_counter *counter, const int64_t *entries,
+                                  int64_t n, unsigned char *keys, uint8_t *lengths) nogil
     int w2v_counter_adopt(w2v_vocab_counter *whole, const unsigned char *keys,
                           const uint8_t *lengths, int64_t n, int32_t *whole_entries) nogil
     void w2v_counter_find_keys(const w2v_vocab_counter *counter, const unsigned char *keys,

@@ -17,20 +17,22 @@ encoding reads the text.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, BinaryIO, Iterator
 
 import numpy as np
 
 from w2vpy import _core
 from w2vpy.distributed.pieces import Piece, piece_chunks
 from w2vpy.distributed.storage import open_read, write_atomically
+from w2vpy.errors import CorruptInputError
 from w2vpy.text.text_files import CHUNK_BYTES
 
 #: a position is piece << ENTRY_BITS | entry
 ENTRY_BITS = 32
 ENTRY_MASK = (1 << ENTRY_BITS) - 1
+#: a counts file's first bytes (``write_counts``)
+COUNTS_MAGIC = b"w2vpy-counts-1\n\0"
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -51,7 +53,7 @@ class PieceCount:
 
 
 def counts_name(work: str, index: int) -> str:
-    return f"{work}/counts-{index:08d}.npz"
+    return f"{work}/counts-{index:08d}.counts"
 
 
 def entries_name(work: str, index: int) -> str:
@@ -100,23 +102,31 @@ def _valid(counter: _core.WordCounter, entries: np.ndarray) -> np.ndarray:
 
 def write_counts(counter: _core.WordCounter, index: int, partitions: int, work: str) -> None:
     """The counter's keys, counts and positions (as piece ``index``'s), split
-    by partition, as the counts file that ``read_partition`` reads."""
-    keys, lengths = counter.keys_since(0)
-    counts = counter.counts()
-    positions = (np.int64(index) << ENTRY_BITS) + np.arange(len(counts), dtype=np.int64)
+    by partition, as the counts file that ``read_partition`` reads.
+
+    The file: COUNTS_MAGIC, the number of partitions P (int64), each
+    partition's key bytes and words (P pairs of int64), then each partition
+    in turn: its packed keys, their lengths (uint8), counts and positions
+    (int64); all little-endian.  Words are grouped by one stable sort and the
+    arrays written as they lie, without copies: a Dask worker hands freed
+    memory back at once, so every temporary array is fresh pages to fault."""
     part = partition_of(counter.hashes(), partitions)
-    arrays = {}
-    key_part = np.repeat(part, lengths)
-    key_bytes = np.frombuffer(bytes(keys), dtype=np.uint8)
+    order = np.argsort(part, kind="stable")  # entries by partition, in entry order within one
+    bounds = np.searchsorted(part[order], np.arange(partitions + 1))
+    keys, lengths = counter.keys_of(order)
+    key_bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=key_bounds[1:])
+    counts = counter.counts()[order].astype("<i8", copy=False)
+    positions = ((np.int64(index) << ENTRY_BITS) + order).astype("<i8", copy=False)
+    sizes = np.stack([key_bounds[bounds[1:]] - key_bounds[bounds[:-1]],
+                      bounds[1:] - bounds[:-1]], axis=1).astype("<i8")
+    blocks: list[Any] = [COUNTS_MAGIC, np.array([partitions], dtype="<i8"), sizes]
+    keys_view = memoryview(keys)
     for j in range(partitions):
-        mine = part == j
-        arrays[f"keys{j}"] = key_bytes[key_part == j]
-        arrays[f"lengths{j}"] = lengths[mine]
-        arrays[f"counts{j}"] = counts[mine]
-        arrays[f"positions{j}"] = positions[mine]
-    out = io.BytesIO()
-    np.savez(out, **arrays)
-    write_atomically(counts_name(work, index), out.getvalue(), durable=False)
+        a, b = int(bounds[j]), int(bounds[j + 1])
+        blocks += [keys_view[key_bounds[a]:key_bounds[b]], lengths[a:b], counts[a:b],
+                   positions[a:b]]
+    write_atomically(counts_name(work, index), blocks, durable=False)
 
 
 def partition_of(hashes: np.ndarray, partitions: int) -> np.ndarray:
@@ -130,6 +140,43 @@ def partition_of(hashes: np.ndarray, partitions: int) -> np.ndarray:
 def read_partition(work: str, index: int, j: int) -> tuple[bytes, np.ndarray, np.ndarray,
                                                            np.ndarray]:
     """Partition j of piece ``index``'s counts: (packed keys, lengths, counts, positions)."""
-    with open_read(counts_name(work, index)) as f, np.load(f) as saved:
-        return (saved[f"keys{j}"].tobytes(), saved[f"lengths{j}"], saved[f"counts{j}"],
-                saved[f"positions{j}"])
+    location = counts_name(work, index)
+    with open_read(location) as f:
+        sizes = _partition_sizes(f, location)
+        if not 0 <= j < len(sizes):
+            raise CorruptInputError(f"{location} has {len(sizes)} partitions, not {j + 1}")
+        f.seek(f.tell() + int((sizes[:j, 0] + sizes[:j, 1] * 17).sum()))
+        return _partition(f, location, *sizes[j])
+
+
+def read_partitions(work: str, index: int) -> Iterator[tuple[bytes, np.ndarray, np.ndarray,
+                                                             np.ndarray]]:
+    """Every partition of piece ``index``'s counts in turn, as ``read_partition``."""
+    location = counts_name(work, index)
+    with open_read(location) as f:
+        for key_bytes, words in _partition_sizes(f, location):
+            yield _partition(f, location, key_bytes, words)
+
+
+def _partition_sizes(f: BinaryIO, location: str) -> np.ndarray:
+    head = f.read(len(COUNTS_MAGIC) + 8)
+    if len(head) != len(COUNTS_MAGIC) + 8 or not head.startswith(COUNTS_MAGIC):
+        raise CorruptInputError(f"{location} is not a counts file")
+    partitions = int.from_bytes(head[len(COUNTS_MAGIC):], "little")
+    return np.frombuffer(_exactly(f, 16 * partitions, location), dtype="<i8").reshape(-1, 2)
+
+
+def _partition(f: BinaryIO, location: str, key_bytes: int,
+               words: int) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+    keys = _exactly(f, int(key_bytes), location)
+    lengths = np.frombuffer(_exactly(f, int(words), location), dtype=np.uint8)
+    counts = np.frombuffer(_exactly(f, 8 * int(words), location), dtype="<i8")
+    positions = np.frombuffer(_exactly(f, 8 * int(words), location), dtype="<i8")
+    return keys, lengths, counts.astype(np.int64), positions.astype(np.int64)
+
+
+def _exactly(f: BinaryIO, size: int, location: str) -> bytes:
+    data = f.read(size)
+    if len(data) != size:
+        raise CorruptInputError(f"{location} ends early")
+    return data

@@ -24,7 +24,7 @@ from typing import BinaryIO, Callable, Iterator
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.distributed.counting import ENTRY_MASK, PieceCount, counts_name, entries_name
+from w2vpy.distributed.counting import ENTRY_MASK, PieceCount, entries_name, read_partitions
 from w2vpy.distributed.pieces import Piece, piece_chunks
 from w2vpy.distributed.storage import exists, open_read, remove, write_atomically
 from w2vpy.errors import CorruptInputError
@@ -156,9 +156,6 @@ def _read_into(f: BinaryIO, buffer: memoryview) -> int:
 def _entry_ids(counted: PieceCount, counter: _core.WordCounter, work: str) -> np.ndarray:
     """Each of the piece counter's entries as a vocabulary id (-1: not in it)."""
     to_id = np.full(counted.words, -1, dtype=np.int32)
-    with open_read(counts_name(work, counted.index)) as f, np.load(f) as saved:
-        for j in range(len(saved.files) // 4):
-            keys, lengths = saved[f"keys{j}"], saved[f"lengths{j}"]
-            entries = saved[f"positions{j}"] & ENTRY_MASK
-            to_id[entries] = counter.find_keys(keys, lengths)
+    for keys, lengths, _, positions in read_partitions(work, counted.index):
+        to_id[positions & ENTRY_MASK] = counter.find_keys(keys, lengths)
     return to_id
