@@ -137,27 +137,34 @@ def render(rows: list[dict], args, words: int) -> str:
              "less its own training time). prepare: a LocalCluster of 1 or 2 worker processes "
              "of 1 thread, in a fresh process; whole process (cluster start included) and the "
              "call alone; peak RSS per worker. Median (min-max) of the repeats.", "",
-             "| k | words | w2v-train phases s | prepare, 2 workers: process s / call s | "
-             "prepare 2 / w2v-train | prepare, 1 worker: process s | 1 worker / 2 | "
-             "peak RSS per worker MB (2 workers; 1 worker) | w2v-train peak RSS MB |",
+             "| k | words | w2v-train phases s | prepare, 2 workers: call s / process s | "
+             "2 workers / w2v-train: call; process | prepare, 1 worker: call s / process s | "
+             "1 worker / 2: call; process | peak RSS per worker MB (2 workers; 1 worker) | "
+             "w2v-train peak RSS MB |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
 
     def fig(xs: list[float]) -> str:
         return f"{median(xs):.1f} ({min(xs):.1f}-{max(xs):.1f})"
 
     for row in rows:
-        phases = [r["phases"] for r in row["train"]]
-        two = [r["wall"] for r in row[2]]
-        two_call = [r["call"] for r in row[2]]
-        one_ = [r["wall"] for r in row[1]]
+        phases = median([r["phases"] for r in row["train"]])
+        call2, wall2 = ([r[key] for r in row[2]] for key in ("call", "wall"))
+        call1, wall1 = ([r[key] for r in row[1]] for key in ("call", "wall"))
         peaks2 = max(p for r in row[2] for p in r["worker_peak_mb"])
         peaks1 = max(p for r in row[1] for p in r["worker_peak_mb"])
         train_peak = max(r["peak_mb"] for r in row["train"])
         lines.append(
-            f"| {row['k']} | {row['k'] * words:,} | {fig(phases)} | {fig(two)} / "
-            f"{median(two_call):.1f} | {median(two) / median(phases):.2f}x | {fig(one_)} | "
-            f"{median(one_) / median(two):.2f}x | {peaks2:.0f}; {peaks1:.0f} | "
-            f"{train_peak:.0f} |")
+            f"| {row['k']} | {row['k'] * words:,} | {fig([r['phases'] for r in row['train']])} | "
+            f"{fig(call2)} / {fig(wall2)} | {median(call2) / phases:.2f}x; "
+            f"{median(wall2) / phases:.2f}x | {fig(call1)} / {fig(wall1)} | "
+            f"{median(call1) / median(call2):.2f}x; {median(wall1) / median(wall2):.2f}x | "
+            f"{peaks2:.0f}; {peaks1:.0f} | {train_peak:.0f} |")
+    lines += ["", "Raw repeats (seconds; interleaved in this order): "
+              + "; ".join(f"k={row['k']}: " + ", ".join(
+                  f"[{t['phases']:.2f} | {two['call']:.2f}/{two['wall']:.2f} | "
+                  f"{one_['call']:.2f}/{one_['wall']:.2f}]"
+                  for t, two, one_ in zip(row["train"], row[2], row[1])) for row in rows)
+              + " (w2v-train phases | 2 workers call/process | 1 worker call/process)."]
     lines += ["", end]
     return "\n".join(lines)
 
@@ -188,7 +195,8 @@ def main() -> None:
             row[1].append(prepare_run(corpus, workdir, 1))
             print(f"k={k} repeat {repeat}: w2v-train phases {row['train'][-1]['phases']:.1f} s, "
                   f"prepare 2 workers {row[2][-1]['wall']:.1f} s (call "
-                  f"{row[2][-1]['call']:.1f}), 1 worker {row[1][-1]['wall']:.1f} s; worker "
+                  f"{row[2][-1]['call']:.1f}), 1 worker {row[1][-1]['wall']:.1f} s (call "
+                  f"{row[1][-1]['call']:.1f}); worker "
                   f"peaks {row[2][-1]['worker_peak_mb']} / {row[1][-1]['worker_peak_mb']} MB",
                   file=sys.stderr, flush=True)
         rows.append(row)
