@@ -32,6 +32,8 @@ from w2vpy.text.tokenizer import SENTENCE_END
 
 #: positions start out past any real one
 _NO_POSITION = np.iinfo(np.int64).max
+#: words of the vocabulary file formatted at a time (``vocabulary_file``)
+FORMAT_BLOCK_WORDS = 1 << 20
 
 
 @dataclass
@@ -90,11 +92,15 @@ def vocabulary_file(parts: list[KeptWords]) -> tuple[bytes, int, int]:
     digit_lengths = np.char.str_len(digits).astype(np.int64)
     line_starts = _starts(lengths + digit_lengths + 2)
     out = np.empty(int((lengths + digit_lengths + 2).sum()), dtype=np.uint8)
-    _copy_segments(out, line_starts, keys, starts, lengths)
+    digit_bytes = digits.view(np.uint8) if len(digits) else keys[:0]
+    digit_starts = np.arange(len(digits), dtype=np.int64) * digits.itemsize
+    # a block at a time: copying segments takes int64 indices per byte copied
+    for a in range(0, len(lengths), FORMAT_BLOCK_WORDS):
+        block = slice(a, a + FORMAT_BLOCK_WORDS)
+        _copy_segments(out, line_starts[block], keys, starts[block], lengths[block])
+        _copy_segments(out, line_starts[block] + lengths[block] + 1, digit_bytes,
+                       digit_starts[block], digit_lengths[block])
     out[line_starts + lengths] = ord(" ")
-    digit_table = digits.view(np.uint8).reshape(len(digits), -1) if len(digits) else keys[:0]
-    _copy_segments(out, line_starts + lengths + 1, digit_table.reshape(-1),
-                   np.arange(len(digits), dtype=np.int64) * digits.itemsize, digit_lengths)
     out[line_starts + lengths + digit_lengths + 1] = ord("\n")
     return out.tobytes(), len(lengths), int(counts.sum())
 
