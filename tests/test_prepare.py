@@ -87,6 +87,37 @@ def test_vocabulary_and_ids_are_those_of_the_concatenated_text(client, corpus_di
     assert len(prepared.manifest["pieces"]) > 10  # the plain file is cut, across both workers
     assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
     assert not (out / WORK_DIRECTORY).exists()
+    # the counters the workers kept from piece to piece are gone with the counting
+    assert set(client.run(_held_counters).values()) == {0}
+
+
+def _held_counters() -> int:
+    from w2vpy.distributed import counting
+    return len(counting._counters)
+
+
+def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
+    from w2vpy.distributed import counting
+    from w2vpy.distributed.pieces import plan_pieces
+
+    source = tmp_path / "t.txt"
+    source.write_text(_lines(random.Random(9), 300, 90))
+    pieces = plan_pieces([str(source)], 500, None)
+    counting.release_counters()
+    def files() -> list[bytes]:
+        return [Path(name(str(tmp_path), p.index)).read_bytes() for p in pieces
+                for name in (counting.counts_name, counting.entries_name)]
+
+    first = [counting.count_piece(p, 10**6, 2, str(tmp_path)) for p in pieces]
+    written = files()
+    assert len(counting._counters) == 1
+    again = [counting.count_piece(p, 10**6, 2, str(tmp_path)) for p in reversed(pieces)]
+    # a kept counter counts each piece as a new one would, whatever came before
+    assert first == again[::-1] and files() == written
+    counting.count_piece(pieces[0], 50, 2, str(tmp_path))  # another bound: a new counter
+    assert len(counting._counters) == 1
+    counting.release_counters()
+    assert counting._counters == {}
 
 
 def test_tricky_bytes(client, tmp_path):
@@ -303,11 +334,16 @@ def test_a_rerun_encoding_whose_record_is_gone_reads_the_text(tmp_path):
                                            b"x", b"yz"]),
                           st.integers(0, 10**12), st.integers(0, 2**40)),
                 max_size=40, unique_by=(lambda w: w[0], lambda w: w[2])),  # as real ones
-       st.integers(1, 4))
-def test_the_vocabulary_file_is_word2vec_c_order_written_line_by_line(words, partitions):
+       st.integers(1, 4), st.sampled_from([1, 3, 1 << 20]))
+def test_the_vocabulary_file_is_word2vec_c_order_written_line_by_line(words, partitions,
+                                                                       block_words):
     """vocabulary_file against plain Python: </s> first, then count
-    descending, ties by first position; ``word count`` lines."""
+    descending, ties by first position; ``word count`` lines, however many
+    words are formatted at a time."""
+    from w2vpy.distributed import merging
     from w2vpy.distributed.merging import KeptWords, vocabulary_file
+
+    merging.FORMAT_BLOCK_WORDS, default = block_words, merging.FORMAT_BLOCK_WORDS
 
     parts = []
     for j in range(partitions):
@@ -318,7 +354,10 @@ def test_the_vocabulary_file_is_word2vec_c_order_written_line_by_line(words, par
                                np.array([p for _, _, p in mine], dtype=np.int64), len(mine)))
     ranked = sorted(words, key=lambda w: (w[0] != b"</s>", -w[1], w[2]))
     expected = b"".join(b"%s %d\n" % (w, c) for w, c, _ in ranked)
-    assert vocabulary_file(parts) == (expected, len(words), sum(c for _, c, _ in words))
+    try:
+        assert vocabulary_file(parts) == (expected, len(words), sum(c for _, c, _ in words))
+    finally:
+        merging.FORMAT_BLOCK_WORDS = default
 
 
 @settings(max_examples=30, deadline=None)

@@ -282,6 +282,28 @@ def test_keys_of_packs_the_entries_asked_for_in_that_order():
         counter.keys_of([5])
 
 
+@settings(max_examples=60, deadline=None)
+@given(before=st.lists(st.sampled_from([b"a", b"zz", b"q\n", b"w" * 99, b"\xc3"]), max_size=80),
+       text=st.lists(st.sampled_from([b"a", b"bb", b"c", b"zz", b"\n", b"\xc3\xa9", b"d e"]),
+                     max_size=80),
+       max_words=st.sampled_from([2, 4, 1000]), cut=st.integers(0, 200))
+def test_a_reset_counter_counts_and_records_as_a_new_one(before, text, max_words, cut):
+    """reset() after any text (pruned, cut mid-word, never finished) leaves
+    a counter that counts, records, prunes and hashes as a new one."""
+    used = _core.WordCounter(max_words)
+    used.feed(b" ".join(before)[:cut])
+    used.reset()
+    new = _core.WordCounter(max_words)
+    data = b" ".join(text)
+    entries = [counter.feed_recording(data).tolist() + counter.finish_recording().tolist()
+               for counter in (used, new)]
+    assert entries[0] == entries[1] and used.words() == new.words()
+    assert used.counts().tolist() == new.counts().tolist()
+    assert used.hashes().tolist() == new.hashes().tolist()
+    assert (used.tokens, used.prune_events, used.pruned_words, used.entries_valid) == \
+        (new.tokens, new.prune_events, new.pruned_words, new.entries_valid)
+
+
 counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
                                            b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
                           max_size=300).map(b"".join)

@@ -47,7 +47,7 @@ from typing import Any, Callable, Iterator, Sequence, TextIO
 
 import numpy as np
 
-from w2vpy.distributed.counting import PieceCount, count_piece
+from w2vpy.distributed.counting import PieceCount, count_piece, release_counters
 from w2vpy.distributed.encoding import Shard, encode_piece
 from w2vpy.distributed.manifest import (manifest, remove_manifest, remove_stale_shards,
                                         write_manifest)
@@ -256,9 +256,13 @@ class _Job:
         pieces, passes = self.pieces, []
         if phrasing is not None:
             pieces, passes = self.phrase_passes(phrasing, partitions, name)
-        counted: list[PieceCount] = self._each("counting", count_piece, pieces,
-                                               max_vocab_size, partitions, self.work,
-                                               words=lambda c: c.tokens)
+        try:
+            counted: list[PieceCount] = self._each("counting", count_piece, pieces,
+                                                   max_vocab_size, partitions, self.work,
+                                                   words=lambda c: c.tokens)
+        finally:
+            with contextlib.suppress(Exception):  # one left behind is memory, not a result
+                self.client.run(release_counters)
         if sum(c.tokens for c in counted) == 0:
             self._empty(name)
         indices = [p.index for p in pieces]

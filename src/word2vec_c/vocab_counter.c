@@ -85,6 +85,20 @@ w2v_vocab_counter *w2v_counter_new(int64_t max_words) {
     return c;
 }
 
+void w2v_counter_reset(w2v_vocab_counter *c) {
+    c->size = 0;
+    c->arena_used = 0;
+    memset(c->slots, 0, (size_t)(c->slot_mask + 1) * sizeof(w2v_counter_slot));
+    c->lookahead.first = c->lookahead.count = 0;
+    c->min_reduce = 1;
+    c->prune_events = c->pruned_words = c->tokens = 0;
+    c->failed = 0;
+    c->record = NULL;
+    c->recorded = 0;
+    c->entries_valid = 1;
+    w2v_tokenizer_init(&c->tokenizer);
+}
+
 void w2v_counter_free(w2v_vocab_counter *c) {
     if (c == NULL) return;
     free(c->entries);

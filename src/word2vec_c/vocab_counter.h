@@ -91,6 +91,9 @@ static inline const unsigned char *w2v_counter_key(const w2v_vocab_counter *c, i
 
 w2v_vocab_counter *w2v_counter_new(int64_t max_words);
 void w2v_counter_free(w2v_vocab_counter *counter);
+/* Empty again, as w2v_counter_new(max_words) left it, keeping the memory it
+ * has grown: a worker counting piece after piece (w2vpy/distributed). */
+void w2v_counter_reset(w2v_vocab_counter *counter);
 /* Tokenize a chunk of raw text and count its words; returns 0, -1 on ENOMEM. */
 int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n);
 int w2v_counter_finish(w2v_vocab_counter *counter);

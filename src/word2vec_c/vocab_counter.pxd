@@ -13,11 +13,13 @@ cdef extern from "vocab_counter.h":
         int64_t prune_events
         int64_t pruned_words
         int64_t tokens
+        int64_t max_words
         int entries_valid
     size_t w2v_counter_key_length(const w2v_vocab_counter *c, int64_t entry) nogil
     const unsigned char *w2v_counter_key(const w2v_vocab_counter *c, int64_t entry) nogil
     w2v_vocab_counter *w2v_counter_new(int64_t max_words) nogil
     void w2v_counter_free(w2v_vocab_counter *counter) nogil
+    void w2v_counter_reset(w2v_vocab_counter *counter) nogil
     int w2v_counter_feed(w2v_vocab_counter *counter, const unsigned char *data, size_t n) nogil
     int w2v_counter_finish(w2v_vocab_counter *counter) nogil
     int64_t w2v_counter_feed_recording(w2v_vocab_counter *counter, const unsigned char *data,

@@ -17,6 +17,7 @@ encoding reads the text.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator
 
@@ -68,19 +69,45 @@ class _Pruned(Exception):
 def count_piece(piece: Piece, max_vocab_size: int, partitions: int, work: str) -> PieceCount:
     """Count ``piece``, record its tokens' entries, and write its words, by
     partition, to its counts file."""
-    counter = _core.WordCounter(max_vocab_size)
+    counter = _held_counter(max_vocab_size)
     try:
         write_atomically(entries_name(work, piece.index), _recorded_entries(counter, piece),
                          durable=False)
         recorded = True
     except _Pruned:
-        counter, recorded = _core.WordCounter(max_vocab_size), False
+        counter.reset()
+        recorded = False
         for chunk in piece_chunks(piece):
             counter.feed(chunk)
         counter.finish()
     write_counts(counter, piece.index, partitions, work)
     return PieceCount(piece, counter.tokens, len(counter), counter.prune_events,
                       counter.pruned_words, recorded)
+
+
+#: each counting thread's counter, by thread, kept from piece to piece: a new
+#: one would fault in fresh pages for all it grows to (see ``write_counts``)
+_counters: dict[int, _core.WordCounter] = {}
+_counters_lock = threading.Lock()
+
+
+def _held_counter(max_vocab_size: int) -> _core.WordCounter:
+    """This thread's counter, empty, as ``WordCounter(max_vocab_size)``."""
+    thread = threading.get_ident()
+    with _counters_lock:
+        counter = _counters.get(thread)
+        if counter is None or counter.max_words != max_vocab_size:
+            counter = _counters[thread] = _core.WordCounter(max_vocab_size)
+            return counter
+    counter.reset()
+    return counter
+
+
+def release_counters() -> None:
+    """Drop the counters ``count_piece`` keeps (run on every worker once the
+    counting is done)."""
+    with _counters_lock:
+        _counters.clear()
 
 
 def _recorded_entries(counter: _core.WordCounter, piece: Piece) -> Iterator[np.ndarray]:
