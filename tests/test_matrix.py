@@ -242,7 +242,7 @@ def _flags(keywords: dict[str, object]) -> list[str]:
 def by_command_line(source: object, keywords: dict[str, object], where: Path) -> Trained:
     output, vocab_file = where / "vectors.bin", where / "vocab.txt"
     status = w2v_train_main(["-train", str(source), "-output", str(output), "-binary", "1",
-                             "-debug", "0", "-save-vocab", str(vocab_file), *_flags(keywords)])
+                             "-debug", "1", "-save-vocab", str(vocab_file), *_flags(keywords)])
     assert status == 0
     vocabulary = [(word, int(count)) for word, count in
                   (line.split(" ") for line in vocab_file.read_text().splitlines())]

@@ -89,8 +89,12 @@ class PreparedCorpus:
         """Ids in the shards (words of the vocabulary, ``</s>`` included)."""
         return int(self.manifest["tokens"])
 
+    #: directory entries not read, as a ``Corpus`` lists them: a prepared
+    #: corpus reads only the shards its manifest names
+    skipped: tuple[tuple[str, str], ...] = ()
+
     @property
-    def skipped(self) -> int:
+    def skipped_tokens(self) -> int:
         """Tokens of the text outside the vocabulary, dropped while encoding."""
         return int(self.manifest["skipped"])
 
@@ -135,7 +139,7 @@ class PreparedCorpus:
         except BaseException:
             spool.close()
             raise
-        return EncodedCorpus(spool, self.tokens, self.skipped)
+        return EncodedCorpus(spool, self.tokens, self.skipped_tokens)
 
     def close(self) -> None:
         """Nothing is held open between calls (kept for Corpus's interface)."""
