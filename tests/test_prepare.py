@@ -491,6 +491,21 @@ def test_command_line(client, corpus_dir, tmp_path, capsys):
     assert code == 0, err
     assert "dashboard" in err and "counting" in err
     assert _prepared(tmp_path / "prepared") == _reference(corpus_dir, 3, tmp_path)
+    code, _, err = _cli(["-train", str(corpus_dir), "-output", str(tmp_path / "phrased"),
+                         "-min-count", "3", "-piece-bytes", "800", "-scheduler", address,
+                         "-phrases", "1", "-threshold", "5", "-phrase-max-vocab-size", "60",
+                         "-partitions", "3", "-debug", "0"], capsys)
+    assert code == 0, err
+    api = prepare(corpus_dir, tmp_path / "api", client=client, min_count=3, piece_bytes=800,
+                  phrases=1, threshold=5.0, phrase_max_vocab_size=60)
+    assert api.manifest["parameters"]["phrase_max_vocab_size"] == 60
+    assert api.manifest["counting"]["phrase_passes"][0]["prune_events"] > 0  # the bound told
+    assert _prepared(tmp_path / "phrased") == _prepared(tmp_path / "api")  # 3 partitions or 4
+    for flag, value in (("-partitions", "0"), ("-phrase-max-vocab-size", "1")):
+        code, _, err = _cli(["-train", str(corpus_dir), "-output", str(tmp_path / "o"), flag,
+                             value], capsys)
+        assert code == 1 and err.startswith(f"w2v-prepare: error: {flag} ") and \
+            err.count("\n") == 1, err
 
 
 def test_a_prepared_corpus_trains_only_its_own_vocabulary(client, corpus_dir, tmp_path):

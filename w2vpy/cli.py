@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from w2vpy.errors import TrainingDiverged, W2VError
@@ -43,12 +43,17 @@ FLAGS: dict[str, Parameter] = {p.flag: p for p in (*COMMAND_FLAGS, *TRAINING_PAR
                                                      *RUN_OPTIONS)}
 
 
-def usage_text(title: str, flags: dict[str, Parameter], examples: str) -> str:
-    """word2vec.c's usage text: its flags, then w2vpy's additions."""
+def usage_text(title: str, flags: dict[str, Parameter], examples: str,
+               metavars: dict[str, str] | None = None) -> str:
+    """word2vec.c's usage text: its flags, then w2vpy's additions (a str
+    flag's value shown as ``metavars`` names it, <file> otherwise)."""
+    def usage(p: Parameter) -> str:
+        return p.usage().replace("<file>", (metavars or {}).get(p.name, "<file>"), 1)
+
     return (f"{title}\n\nOptions:\nParameters for training:\n"
-            + "".join(p.usage() for p in flags.values() if not p.addition)
+            + "".join(usage(p) for p in flags.values() if not p.addition)
             + "w2vpy additions:\n"
-            + "".join(p.usage() for p in flags.values() if p.addition)
+            + "".join(usage(p) for p in flags.values() if p.addition)
             + f"\nExamples:\n{examples}")
 
 
@@ -655,10 +660,13 @@ PREPARE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
               "manifest) to the directory <dir> (or an fsspec URL)", optional=True),
     *(p for p in TRAINING_PARAMETERS if p.name in ("min_count", "max_vocab_size")),
     Parameter("phrases", int, "-phrases", "word2phrase passes before counting, each reading "
-              "the last one's output (as w2v-phrase -passes <int> -min-count <min-count>); "
-              "default 0: none", default=0, minimum=0, maximum=1000, addition=True),
+              "the last one's output (as w2v-phrase -passes <int> -min-count <min-count>), "
+              "0 for none", default=0, minimum=0, maximum=1000, addition=True),
     Parameter("threshold", float, "-threshold", "The phrase score threshold of every pass "
               "(with -phrases)", default=100.0, minimum=0, addition=True),
+    *(replace(p, name="phrase_max_vocab_size", flag="-phrase-max-vocab-size",
+                          help=p.help + " (each piece's table, with -phrases)")
+      for p in PHRASE_PARAMETERS if p.name == "max_vocab_size"),
     Parameter("scheduler", str, "-scheduler", "Run on the Dask cluster whose scheduler is at "
               "<addr> (default: a local cluster of worker processes)", optional=True,
               addition=True),
@@ -666,12 +674,15 @@ PREPARE_FLAGS: dict[str, Parameter] = {p.flag: p for p in (
               "<name>", optional=True, addition=True),
     Parameter("piece_bytes", int, "-piece-bytes", "Cut plain text into pieces of about <int> "
               "bytes", default=64 << 20, minimum=1, addition=True),
+    Parameter("partitions", int, "-partitions", "Merge the counts in <int> hash partitions "
+              "(default: two per worker)", optional=True, minimum=1, addition=True),
     DEBUG_FLAG,
 )}
 
 PREPARE_USAGE = usage_text("CORPUS PREPARATION on a Dask cluster (w2vpy)", PREPARE_FLAGS,
                            "w2v-prepare -train 'corpus/*.gz' -output prepared -min-count 5\n"
-                           "w2v-train -train prepared -output vec.bin -binary 1\n")
+                           "w2v-train -train prepared -output vec.bin -binary 1\n",
+                           {"scheduler": "<addr>", "text_column": "<name>", "output": "<dir>"})
 
 
 def prepare_command(argv: Sequence[str]) -> int:
@@ -690,7 +701,9 @@ def prepare_command(argv: Sequence[str]) -> int:
                        scheduler=options["scheduler"], text_column=options["text_column"],
                        min_count=options["min_count"], max_vocab_size=options["max_vocab_size"],
                        phrases=options["phrases"], threshold=options["threshold"],
-                       piece_bytes=options["piece_bytes"], progress=options["debug"] > 1)
+                       phrase_max_vocab_size=options["phrase_max_vocab_size"],
+                       piece_bytes=options["piece_bytes"], partitions=options["partitions"],
+                       progress=options["debug"] > 1)
     if options["debug"] > 0:
         sys.stderr.write(f"Vocab size: {prepared.manifest['vocabulary']['words']}\n"
                          f"Words in train file: {prepared.manifest['vocabulary']['train_words']}"
