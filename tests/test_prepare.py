@@ -248,6 +248,30 @@ def test_a_rerun_replaces_the_output_and_a_failed_one_leaves_no_manifest(client,
         open_prepared(out)
 
 
+@pytest.mark.parametrize("stage", ["_write_vocabulary", "_each"])
+def test_an_interrupted_job_takes_its_work_files_with_it(client, corpus_dir, tmp_path,
+                                                         monkeypatch, stage):
+    """Ctrl-C (KeyboardInterrupt) between the steps or while tasks run: no
+    manifest, no work directory, and the next run over the same output
+    finishes as if none had been interrupted."""
+    from w2vpy.preparation import _Job
+
+    def interrupted(*args, **kwargs):
+        if stage == "_each" and args[1] == "counting":
+            return original(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    original = getattr(_Job, stage)
+    monkeypatch.setattr(_Job, stage, interrupted)
+    out = tmp_path / "prepared"
+    with pytest.raises(KeyboardInterrupt):
+        prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
+    assert sorted(p.name for p in out.iterdir()) == ["shards"]
+    monkeypatch.undo()
+    prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
+    assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
+
+
 def test_a_whole_vocabulary_past_max_vocab_size_that_no_piece_reaches_is_counted_exactly(
         client, tmp_path):
     """The documented difference: word2vec.c prunes its one table when the

@@ -249,9 +249,20 @@ class _Job:
 
     def run(self, min_count: int, max_vocab_size: int, partitions: int | None,
             parameters: dict[str, Any], name: str, phrasing: PhraseParams | None = None) -> None:
+        """The job; whatever stops it (an error, Ctrl-C) takes the work
+        directory with it, so that only a finished job leaves files behind."""
+        self._start()
+        try:
+            self._steps(min_count, max_vocab_size, partitions, parameters, name, phrasing)
+        except BaseException:
+            with contextlib.suppress(Exception):  # the error on its way out says more
+                remove(self.work, recursive=True)
+            raise
+
+    def _steps(self, min_count: int, max_vocab_size: int, partitions: int | None,
+               parameters: dict[str, Any], name: str, phrasing: PhraseParams | None) -> None:
         from w2vpy import __version__
 
-        self._start()
         partitions = partitions or self.default_partitions()
         pieces, passes = self.pieces, []
         if phrasing is not None:
@@ -288,7 +299,6 @@ class _Job:
         return PARTITIONS_PER_WORKER * workers
 
     def _empty(self, name: str) -> None:
-        remove(self.work, recursive=True)
         raise W2VError(f"training input {name} is empty (no words)")
 
     def phrase_passes(self, params: PhraseParams, partitions: int,
