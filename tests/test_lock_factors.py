@@ -233,3 +233,52 @@ def test_two_threads_on_private_hot_rows_keep_locked_rows(mode):
     assert report.hot_row_merges > 0
     assert np.array_equal(model.wv.vectors[:5], before[:5])
     assert (model.wv.vectors[5:] != before[5:]).any(axis=1).all()
+
+
+@pytest.mark.parametrize("factors", ["per word", "one"])
+def test_save_keeps_the_lock_factors_and_training_on_is_as_without_saving(tmp_path, factors):
+    """A saved and loaded model trains on with the factors it had: the same
+    vectors as the model that was never saved; all 1.0 writes no member."""
+    model = _built(sg=1, hs=0, negative=5)
+    if factors == "per word":
+        model.wv.vectors_lockf = np.where(np.arange(len(model.wv)) % 3 == 0, 0.0,
+                                          0.5).astype(np.float32)
+    else:
+        model.wv.vectors_lockf = np.array([0.25], dtype=np.float32)
+    path = tmp_path / "m.w2vpy"
+    model.save(path)
+    loaded = Word2Vec.load(path)
+    assert loaded.wv.vectors_lockf.tolist() == model.wv.vectors_lockf.tolist()
+    assert _train(loaded).tobytes() == _train(model).tobytes()
+
+    plain = _built(sg=1, hs=0, negative=5)
+    plain.save(tmp_path / "plain.w2vpy")
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "plain.w2vpy") as archive:
+        assert "vectors_lockf.npy" not in archive.namelist()
+    assert Word2Vec.load(tmp_path / "plain.w2vpy").wv.vectors_lockf.tolist() == [1.0]
+
+
+def test_a_model_file_with_bad_lock_factors_is_refused(tmp_path):
+    import zipfile
+
+    from w2vpy.errors import CorruptInputError
+
+    model = _built(sg=1, hs=0, negative=5)
+    model.wv.vectors_lockf = np.full(len(model.wv), 0.5, dtype=np.float32)
+    path = tmp_path / "m.w2vpy"
+    model.save(path)
+    for bad, message in ((np.full(3, 0.5, dtype=np.float32), "'vectors_lockf' has the shape"),
+                         (np.full(len(model.wv), np.nan, dtype=np.float32), "not finite")):
+        damaged = tmp_path / "damaged.w2vpy"
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "vectors_lockf.npy":
+                    import io
+                    buffer = io.BytesIO()
+                    np.save(buffer, bad)
+                    data = buffer.getvalue()
+                out.writestr(info.filename, data)
+        with pytest.raises(CorruptInputError, match=message):
+            Word2Vec.load(damaged)

@@ -661,6 +661,14 @@ class Word2Vec:
             self._carried_lockf = self._wv.vectors_lockf
         self._wv = None
 
+    def saved_lock_factors(self) -> np.ndarray | None:
+        """wv.vectors_lockf as ``save`` keeps it; None where every factor is
+        1.0 (gensim's default, which a file need not hold)."""
+        factors = self._wv.vectors_lockf if self._wv is not None else self._carried_lockf
+        if factors is None or (factors == 1.0).all():
+            return None
+        return factors
+
     def _input_lock_factors(self) -> np.ndarray | None:
         """wv.vectors_lockf as the trainer takes them (one per row of syn0),
         checked; None where every factor is 1.0 or wv was never made."""
@@ -818,6 +826,7 @@ class Word2Vec:
         model.corpus_fingerprint = saved.corpus_fingerprint
         model.corpus_count, model.corpus_total_words = saved.corpus_count, saved.corpus_total_words
         model.gensim_vocab, model.vocab_grown = saved.gensim_vocab, saved.vocab_grown
+        model._carried_lockf = saved.vectors_lockf
         return model
 
     # a class's method only, as gensim's: model.load(path) would return a

@@ -47,15 +47,18 @@ FORMAT = "w2vpy-model"
 #: Version 1 had no text fingerprint and no vocabulary totals in its header;
 #: version 2 no corpus_count and corpus_total_words (gensim's: read as 0) and no
 #: state.end_alpha (a call's floor of the rate: read as none, the model's).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _ZIP_MAGIC = b"PK\x03\x04"
 _STATE_FIELDS = ("schedule_alpha", "schedule_words", "words_done", "schedule_end_epoch",
                  "epochs_done", "end_alpha")
 #: each member's element type (numpy kind and size); the output layers are optional
 _MEMBER_TYPES = {"header": "u1", "words": "u1", "word_ends": "i8", "counts": "i8",
                  "syn0": "f4", "syn1": "f4", "syn1neg": "f4", "thread_random": "u8",
-                 "thread_alpha": "f4", "loss_history": "f8"}
+                 "thread_alpha": "f4", "loss_history": "f8", "vectors_lockf": "f4"}
 _OUTPUT_LAYERS = ("syn1", "syn1neg")
+#: members a file may lack: the output layers (see _expected_shapes), and the
+#: lock factors (format 4; absent when every factor is 1.0)
+_OPTIONAL_MEMBERS = (*_OUTPUT_LAYERS, "vectors_lockf")
 #: the JSON header is well under a kilobyte; anything near this is not one
 MAX_HEADER_BYTES = 1 << 16
 #: an .npy member's own header (a small dict literal)
@@ -116,6 +119,9 @@ def save_model(model, path: str | os.PathLike[str],
         arrays["syn1"] = weights.syn1
     if weights.syn1neg is not None:
         arrays["syn1neg"] = weights.syn1neg
+    lock_factors = getattr(model, "saved_lock_factors", lambda: None)()
+    if lock_factors is not None:
+        arrays["vectors_lockf"] = lock_factors
     with atomic_write(path) as f:
         np.savez(f, **arrays)
         if before_commit is not None:
@@ -210,7 +216,7 @@ def _members(path: Path, archive: zipfile.ZipFile, file_bytes: int) -> dict[str,
             raise _corrupt(path, f"member {info.filename!r} declares {info.file_size} bytes in "
                                  f"{info.compress_size} stored ones")
         members[name] = info
-    missing = [n for n in _MEMBER_TYPES if n not in members and n not in _OUTPUT_LAYERS]
+    missing = [n for n in _MEMBER_TYPES if n not in members and n not in _OPTIONAL_MEMBERS]
     if missing:
         raise _corrupt(path, f"the model file lacks the member {missing[0]!r}")
     return members
@@ -505,6 +511,11 @@ def _expected_shapes(path: Path, header: dict[str, Any],
             shapes["syn1"] = rows
         if params.negative > 0:
             shapes["syn1neg"] = rows
+    if "vectors_lockf" in declared:
+        # one factor, or one per vector of wv (which has no </s> in gensim's vocabulary)
+        vectors = words - (1 if header.get("gensim_vocab", False) else 0)
+        shape = declared["vectors_lockf"].shape
+        shapes["vectors_lockf"] = shape if shape in ((1,), (vectors,)) else (vectors,)
     return shapes
 
 
@@ -557,6 +568,8 @@ class SavedModel:
     gensim_vocab: bool = False
     #: grown by build_vocab(update=True): new words at the end, out of count order
     vocab_grown: bool = False
+    #: wv.vectors_lockf, where a factor was not 1.0 (format 4)
+    vectors_lockf: np.ndarray | None = None
 
 
 def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SavedModel:
@@ -567,6 +580,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
     for name in ("syn0", *_OUTPUT_LAYERS):
         if name in arrays:
             _check_finite(path, name, arrays[name])
+    if "vectors_lockf" in arrays and not np.isfinite(arrays["vectors_lockf"]).all():
+        raise _corrupt(path, "member 'vectors_lockf' holds a value that is not finite")
     state = header["state"]
     floor = state.get("end_alpha")
     _check_threads(path, arrays["thread_alpha"], state["schedule_alpha"],
@@ -585,7 +600,8 @@ def _model(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) ->
         corpus_count=header.get("corpus_count", 0),
         corpus_total_words=header.get("corpus_total_words", 0),
         gensim_vocab=header.get("gensim_vocab", False),
-        vocab_grown=header.get("vocab_grown", False))
+        vocab_grown=header.get("vocab_grown", False),
+        vectors_lockf=arrays.get("vectors_lockf"))
 
 
 def _words(path: Path, data: np.ndarray, ends: np.ndarray) -> list[bytes]:
