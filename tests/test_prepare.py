@@ -122,12 +122,12 @@ def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
 
 def test_tricky_bytes(client, tmp_path):
     """Words past MAX_WORD_BYTES (cut inside and outside a UTF-8 character),
-    CRLF, tabs, NUL, lone CR, bytes that are not UTF-8, empty lines, and a
+    CRLF, tabs, NUL (inside a word, and first: word2vec.c's empty word), lone CR, bytes that are not UTF-8, empty lines, and a
     line longer than a piece."""
     rng = random.Random(3)
     parts = [b"a" * 150, "é".encode() * 60, b"x" * 97 + "é".encode(), b"crlf\r\n", b"\ttab\t",
              b"nul\x00byte", b"\xff\xfe\x80", b"lone\rcr", b"\n", b"\n\n", b"   ", b"\xc3",
-             b"w " * 300 + b"\n", b"</s>", b"word"]
+             b"w " * 300 + b"\n", b"</s>", b"word", b"\x00lead", b"\x00"]
     data = b"".join(rng.choice(parts) + rng.choice([b" ", b"\n", b"\t", b"\r\n"])
                     for _ in range(3000))
     source = tmp_path / "tricky"

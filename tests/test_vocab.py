@@ -126,6 +126,22 @@ def test_read_vocab_adds_missing_sentence_token(tmp_path):
     assert v.counts.tolist() == [0, 7, 5]
 
 
+def test_a_word_that_begins_with_nul_is_the_empty_word_and_reads_back(tmp_path):
+    """word2vec.c's strlen makes a word that begins with a NUL byte "";
+    save_vocab writes it as " <count>", which read_vocab reads back as ""
+    (word2vec.c's ReadVocab would take the count for a word); a line of a
+    count alone, without the space, is still refused."""
+    vocab = vocab_of(tmp_path, b"\x00lead a\n\x00other a\nb\n")
+    assert vocab.words == [b"</s>", b"", b"a", b"b"]
+    save_vocab(vocab, tmp_path / "v.txt")
+    assert (tmp_path / "v.txt").read_bytes() == b"</s> 3\n 2\na 2\nb 1\n"
+    again = read_vocab(tmp_path / "v.txt", min_count=1)
+    assert (again.words, again.counts.tolist()) == (vocab.words, vocab.counts.tolist())
+    (tmp_path / "bare.txt").write_bytes(b"</s> 3\n2\n")
+    with pytest.raises(CorruptInputError, match="expected 'word count'"):
+        read_vocab(tmp_path / "bare.txt")
+
+
 @pytest.mark.parametrize("content, message", [
     (b"dog\n", "expected 'word count'"),
     (b"dog five\n", "not a non-negative integer"),

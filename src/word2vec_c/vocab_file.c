@@ -55,14 +55,22 @@ static w2v_vocab_line_status parse_count(const field *f, int64_t *count) {
 
 static w2v_vocab_line_status read_line(w2v_vocab_counter *c, w2v_vocab_file_state *s,
                                        const unsigned char *p, const unsigned char *end) {
-    field fields[3];
+    field fields[3], empty;
     int found = split_fields(p, end, fields);
     if (found == 0) return W2V_VOCAB_LINE_OK;  /* blank */
-    if (found != 2) return W2V_VOCAB_LINE_FIELDS;
+    const field *word = &fields[0], *count_field = &fields[1];
+    if (found == 1 && *p == ' ') {
+        /* -save-vocab's line for the empty word: a word that began with a NUL
+         * byte is "" to word2vec.c's strlen, and is saved as " <count>" */
+        empty.len = 0;
+        word = &empty;
+        count_field = &fields[0];
+    } else if (found != 2) {
+        return W2V_VOCAB_LINE_FIELDS;
+    }
     int64_t count;
-    w2v_vocab_line_status status = parse_count(&fields[1], &count);
+    w2v_vocab_line_status status = parse_count(count_field, &count);
     if (status != W2V_VOCAB_LINE_OK) return status;
-    const field *word = &fields[0];
     if (word->len > W2V_MAX_WORD_BYTES) return W2V_VOCAB_LINE_WORD_TOO_LONG;
     const size_t sentence_len = sizeof SENTENCE_TOKEN - 1;
     if (s->entries == 0 &&
