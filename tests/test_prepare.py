@@ -87,13 +87,58 @@ def test_vocabulary_and_ids_are_those_of_the_concatenated_text(client, corpus_di
     assert len(prepared.manifest["pieces"]) > 10  # the plain file is cut, across both workers
     assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
     assert not (out / WORK_DIRECTORY).exists()
-    # the counters the workers kept from piece to piece are gone with the counting
-    assert set(client.run(_held_counters).values()) == {0}
+    # nothing the tasks kept on a worker outlives the job
+    assert set(client.run(_held_on_worker).values()) == {0}
 
 
-def _held_counters() -> int:
-    from w2vpy.distributed import counting
-    return len(counting._counters)
+def _held_on_worker() -> int:
+    """Counters, vocabularies and phrase tables a worker holds."""
+    from w2vpy.distributed import counting, encoding, phrasing
+    return len(counting._counters) + len(encoding._vocabularies) + len(phrasing._tables)
+
+
+@pytest.mark.parametrize("chunk_bytes, record_bytes", [(7, 20), (64, 4), (1000, 4096)])
+def test_pieces_read_and_encoded_through_small_reused_buffers(tmp_path, monkeypatch,
+                                                              chunk_bytes, record_bytes):
+    """Chunks of the text and blocks of the record, each read into one
+    reused buffer, many to a piece: the shards are the ids of encoding the
+    text in one process, the record's way and the text's way alike; a record
+    cut inside an entry or naming an entry its counting never made is
+    refused as corrupt."""
+    from w2vpy.distributed import counting, encoding, pieces as piece_module
+    from w2vpy.text.prepared import SHARD_DIRECTORY
+
+    monkeypatch.setattr(piece_module, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(counting, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(encoding, "RECORD_BLOCK_BYTES", record_bytes)
+    source = tmp_path / "t.txt"
+    source.write_text(_lines(random.Random(4), 300, 120) + "no final newline")
+    out, work = tmp_path / "out", tmp_path / "out" / "work"
+    (out / SHARD_DIRECTORY).mkdir(parents=True)
+    work.mkdir()
+    with Corpus(source) as corpus:
+        vocab = build_vocab(corpus, 2)
+        save_vocab(vocab, out / "vocab.txt")
+        with encode_corpus(corpus, vocab) as encoded:
+            encoded.file.seek(0)
+            expected = encoded.file.read()
+    sha256 = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
+    planned = piece_module.plan_pieces([str(source)], 1500, None)
+    assert len(planned) > 3
+    counted = [counting.count_piece(p, 10**6, 3, str(work)) for p in planned]
+    assert all(c.recorded for c in counted)
+    record = Path(counting.entries_name(str(work), 0))
+    whole = record.read_bytes()
+    for damaged, message in ((whole[:-2], "ends inside an entry"),
+                             (np.int32(10**6).tobytes() + whole[4:], "outside the counter")):
+        record.write_bytes(damaged)
+        with pytest.raises(CorruptInputError, match=message):
+            encoding.encode_piece(counted[0], str(out), sha256, str(work))
+    record.write_bytes(whole)
+    from_records = [encoding.encode_piece(c, str(out), sha256, str(work)) for c in counted]
+    from_text = [encoding.encode_piece(c, str(out), sha256, str(work)) for c in counted]
+    assert from_records == from_text
+    assert b"".join((out / s.shard).read_bytes() for s in from_text) == expected
 
 
 def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
@@ -114,8 +159,11 @@ def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
     again = [counting.count_piece(p, 10**6, 2, str(tmp_path)) for p in reversed(pieces)]
     # a kept counter counts each piece as a new one would, whatever came before
     assert first == again[::-1] and files() == written
+    kept = next(iter(counting._counters.values()))
     counting.count_piece(pieces[0], 50, 2, str(tmp_path))  # another bound: a new counter
     assert len(counting._counters) == 1
+    assert next(iter(counting._counters.values())) is not kept
+    assert next(iter(counting._counters.values())).max_words == 50
     counting.release_counters()
     assert counting._counters == {}
 
@@ -270,6 +318,29 @@ def test_an_interrupted_job_takes_its_work_files_with_it(client, corpus_dir, tmp
     monkeypatch.undo()
     prepare(corpus_dir, out, client=client, min_count=3, piece_bytes=2000)
     assert _prepared(out) == _reference(corpus_dir, 3, tmp_path)
+
+
+def test_a_task_left_running_by_an_earlier_job_cannot_write_into_the_next_one(
+        client, corpus_dir, tmp_path):
+    """Cancelling a job does not stop its running tasks: each job counts into
+    a directory of its own under the work directory, and removes what an
+    earlier job left there, so a late task of job A writes where job B never
+    reads (and fails once A's directory is gone)."""
+    from w2vpy.distributed.counting import count_piece
+    from w2vpy.distributed.pieces import plan_pieces
+    from w2vpy.preparation import _Job
+
+    out = tmp_path / "prepared"
+    first = _Job(client, str(out), [], False, None)
+    first._start()
+    second = _Job(client, str(out), [], False, None)
+    assert first.work != second.work and first.scratch == second.scratch
+    second._start()
+    assert not Path(first.work).exists() and Path(second.work).is_dir()
+    piece = plan_pieces([str(corpus_dir / "a.txt")], 10**6, None)[0]
+    with pytest.raises(W2VError, match="directory does not exist"):
+        count_piece(piece, 10**6, 2, first.work)  # the late task of the first job
+    assert sorted(p.name for p in Path(second.scratch).iterdir()) == [Path(second.work).name]
 
 
 def test_a_whole_vocabulary_past_max_vocab_size_that_no_piece_reaches_is_counted_exactly(

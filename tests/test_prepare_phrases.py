@@ -72,7 +72,7 @@ def _passes_on_cluster(client, source: Path, work: Path, piece_bytes: int, **key
     job._start()
     rewritten, reports = job.phrase_passes(phrase_params(keywords), 3, str(source))
     text = b"".join(Path(p.url).read_bytes() for p in rewritten)
-    table = work / WORK_DIRECTORY / f"phrases-{len(reports)}" / TABLE_NAME
+    table = Path(job.work) / f"phrases-{len(reports)}" / TABLE_NAME
     return len(pieces), text, reports, table
 
 
@@ -139,6 +139,9 @@ def test_tricky_bytes_prepare_as_w2v_train_on_w2v_phrase_output(client, tmp_path
     assert len(prepared.manifest["counting"]["phrase_passes"]) == passes
     assert prepared.manifest["parameters"]["threshold"] == [2.0] * passes
     assert not (out / WORK_DIRECTORY).exists()
+    # the phrase tables, counters and vocabulary the workers read are gone with the job
+    from test_prepare import _held_on_worker
+    assert set(client.run(_held_on_worker).values()) == {0}
 
 
 def test_phrase_pruning_is_bounded_per_piece(client, tmp_path):

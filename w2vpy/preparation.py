@@ -43,17 +43,18 @@ import logging
 import os
 import sys
 import time
+import uuid
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
 import numpy as np
 
 from w2vpy.distributed.counting import PieceCount, count_piece, release_counters
-from w2vpy.distributed.encoding import Shard, encode_piece
+from w2vpy.distributed.encoding import Shard, encode_piece, release_vocabularies
 from w2vpy.distributed.manifest import (manifest, remove_manifest, remove_stale_shards,
                                         write_manifest)
 from w2vpy.distributed.merging import KeptWords, merge_partition, vocabulary_file
 from w2vpy.distributed.phrasing import (TABLE_NAME, PhraseCount, Rewritten, boundary_pairs,
-                                        count_phrase_piece, rewrite_piece,
+                                        count_phrase_piece, release_tables, rewrite_piece,
                                         write_boundary_counts, write_table)
 from w2vpy.distributed.pieces import DEFAULT_PIECE_BYTES, Piece, expand_sources, plan_pieces
 from w2vpy.distributed.storage import filesystem, make_directory, remove, write_atomically
@@ -238,13 +239,25 @@ def _engine(client: Any, scheduler: str | None) -> Iterator[Any]:
         yield local
 
 
+def release_worker_state() -> None:
+    """What the tasks keep on a worker from one to the next: counting's
+    counters, the vocabulary encoding reads, a phrase pass's table."""
+    release_counters()
+    release_vocabularies()
+    release_tables()
+
+
 class _Job:
     """One prepare job on a client: the steps in order, and their progress."""
 
     def __init__(self, client: Any, output: str, pieces: list[Piece], progress: bool,
                  log: TextIO):
         self.client, self.output, self.pieces = client, output, pieces
-        self.work = f"{output}/{WORK_DIRECTORY}"
+        self.scratch = f"{output}/{WORK_DIRECTORY}"
+        # a directory of this job's own inside it: a task of an earlier job
+        # on the same output that is still running (cancel does not stop a
+        # running task) writes where this job never reads
+        self.work = f"{self.scratch}/{uuid.uuid4().hex}"
         self.log = log if progress else None
 
     def run(self, min_count: int, max_vocab_size: int, partitions: int | None,
@@ -256,8 +269,10 @@ class _Job:
             self._steps(min_count, max_vocab_size, partitions, parameters, name, phrasing)
         except BaseException:
             with contextlib.suppress(Exception):  # the error on its way out says more
-                remove(self.work, recursive=True)
+                remove(self.scratch, recursive=True)
             raise
+        finally:
+            self._release(release_worker_state)
 
     def _steps(self, min_count: int, max_vocab_size: int, partitions: int | None,
                parameters: dict[str, Any], name: str, phrasing: PhraseParams | None) -> None:
@@ -272,8 +287,7 @@ class _Job:
                                                    max_vocab_size, partitions, self.work,
                                                    words=lambda c: c.tokens)
         finally:
-            with contextlib.suppress(Exception):  # one left behind is memory, not a result
-                self.client.run(release_counters)
+            self._release(release_counters)
         if sum(c.tokens for c in counted) == 0:
             self._empty(name)
         indices = [p.index for p in pieces]
@@ -292,7 +306,13 @@ class _Job:
         contents = manifest(self.pieces, shards, vocabulary, parameters, counting, __version__)
         write_manifest(self.output, contents)
         remove_stale_shards(self.output, contents)
-        remove(self.work, recursive=True)
+        remove(self.scratch, recursive=True)
+
+    def _release(self, release: Callable[[], None]) -> None:
+        """``release`` on every worker; one that cannot be reached keeps
+        memory, not a result, so a failure here does not fail the job."""
+        with contextlib.suppress(Exception):
+            self.client.run(release)
 
     def default_partitions(self) -> int:
         workers = max(1, len(self.client.scheduler_info().get("workers", {})))
@@ -349,6 +369,7 @@ class _Job:
         written, the output is not a prepared corpus."""
         make_directory(self.output)
         remove_manifest(self.output)
+        remove(self.scratch, recursive=True)  # what an earlier job left, killed outright
         make_directory(self.work)
         make_directory(f"{self.output}/{SHARD_DIRECTORY}")
         if self.log is not None:

@@ -24,7 +24,8 @@ from typing import BinaryIO, Callable, Iterator
 import numpy as np
 
 from w2vpy import _core
-from w2vpy.distributed.counting import ENTRY_MASK, PieceCount, entries_name, read_partitions
+from w2vpy.distributed.counting import (ENTRY_BITS, ENTRY_MASK, PieceCount, entries_name,
+                                        read_partitions)
 from w2vpy.distributed.pieces import Piece, piece_chunks
 from w2vpy.distributed.storage import exists, open_read, remove, write_atomically
 from w2vpy.errors import CorruptInputError
@@ -62,6 +63,12 @@ def vocabulary_counter(output: str, sha256: str) -> tuple[_core.WordCounter, np.
             _vocabularies.clear()  # an earlier job's: one at a time
             _vocabularies[key] = _read_vocabulary(f"{output}/{VOCAB_NAME}", sha256)
         return _vocabularies[key]
+
+
+def release_vocabularies() -> None:
+    """Drop the vocabulary this worker read (run on every worker when the job ends)."""
+    with _loading:
+        _vocabularies.clear()
 
 
 def _read_vocabulary(location: str, sha256: str) -> tuple[_core.WordCounter, np.ndarray]:
@@ -134,7 +141,10 @@ def _from_record(record: str, counted: PieceCount, counter: _core.WordCounter,
                 if size % 4:
                     raise CorruptInputError(f"{record} ends inside an entry")
                 entries = block[:size // 4].astype(np.int32, copy=False)  # a copy if big-endian
-                kept = _core.remap_entries(entries, to_id)
+                try:
+                    kept = _core.remap_entries(entries, to_id)
+                except IndexError as exc:
+                    raise CorruptInputError(f"{record}: {exc}") from None
                 read += len(entries)
                 skipped += len(entries) - kept
                 yield entries[:kept]
@@ -157,5 +167,10 @@ def _entry_ids(counted: PieceCount, counter: _core.WordCounter, work: str) -> np
     """Each of the piece counter's entries as a vocabulary id (-1: not in it)."""
     to_id = np.full(counted.words, -1, dtype=np.int32)
     for keys, lengths, _, positions in read_partitions(work, counted.index):
-        to_id[positions & ENTRY_MASK] = counter.find_keys(keys, lengths)
+        entries = positions & ENTRY_MASK
+        if len(entries) and (entries.max() >= counted.words
+                             or positions.min() >> ENTRY_BITS != counted.index):
+            raise CorruptInputError(f"the counts of piece {counted.index} name entries its "
+                                    f"counting did not make")
+        to_id[entries] = counter.find_keys(keys, lengths)
     return to_id

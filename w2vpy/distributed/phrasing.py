@@ -114,6 +114,12 @@ def phrase_table(location: str, sha256: str) -> _core.WordCounter:
         return _tables[key]
 
 
+def release_tables() -> None:
+    """Drop the pass's table this worker read (run on every worker when the job ends)."""
+    with _loading:
+        _tables.clear()
+
+
 def _read_table(location: str, sha256: str) -> _core.WordCounter:
     with open_read(location) as f:
         data = f.read()
