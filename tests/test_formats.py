@@ -347,3 +347,20 @@ def test_a_binary_record_of_printable_bytes_is_read_as_binary(tmp_path, newline)
     path.write_bytes(b"1 3\n</s> " + values.tobytes() + newline)
     vectors = load(path)
     assert vectors.index_to_key == ["</s>"] and np.array_equal(vectors.vectors[0], values)
+
+
+def test_a_binary_record_whose_bytes_read_as_blank_separated_pieces_is_binary(tmp_path):
+    """161.36 is the float32 bytes b"\\t\\\\!C": cut at the tabs as text, the
+    record is a word and three pieces, none of them a number; it ends with
+    the newline every writer puts after a binary record, so it is binary.
+    A text line of pieces that are no numbers is still refused as text (its
+    line named), since no newline follows it as a binary record's would."""
+    values = np.full(3, 161.35951232910156, dtype=np.float32)
+    assert values.tobytes() == b"\t\\!C" * 3
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"1 3\n</s> " + values.tobytes() + b"\n")
+    vectors = load(path)
+    assert vectors.index_to_key == ["</s>"] and np.array_equal(vectors.vectors[0], values)
+    (tmp_path / "t.txt").write_bytes(b"1 3\n</s> 1,5 2,5 3,5\n")  # 12 bytes with its newline
+    with pytest.raises(CorruptInputError, match=r"t.txt:2: not a number"):
+        load(tmp_path / "t.txt")

@@ -347,15 +347,19 @@ def _text_line_fits(line: bytes, size: int) -> bool:
 
 def _binary_fits(buf: _Buffer, size: int, records: int) -> bool:
     """Whether the next bytes hold ``records`` binary records of one layout
-    whose values hold a byte that no number written as text holds."""
+    whose values hold a byte that no number written as text holds; or, where
+    every record ends with a newline (as word2vec.c, gensim and w2vpy write
+    them), whose values cut at blanks hold a piece that is no number (161.36
+    is b"\t\\!C": three pieces of a line that reads as no text)."""
     data = buf.peek(records * (MAX_READ_WORD_BYTES + 2 + 4 * size))
-    pos, newline_after, raw = 0, None, False
+    pos, newline_after, raw, no_number = 0, None, False, False
     for i in range(records):
         space = data.find(b" ", pos, pos + MAX_READ_WORD_BYTES + 1)
         if space <= pos or b"\n" in data[pos:space] or space + 1 + 4 * size > len(data):
             return False
         pos = space + 1 + 4 * size
         raw = raw or _raw_values(data[space + 1:pos])
+        no_number = no_number or not all(_is_float(p) for p in data[space + 1:pos].split())
         newline = data[pos:pos + 1] == b"\n"
         newline_after = newline if newline_after is None else newline_after
         last = i == records - 1
@@ -364,7 +368,7 @@ def _binary_fits(buf: _Buffer, size: int, records: int) -> bool:
         if newline and not newline_after and not last:
             return False
         pos += newline
-    return raw
+    return raw or (bool(newline_after) and no_number)
 
 
 def _values_part(line: bytes) -> bytes:
