@@ -162,6 +162,24 @@ def test_more_classes_than_words_is_refused_before_training(topics, tmp_path, ca
     assert len(err.splitlines()) == 1
 
 
+def test_a_refusal_after_counting_closes_the_record_of_the_text(topics, tmp_path):
+    """The counting pass's record of the text (a spool file) is closed when
+    the run is refused before training, not left for the GC to close."""
+    import gc
+    import warnings
+
+    from w2vpy.cli import main
+
+    path, _ = topics
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert main(["-train", str(path), "-output", str(tmp_path / "c.txt"), "-classes",
+                     "1000", "-min-count", "1", "-debug", "0"]) == 1
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], \
+        [str(w.message) for w in caught]
+
+
 @pytest.mark.parametrize("args, message", [
     (["-size", "0"], "-size must be >= 1, got 0"),
     (["-window", "0"], "-window must be >= 1, got 0"),

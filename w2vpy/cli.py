@@ -142,7 +142,11 @@ def train_command(argv: Sequence[str]) -> int:
         vocab = job.vocabulary(corpus, log, record_tokens=output is not None)
         if output is None:
             return 0
-        _before_training(job.model, options["classes"], log)
+        try:
+            _before_training(job.model, options["classes"], log)
+        except BaseException:
+            vocab.drop_record()
+            raise
         callbacks = ((EpochLossLine(sys.stderr),) if debug > 1 and job.model.params.compute_loss
                      else ())
         report = job.train(corpus, progress=debug > 1, callbacks=callbacks, notices=sys.stderr)

@@ -67,6 +67,13 @@ class Vocabulary:
         self._counter = None
         self._remap = None
 
+    def drop_record(self) -> None:
+        """Closes the counting pass's record of the text, when no training
+        will encode it (its spool file goes at once, not with the GC)."""
+        if self._recorded is not None:
+            self._recorded.file.close()
+            self._recorded = None
+
     def encoder(self) -> _core.Encoder:
         if self._counter is None or self._remap is None:
             self._counter = unpruned_counter()
