@@ -320,6 +320,25 @@ def test_a_reset_counter_counts_and_records_as_a_new_one(before, text, max_words
         (new.tokens, new.prune_events, new.pruned_words, new.entries_valid)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.binary(min_size=0, max_size=8), st.integers(0, 2**40)),
+                max_size=30, unique_by=lambda wc: wc[0]))
+def test_append_packed_is_append_one_by_one(pairs):
+    one, packed = _core.WordCounter(10**6), _core.WordCounter(10**6)
+    for word, count in pairs:
+        one.append(word, count)
+    packed.append_packed(b"".join(w for w, _ in pairs),
+                         np.array([len(w) for w, _ in pairs], dtype=np.uint8),
+                         np.array([c for _, c in pairs], dtype=np.int64))
+    assert packed.words() == one.words() and packed.counts().tolist() == one.counts().tolist()
+    if pairs:
+        with pytest.raises(ValueError, match="present already"):
+            packed.append_packed(pairs[0][0], np.array([len(pairs[0][0])], dtype=np.uint8),
+                                 np.array([1], dtype=np.int64))
+    with pytest.raises(ValueError, match="1 counts for 0 keys"):
+        packed.append_packed(b"", np.zeros(0, dtype=np.uint8), np.ones(1, dtype=np.int64))
+
+
 counting_texts = st.lists(st.sampled_from([b"a", b"bb", b"c", b"dd d", b"\n", b" ", b"\t", b"e\r",
                                            b"\0x", b"w" * 99, b"\xc3\xa9", b"f", b"g h"]),
                           max_size=300).map(b"".join)

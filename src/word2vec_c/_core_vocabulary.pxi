@@ -192,6 +192,33 @@ cdef class WordCounter:
             raise MemoryError("out of memory while reading the vocabulary")
         return rc != -2
 
+    def append_packed(self, const unsigned char[::1] keys, const uint8_t[::1] lengths,
+                      const int64_t[::1] counts):
+        """append() for each of packed keys (keys_since's form) and its count,
+        in order; ValueError naming the first key already present."""
+        cdef int64_t total = 0, n = lengths.shape[0], rc = 0, k = 0
+        cdef Py_ssize_t i, at = 0
+        cdef unsigned char nothing = 0
+        cdef const unsigned char *base = &nothing
+        if counts.shape[0] != n:
+            raise ValueError(f"{counts.shape[0]} counts for {n} keys")
+        for i in range(n):
+            total += lengths[i]
+        if total != keys.shape[0]:
+            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        if total:
+            base = &keys[0]
+        with nogil:
+            for k in range(n):
+                rc = w2v_counter_append(self.counter, base + at, lengths[k], counts[k])
+                if rc < 0:
+                    break
+                at += lengths[k]
+        if rc == -1:
+            raise MemoryError("out of memory while reading the vocabulary")
+        if rc == -2:
+            raise ValueError(f"key {k} ({bytes(keys[at:at + lengths[k]])!r}) is present already")
+
     @property
     def tokens(self):
         return self.counter.tokens

@@ -128,10 +128,7 @@ def _read_table(location: str, sha256: str) -> _core.WordCounter:
     with np.load(io.BytesIO(data)) as saved:
         keys, lengths, counts = saved["keys"].tobytes(), saved["lengths"], saved["counts"]
     table = unpruned_counter()
-    start = 0
-    for length, count in zip(lengths.tolist(), counts.tolist()):
-        table.append(keys[start:start + length], count)
-        start += length
+    table.append_packed(keys, lengths, counts.astype(np.int64))
     return table
 
 
