@@ -4,9 +4,10 @@ and encoding phases, as the corpus grows.
     python bench/prepare.py --corpus ../shared/corpus/en-8m.txt.gz --multiples 1,4,16
 
 The corpus is decompressed once and written with a line end after every 1000
-words (en-8m is text8-style, one line of 8.8 million words; prepare cuts plain
-text at line ends, so a text without them is one piece per file), then
-concatenated ``k`` times into one file for each multiple.  For each multiple,
+words (en-8m is text8-style, one line of 8.8 million words; the blocks measured
+so far were made so, when prepare cut plain text only at line ends, and the
+line ends are kept so that they stay comparable), then concatenated ``k``
+times into one file for each multiple.  For each multiple,
 interleaved, each repeat runs:
 
 - ``w2v-train`` on 2 threads (``-size 10 -iter 1 -negative 1``, the smallest

@@ -168,6 +168,31 @@ def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
     assert counting._counters == {}
 
 
+def test_a_text_without_line_ends_is_cut_between_words(client, tmp_path):
+    """text8's shape: one line of words, no newline. Counting and encoding
+    cut plain text after any separator, so it spreads over many pieces, to
+    the vocabulary and ids of the text read whole; a phrase pass cuts only
+    at line ends, so there it stays one piece."""
+    rng = random.Random(12)
+    source = tmp_path / "text8"
+    source.mkdir()
+    text = _lines(rng, 400, 150)
+    (source / "t.txt").write_text("".join(rng.choice(" \t") if c == "\n" else c for c in text))
+    assert b"\n" not in (source / "t.txt").read_bytes()
+    out = tmp_path / "prepared"
+    prepared = prepare(source, out, client=client, min_count=2, piece_bytes=300)
+    assert len(prepared.manifest["pieces"]) > 20
+    assert _prepared(out) == _reference(source, 2, tmp_path)
+    from w2vpy.distributed.pieces import LINE_CUTS, plan_pieces
+    lines = plan_pieces([str(source / "t.txt")], 300, None, LINE_CUTS)
+    assert len(lines) > 20 and _pieces_with_text(lines) == 1
+
+
+def _pieces_with_text(pieces) -> int:
+    from w2vpy.distributed.pieces import piece_chunks
+    return sum(1 for p in pieces if any(len(c) for c in piece_chunks(p)))
+
+
 def test_tricky_bytes(client, tmp_path):
     """Words past MAX_WORD_BYTES (cut inside and outside a UTF-8 character),
     CRLF, tabs, NUL (inside a word, and first: word2vec.c's empty word), lone CR, bytes that are not UTF-8, empty lines, and a

@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed")
 
 from w2vpy import Word2Vec  # noqa: E402
 from w2vpy.distributed.phrasing import TABLE_NAME  # noqa: E402
-from w2vpy.distributed.pieces import expand_sources, plan_pieces  # noqa: E402
+from w2vpy.distributed.pieces import LINE_CUTS, expand_sources, plan_pieces  # noqa: E402
 from w2vpy.parameters import phrase_params  # noqa: E402
 from w2vpy.phrases import PhraseModel, phrases  # noqa: E402
 from w2vpy.preparation import WORK_DIRECTORY, _Job, prepare  # noqa: E402
@@ -67,7 +67,7 @@ def _tricky_dir(tmp_path: Path) -> Path:
 def _passes_on_cluster(client, source: Path, work: Path, piece_bytes: int, **keywords):
     """The job's phrase passes alone: (the last pass's text, joined in piece
     order; what each pass did; the last pass's merged table file)."""
-    pieces = plan_pieces(expand_sources(source), piece_bytes, None)
+    pieces = plan_pieces(expand_sources(source), piece_bytes, None, LINE_CUTS)
     job = _Job(client, str(work), pieces, False, None)
     job._start()
     rewritten, reports = job.phrase_passes(phrase_params(keywords), 3, str(source))

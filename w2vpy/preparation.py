@@ -3,8 +3,9 @@ corpus of any size on a Dask cluster, for training on one box.
 
 The job (see ``w2vpy.distributed`` for each step):
 
-1. the sources are listed and cut into pieces (plain text at line ends,
-   a compressed file whole, a Parquet row group);
+1. the sources are listed and cut into pieces (plain text after a
+   separator, or at line ends for the phrase passes; a compressed file
+   whole, a Parquet row group);
 2. each piece is counted by the C counter; its words go, split by a hash of
    the word, into a file in the output's work directory, and its tokens'
    entries in that counter into another;
@@ -56,7 +57,8 @@ from w2vpy.distributed.merging import KeptWords, merge_partition, vocabulary_fil
 from w2vpy.distributed.phrasing import (TABLE_NAME, PhraseCount, Rewritten, boundary_pairs,
                                         count_phrase_piece, release_tables, rewrite_piece,
                                         write_boundary_counts, write_table)
-from w2vpy.distributed.pieces import DEFAULT_PIECE_BYTES, Piece, expand_sources, plan_pieces
+from w2vpy.distributed.pieces import (DEFAULT_PIECE_BYTES, LINE_CUTS, WORD_CUTS, Piece,
+                                      expand_sources, plan_pieces)
 from w2vpy.distributed.storage import filesystem, make_directory, remove, write_atomically
 from w2vpy.errors import W2VError
 from w2vpy.parameters import (DEFAULT_MAX_PHRASE_VOCAB_SIZE, DEFAULT_MAX_VOCAB_SIZE,
@@ -138,7 +140,9 @@ def prepare(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     out = _output_location(output)
     files = expand_sources(source)
     _check_distinct(out, files)
-    pieces = plan_pieces(files, piece_bytes, text_column)
+    # word2phrase joins across spaces, never across a line end: see pieces
+    pieces = plan_pieces(files, piece_bytes, text_column,
+                         WORD_CUTS if phrasing is None else LINE_CUTS)
     if not pieces:
         raise W2VError(f"training input {_named(source)} is empty (no words)")
     parameters = {"min_count": min_count, "max_vocab_size": max_vocab_size,

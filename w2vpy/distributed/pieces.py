@@ -7,10 +7,14 @@ given, a directory's or a glob's files in name order (as ``Corpus`` reads a
 directory), each file's pieces in order.
 
 A plain file is cut into nominal ranges of ``piece_bytes``; the task that
-reads a range moves both of its ends just past the next newline, so pieces
-end at line ends without the planner reading the file.  A text read whole
-in order tokenizes alike cut there: a newline ends every word, and the
-tokenizer starts afresh after one.  Between files, as ``Corpus`` does, a
+reads a range moves both of its ends just past the next cut byte, so pieces
+end there without the planner reading the file.  For counting and encoding
+a cut byte is any separator (space, tab, newline), as w2v-train's parallel
+counting cuts: a separator ends every word, and the tokenizer starts afresh
+after one, so a text read whole in order tokenizes alike cut there, and a
+text without line ends (text8) is cut too.  word2phrase's rewrite joins
+pairs across spaces but never across a line end, so the phrase passes cut
+at newlines only (``Piece.cut_bytes``).  Between files, as ``Corpus`` does, a
 newline is added where a file does not end with one (by the piece that
 holds the file's last byte), so words of two files never join.
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import glob as globbing
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -52,6 +57,8 @@ class Piece:
     column: str = ""
     #: a newline is added when the file does not end with one (not the last file)
     newline_at_file_end: bool = False
+    #: the bytes a range's ends move just past (see the module's text)
+    cut_bytes: bytes = b"\n"
 
 
 def expand_sources(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -85,8 +92,16 @@ def _files_of(source: str) -> list[str]:
     return [p if protocol in ("file", "local") else fs.unstrip_protocol(p) for p in found]
 
 
-def plan_pieces(files: list[str], piece_bytes: int, text_column: str | None) -> list[Piece]:
-    """The pieces of the files, in text order."""
+#: where counting and encoding may cut plain text: after any separator
+WORD_CUTS = b" \t\n"
+#: where a phrase pass may cut it: after a line end
+LINE_CUTS = b"\n"
+
+
+def plan_pieces(files: list[str], piece_bytes: int, text_column: str | None,
+                cut_bytes: bytes = WORD_CUTS) -> list[Piece]:
+    """The pieces of the files, in text order, plain text cut after one of
+    ``cut_bytes``."""
     pieces: list[Piece] = []
     for n, url in enumerate(files):
         last_file = n + 1 == len(files)
@@ -101,7 +116,7 @@ def plan_pieces(files: list[str], piece_bytes: int, text_column: str | None) -> 
             continue
         for start in range(0, size, piece_bytes):
             pieces.append(Piece(len(pieces), url, "text", start, min(start + piece_bytes, size),
-                                newline_at_file_end=not last_file))
+                                newline_at_file_end=not last_file, cut_bytes=cut_bytes))
     return pieces
 
 
@@ -150,7 +165,8 @@ def _holds_file_end(piece: Piece) -> bool:
     fs, path = storage(piece.url)
     with fs.open(path, "rb") as f:
         size = fs.size(path)
-        return _line_start(f, piece.start, size) < size == _line_start(f, piece.end, size)
+        return (_cut_start(f, piece.start, size, piece.cut_bytes) < size
+                == _cut_start(f, piece.end, size, piece.cut_bytes))
 
 
 def _raw_chunks(piece: Piece) -> Iterator[bytes]:
@@ -172,7 +188,8 @@ def _raw_chunks(piece: Piece) -> Iterator[bytes]:
 
 
 def _range_chunks(f: Any, piece: Piece, size: int) -> Iterator[memoryview]:
-    start, end = _line_start(f, piece.start, size), _line_start(f, piece.end, size)
+    start = _cut_start(f, piece.start, size, piece.cut_bytes)
+    end = _cut_start(f, piece.end, size, piece.cut_bytes)
     f.seek(start)
     buffer = memoryview(bytearray(min(CHUNK_BYTES, max(end - start, 0))))
     while start < end:
@@ -184,19 +201,21 @@ def _range_chunks(f: Any, piece: Piece, size: int) -> Iterator[memoryview]:
         yield buffer[:read]
 
 
-def _line_start(f: Any, offset: int, size: int) -> int:
-    """The first line start at or after ``offset``: offset itself when it is
-    0 or just past a newline, else just past the next newline (or the end)."""
+def _cut_start(f: Any, offset: int, size: int, cut_bytes: bytes) -> int:
+    """The first place at or after ``offset`` where a piece may start:
+    offset itself when it is 0 or just past one of ``cut_bytes``, else just
+    past the next of them (or the end)."""
     if offset <= 0:
         return 0
     if offset >= size:
         return size
     f.seek(offset - 1)
     at = offset - 1
+    cut = re.compile(b"[" + re.escape(cut_bytes) + b"]")
     while block := f.read(SCAN_BYTES):
-        newline = block.find(b"\n")
-        if newline >= 0:
-            return at + newline + 1
+        found = cut.search(block)
+        if found is not None:
+            return at + found.start() + 1
         at += len(block)
     return size
 
