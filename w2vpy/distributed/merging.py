@@ -58,8 +58,10 @@ def merge_partition(j: int, work: str, pieces: list[int], min_count: int) -> Kep
             continue
         to_whole = whole.adopt(keys, lengths, np.empty(0, dtype=np.int32), 0)[:len(lengths)]
         counts, positions = _grown(counts, positions, len(whole))
-        np.add.at(counts, to_whole, piece_counts)
-        np.minimum.at(positions, to_whole, piece_positions)
+        # a piece lists each word once, so its entries are distinct: plain
+        # indexing adds and keeps the minimum (np.add.at's unbuffered loop is slow)
+        counts[to_whole] += piece_counts
+        positions[to_whole] = np.minimum(positions[to_whole], piece_positions)
     keys, lengths = whole.keys_since(0)
     kept = counts >= min_count
     kept[0] = positions[0] != _NO_POSITION  # </s>, when this partition has it
