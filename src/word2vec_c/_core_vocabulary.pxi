@@ -29,6 +29,19 @@ def _part_map(part_to_whole, int64_t size):
     return grown
 
 
+cdef int64_t _packed_key_bytes(const unsigned char[::1] keys,
+                               const uint8_t[::1] lengths) except -1:
+    """The bytes of packed keys (keys_since's form), checked against their
+    lengths' sum."""
+    cdef int64_t total = 0
+    cdef Py_ssize_t i
+    for i in range(lengths.shape[0]):
+        total += lengths[i]
+    if total != keys.shape[0]:
+        raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+    return total
+
+
 cdef class WordCounter:
     """Counts the words of a text fed in chunks, in first-seen order, pruning
     as word2vec.c's ReduceVocab when there are more than max_words of them."""
@@ -128,11 +141,7 @@ cdef class WordCounter:
         counter's entries, the new ones appended in order.  Returns
         part_to_whole (int32) grown to hold them, entries first on mapped."""
         cdef int64_t total = 0, n = lengths.shape[0]
-        cdef Py_ssize_t i
-        for i in range(n):
-            total += lengths[i]
-        if total != keys.shape[0]:
-            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        total = _packed_key_bytes(keys, lengths)
         grown = _part_map(part_to_whole, first + n)
         cdef int32_t[::1] m = grown
         cdef int rc = 0
@@ -148,11 +157,7 @@ cdef class WordCounter:
         """The entry of each packed key (keys_since's form), -1 where the
         counter has no such key (int32); the counter is left as it was."""
         cdef int64_t total = 0, n = lengths.shape[0]
-        cdef Py_ssize_t i
-        for i in range(n):
-            total += lengths[i]
-        if total != keys.shape[0]:
-            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        total = _packed_key_bytes(keys, lengths)
         entries = np.empty(n, dtype=np.int32)
         cdef int32_t[::1] e = entries
         if n:
@@ -197,15 +202,12 @@ cdef class WordCounter:
         """append() for each of packed keys (keys_since's form) and its count,
         in order; ValueError naming the first key already present."""
         cdef int64_t total = 0, n = lengths.shape[0], rc = 0, k = 0
-        cdef Py_ssize_t i, at = 0
+        cdef Py_ssize_t at = 0
         cdef unsigned char nothing = 0
         cdef const unsigned char *base = &nothing
         if counts.shape[0] != n:
             raise ValueError(f"{counts.shape[0]} counts for {n} keys")
-        for i in range(n):
-            total += lengths[i]
-        if total != keys.shape[0]:
-            raise ValueError(f"{keys.shape[0]} key bytes for lengths that sum to {total}")
+        total = _packed_key_bytes(keys, lengths)
         if total:
             base = &keys[0]
         with nogil:

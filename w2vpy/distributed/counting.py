@@ -34,6 +34,8 @@ ENTRY_BITS = 32
 ENTRY_MASK = (1 << ENTRY_BITS) - 1
 #: a counts file's first bytes (``write_counts``)
 COUNTS_MAGIC = b"w2vpy-counts-1\n\0"
+#: a word's bytes in a counts file beside its key: length (uint8), count and position (int64)
+_WORD_BYTES = 1 + 8 + 8
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -172,7 +174,7 @@ def read_partition(work: str, index: int, j: int) -> tuple[bytes, np.ndarray, np
         sizes = _partition_sizes(f, location)
         if not 0 <= j < len(sizes):
             raise CorruptInputError(f"{location} has {len(sizes)} partitions, not {j + 1}")
-        f.seek(f.tell() + int((sizes[:j, 0] + sizes[:j, 1] * 17).sum()))
+        f.seek(f.tell() + int((sizes[:j, 0] + sizes[:j, 1] * _WORD_BYTES).sum()))
         return _partition(f, location, *sizes[j])
 
 

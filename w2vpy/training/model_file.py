@@ -119,7 +119,7 @@ def save_model(model, path: str | os.PathLike[str],
         arrays["syn1"] = weights.syn1
     if weights.syn1neg is not None:
         arrays["syn1neg"] = weights.syn1neg
-    lock_factors = getattr(model, "saved_lock_factors", lambda: None)()
+    lock_factors = model.saved_lock_factors()
     if lock_factors is not None:
         arrays["vectors_lockf"] = lock_factors
     with atomic_write(path) as f:
