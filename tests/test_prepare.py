@@ -106,23 +106,13 @@ def test_pieces_read_and_encoded_through_small_reused_buffers(tmp_path, monkeypa
     cut inside an entry or naming an entry its counting never made is
     refused as corrupt."""
     from w2vpy.distributed import counting, encoding, pieces as piece_module
-    from w2vpy.text.prepared import SHARD_DIRECTORY
 
     monkeypatch.setattr(piece_module, "CHUNK_BYTES", chunk_bytes)
     monkeypatch.setattr(counting, "CHUNK_BYTES", chunk_bytes)
     monkeypatch.setattr(encoding, "RECORD_BLOCK_BYTES", record_bytes)
     source = tmp_path / "t.txt"
     source.write_text(_lines(random.Random(4), 300, 120) + "no final newline")
-    out, work = tmp_path / "out", tmp_path / "out" / "work"
-    (out / SHARD_DIRECTORY).mkdir(parents=True)
-    work.mkdir()
-    with Corpus(source) as corpus:
-        vocab = build_vocab(corpus, 2)
-        save_vocab(vocab, out / "vocab.txt")
-        with encode_corpus(corpus, vocab) as encoded:
-            encoded.file.seek(0)
-            expected = encoded.file.read()
-    sha256 = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
+    out, work, sha256, expected = _encoding_job(source, 2, tmp_path)
     planned = piece_module.plan_pieces([str(source)], 1500, None)
     assert len(planned) > 3
     counted = [counting.count_piece(p, 10**6, 3, str(work)) for p in planned]
@@ -139,6 +129,24 @@ def test_pieces_read_and_encoded_through_small_reused_buffers(tmp_path, monkeypa
     from_text = [encoding.encode_piece(c, str(out), sha256, str(work)) for c in counted]
     assert from_records == from_text
     assert b"".join((out / s.shard).read_bytes() for s in from_text) == expected
+
+
+def _encoding_job(source: Path, min_count: int, tmp_path: Path) -> tuple[Path, Path, str, bytes]:
+    """An output and work directory for encoding tasks run here, the text's
+    vocabulary saved in it: (output, work, the vocabulary's SHA-256, the ids
+    of encoding the text in one process)."""
+    from w2vpy.text.prepared import SHARD_DIRECTORY
+
+    out, work = tmp_path / "out", tmp_path / "out" / "work"
+    (out / SHARD_DIRECTORY).mkdir(parents=True)
+    work.mkdir()
+    with Corpus(source) as corpus:
+        vocab = build_vocab(corpus, min_count)
+        save_vocab(vocab, out / "vocab.txt")
+        with encode_corpus(corpus, vocab) as encoded:
+            encoded.file.seek(0)
+            expected = encoded.file.read()
+    return out, work, hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest(), expected
 
 
 def test_a_thread_counts_piece_after_piece_in_one_counter(tmp_path):
@@ -423,23 +431,13 @@ def test_a_rerun_encoding_whose_record_is_gone_reads_the_text(tmp_path):
     from w2vpy.distributed.counting import count_piece, entries_name
     from w2vpy.distributed.encoding import encode_piece
     from w2vpy.distributed.pieces import plan_pieces
-    from w2vpy.text.prepared import SHARD_DIRECTORY
 
     source = tmp_path / "t.txt"
     source.write_text(_lines(random.Random(5), 200, 80))
-    out, work = tmp_path / "out", tmp_path / "out" / "work"
-    (out / SHARD_DIRECTORY).mkdir(parents=True)
-    work.mkdir()
+    out, work, sha256, expected = _encoding_job(source, 3, tmp_path)
     piece = plan_pieces([str(source)], 10**6, None)[0]
     counted = count_piece(piece, 10**6, 2, str(work))
     assert counted.recorded and Path(entries_name(str(work), 0)).exists()
-    with Corpus(source) as corpus:
-        vocab = build_vocab(corpus, 3)
-        save_vocab(vocab, out / "vocab.txt")
-        with encode_corpus(corpus, vocab) as encoded:
-            encoded.file.seek(0)
-            expected = encoded.file.read()
-    sha256 = hashlib.sha256((out / "vocab.txt").read_bytes()).hexdigest()
     from_record = encode_piece(counted, str(out), sha256, str(work))
     assert not Path(entries_name(str(work), 0)).exists()
     shard = (out / from_record.shard).read_bytes()
