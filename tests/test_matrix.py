@@ -126,13 +126,16 @@ def _feed_pipe(path: Path, data: bytes) -> threading.Thread:
 @pytest.fixture(scope="module")
 def prepared(text, tmp_path_factory) -> Path:
     """The text prepared by w2v-prepare's pipeline (w2vpy.prepare) on a Dask
-    cluster of threads in this process, once for every cell."""
+    cluster of threads in this process, once for every cell, in pieces cut
+    between words (each a task of its own, encoded from its record)."""
     distributed = pytest.importorskip("distributed", reason="prepare needs the dask extra")
     from w2vpy.preparation import prepare
 
     out = tmp_path_factory.mktemp("prepared") / "corpus"
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2) as client:
-        prepare(text.path, out, client=client, min_count=SETTINGS["min_count"])
+        done = prepare(text.path, out, client=client, min_count=SETTINGS["min_count"],
+                       piece_bytes=max(1, Path(text.path).stat().st_size // 8))
+    assert len(done.manifest["pieces"]) >= 8
     return out
 
 
